@@ -1,0 +1,154 @@
+"""What every device shares: status, one closed set of error codes, cancellation, events.
+
+Modelled on XFS4IoT: a call takes a typed request, a timeout and a cancellation token, returns a
+typed result or raises :class:`DeviceError` with a code from :class:`ErrorCode`, and may report
+events while it runs (card inserted, key pressed) through an ``on_event`` callback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class ErrorCode(StrEnum):
+    """The closed set of outcomes a device call can fail with."""
+
+    HARDWARE_ERROR = "hardware_error"  # the device is broken or jammed
+    USER_ERROR = "user_error"  # the customer did something the device cannot use (bad card, card removed)
+    FRAUD_ATTEMPT = "fraud_attempt"  # a tampered or foreign object, a forged card
+    NOT_READY = "not_ready"  # offline, not connected, out of stock or paper
+    CANCELLED = "cancelled"  # the caller cancelled
+    TIMEOUT = "timeout"  # nothing happened in time
+
+
+class DeviceError(Exception):
+    """A device call that did not succeed.
+
+    ``reason`` is the device's finer code (``no_card``, ``jam``, ``paper_out``, ``checksum``...)
+    for the journal and for choosing the message shown to the customer.
+    """
+
+    def __init__(self, device: str, code: ErrorCode, reason: str, detail: str = "") -> None:
+        self.device = device
+        self.code = ErrorCode(code)
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{device}: {self.code.value} ({reason}){': ' + detail if detail else ''}")
+
+
+class DeviceState(StrEnum):
+    OK = "ok"
+    BUSY = "busy"
+    OFFLINE = "offline"
+    FAULT = "fault"
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    device: str
+    state: DeviceState
+    fault: str | None = None  # the fault's reason code when state is FAULT or OFFLINE
+    detail: str = ""  # one line for staff, e.g. "paper low", "stock 12"
+    counters: dict[str, int] = field(default_factory=dict)  # stock, retained, paper...
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """Something that happened during a call: ``card_inserted``, ``key``, ``card_at_gate``..."""
+
+    device: str
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+EventSink = Callable[[DeviceEvent], None]
+
+
+def ignore_events(event: DeviceEvent) -> None:
+    """Default event sink."""
+
+
+class Cancellation:
+    """Handed to every device call; the caller sets it, the device checks it while waiting."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True when cancelled meanwhile."""
+        return self._event.wait(seconds)
+
+
+class Device(Protocol):
+    """What every device adapter and simulator offers."""
+
+    name: str
+
+    def status(self) -> DeviceStatus: ...
+
+    def reset(self) -> None:
+        """Clear a fault and return to a known state (staff servicing)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class FaultInjection:
+    """Mixin for simulators: QA arms a fault that the next call(s) raise.
+
+    ``inject("jam")`` makes the next operation fail with the device's mapping for ``jam``;
+    ``times=-1`` keeps the fault until :meth:`clear_faults`. Simulators list what they accept in
+    ``FAULTS`` (reason -> error code).
+    """
+
+    FAULTS: dict[str, ErrorCode] = {}
+    name: str
+
+    def _init_faults(self) -> None:
+        self._faults: dict[str, int] = {}
+        self._fault_lock = threading.Lock()
+
+    def inject(self, reason: str, times: int = 1) -> None:
+        if reason not in self.FAULTS:
+            allowed = ", ".join(sorted(self.FAULTS))
+            raise ValueError(f"{self.name}: unknown fault {reason!r}; allowed: {allowed}")
+        with self._fault_lock:
+            self._faults[reason] = times
+
+    def clear_faults(self) -> None:
+        with self._fault_lock:
+            self._faults.clear()
+
+    def armed_faults(self) -> list[str]:
+        with self._fault_lock:
+            return sorted(self._faults)
+
+    def _take_fault(self, *reasons: str) -> str | None:
+        """Consume and return the first armed fault among ``reasons`` (all when none given)."""
+        with self._fault_lock:
+            for reason in reasons or tuple(self._faults):
+                left = self._faults.get(reason)
+                if left is None:
+                    continue
+                if left > 0:
+                    left -= 1
+                    if left == 0:
+                        del self._faults[reason]
+                    else:
+                        self._faults[reason] = left
+                return reason
+        return None
+
+    def _raise_fault(self, reason: str, detail: str = "injected by QA") -> None:
+        raise DeviceError(self.name, self.FAULTS[reason], reason, detail)

@@ -1,0 +1,29 @@
+"""Camera: frames for the face check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from devices.api import Device
+
+
+@dataclass(frozen=True)
+class Frame:
+    image: Any = field(repr=False)  # numpy array, HxWx3 uint8, BGR (OpenCV order)
+    timestamp: float  # monotonic seconds
+    index: int
+    scene: str | None = None  # simulators say what they show ("holder", "other", "two_people", "photo", "nobody")
+
+
+class Camera(Device, Protocol):
+    def start(self) -> None:
+        """Start capturing (the capture thread keeps only the newest frame)."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def latest_frame(self, timeout: float) -> Frame:
+        """The newest frame, waiting up to ``timeout`` for the first. Raises DeviceError TIMEOUT when the
+        camera delivers nothing, NOT_READY when it is missing."""
+        ...

@@ -1,0 +1,43 @@
+"""Card issuing module: a hopper of pre-personalised blank cards, a gate, a retain bin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from devices.api import Cancellation, Device, EventSink, ignore_events
+
+
+@dataclass(frozen=True)
+class StockCard:
+    """The card at the read position, as read from its chip before it is bound to an account."""
+
+    pan: str = field(repr=False)
+    expiry: str  # YYMM
+
+
+@dataclass(frozen=True)
+class RetainedCard:
+    pan_masked: str
+    reason: str
+    at: datetime
+
+
+class CardDispenser(Device, Protocol):
+    def pick_card(self, timeout: float, cancel: Cancellation) -> StockCard:
+        """Move the next stock card to the read position and read its number. Raises NOT_READY
+        (``empty``), HARDWARE_ERROR (``jam``), TIMEOUT."""
+        ...
+
+    def deliver_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> bool:
+        """Present the picked card at the gate and wait up to ``timeout`` for it to be taken.
+        Returns True when taken; False when not taken in time, in which case the card has been
+        pulled back into the retain bin (reason ``not_taken``). Emits ``card_at_gate``."""
+        ...
+
+    def retain_card(self, reason: str) -> None:
+        """Move the picked card (if any) to the retain bin."""
+        ...
+
+    def retained(self) -> list[RetainedCard]: ...

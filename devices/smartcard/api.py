@@ -1,0 +1,58 @@
+"""Bank IC card reader (motorised, with capture): what a read returns and what a reader offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from devices.api import Cancellation, Device, EventSink, ignore_events
+
+
+class CardType(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+    QUASI_CREDIT = "quasi_credit"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class BankCard:
+    pan: str
+    expiry: str  # "YYMM" as on the chip (5F24 gives YYMMDD; the day is dropped)
+    holder_name: str
+    label: str
+    card_type: CardType
+    aid: str
+    track2: str = field(default="", repr=False)  # sensitive: never journaled or logged
+
+    def __repr__(self) -> str:
+        from kiosk.core.masking import mask_pan
+
+        return f"BankCard(pan={mask_pan(self.pan)!r}, type={self.card_type.value})"
+
+
+class CardReturn(StrEnum):
+    TAKEN = "taken"
+    RETAINED = "retained"
+
+
+class BankCardReader(Device, Protocol):
+    def read_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> BankCard:
+        """Wait for a card to be inserted and read its payment application.
+
+        Emits ``card_inserted``. Raises DeviceError: TIMEOUT, USER_ERROR (mute card, blocked
+        application ``card_blocked``, unsupported card), HARDWARE_ERROR, NOT_READY, CANCELLED.
+        """
+        ...
+
+    def return_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> CardReturn:
+        """Eject the card to the slot and wait for the customer to take it; retain it when not taken
+        within ``timeout``. Emits ``card_at_slot``, then ``card_taken`` or ``card_retained``."""
+        ...
+
+    def retain_card(self, reason: str) -> None:
+        """Capture the card in the reader's retain bin (fraud, blocked card, not taken)."""
+        ...
+
+    def has_card(self) -> bool: ...

@@ -1,0 +1,1 @@
+"""Who the customer is: ID number rules, ID card checks, age rules, face verification."""
