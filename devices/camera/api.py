@@ -13,7 +13,10 @@ class Frame:
     image: Any = field(repr=False)  # numpy array, HxWx3 uint8, BGR (OpenCV order)
     timestamp: float  # monotonic seconds
     index: int
-    scene: str | None = None  # simulators say what they show ("holder", "other", "two_people", "photo", "nobody")
+    scene: str | None = None  # simulators say what they show ("person", "two_people", "photo", "nobody")
+    # Simulators only: the ID number of the person shown ("person" and "photo" scenes), so a simulated
+    # face check can compare it with the ID card. Real cameras leave it None.
+    subject: str | None = field(default=None, repr=False)
 
 
 class Camera(Device, Protocol):

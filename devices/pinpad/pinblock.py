@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 try:  # cryptography >= 43 moved TripleDES to the decrepit module
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 except ImportError:  # pragma: no cover - older cryptography
-    TripleDES = algorithms.TripleDES  # type: ignore[misc,assignment]
+    TripleDES = algorithms.TripleDES  # type: ignore[misc,assignment,unused-ignore]
 
 SM4_PAD = b"\xff" * 8
 
@@ -57,6 +57,8 @@ def _cipher(algorithm: str, key: bytes) -> Cipher:
     if algorithm == "3DES":
         if len(key) not in (16, 24):
             raise PinBlockError("a 3DES key is 16 or 24 bytes")
+        if len(key) == 16:  # double-length K1|K2 is K1|K2|K1; cryptography warns on 16-byte keys
+            key = key + key[:8]
         return Cipher(TripleDES(key), modes.ECB())
     raise PinBlockError(f"unknown PIN block algorithm {algorithm!r}; allowed: SM4, 3DES")
 

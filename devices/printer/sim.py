@@ -1,0 +1,88 @@
+"""Behavioural receipt printer: renders each receipt to PNG and PDF in a spool folder.
+
+Files go to ``spool_dir/YYYY-MM-DD/<job_id>.png`` and ``.pdf`` (date from the injected clock). The
+paper roll is counted in receipts: below ``low_at`` the status says "paper low", at 0 printing
+fails with NOT_READY ``paper_out`` until staff ``load_paper()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devices.api import ErrorCode
+from devices.printer.api import PrintResult, Receipt
+from devices.printer.render import receipt_lines, render_receipt, write_receipt
+from devices.simkit import SimulatedDevice
+from kiosk.core.clock import Clock
+
+PAPER_OUT = "paper_out"
+
+
+class SimReceiptPrinter(SimulatedDevice):
+    FAULTS = {
+        "jam": ErrorCode.HARDWARE_ERROR,  # paper jam or cutter jam
+        PAPER_OUT: ErrorCode.NOT_READY,  # the roll ran out (whatever the counter says)
+        "timeout": ErrorCode.TIMEOUT,
+        "offline": ErrorCode.NOT_READY,
+    }
+
+    def __init__(
+        self, clock: Clock, spool_dir: Path | str, paper: int = 300, low_at: int = 30, name: str = "printer"
+    ) -> None:
+        super().__init__(clock, name)
+        self.spool_dir = Path(spool_dir)
+        self.low_at = low_at
+        self._paper = paper
+        self._printed = 0
+        self._sequence = 0
+
+    # -- QA and staff controls ---------------------------------------------------------------
+    def load_paper(self, receipts: int) -> None:
+        """A new roll: enough paper for ``receipts`` receipts."""
+        if receipts < 0:
+            raise ValueError("paper is counted in receipts, 0 or more")
+        with self._lock:
+            self._paper = receipts
+
+    def paper_left(self) -> int:
+        with self._lock:
+            return self._paper
+
+    # -- ReceiptPrinter ----------------------------------------------------------------------
+    def print_receipt(self, receipt: Receipt, timeout: float) -> PrintResult:
+        with self._operation():
+            self._fail_if_armed("jam", PAPER_OUT, "timeout")
+            with self._lock:
+                if self._paper <= 0:
+                    raise self._error(ErrorCode.NOT_READY, PAPER_OUT, "load a new roll")
+            printed_at = self.clock.now()
+            png_path = self._next_job(printed_at.strftime("%Y-%m-%d"), printed_at.strftime("%Y%m%d-%H%M%S"))
+            job_id = png_path.stem
+            image = render_receipt(receipt_lines(receipt, job_id, printed_at))
+            write_receipt(image, png_path, png_path.with_suffix(".pdf"))
+            with self._lock:
+                self._paper -= 1
+                self._printed += 1
+                low = self._paper < self.low_at
+            return PrintResult(job_id=job_id, paper_low=low, spool_path=str(png_path))
+
+    def _next_job(self, day: str, stamp: str) -> Path:
+        """A job id that names no file yet in today's spool folder."""
+        folder = self.spool_dir / day
+        while True:
+            with self._lock:
+                self._sequence += 1
+                job_id = f"R{stamp}-{self._sequence:04d}"
+            path = folder / f"{job_id}.png"
+            if not path.exists() and not path.with_suffix(".pdf").exists():
+                return path
+
+    # -- status ------------------------------------------------------------------------------
+    def _counters(self) -> dict[str, int]:
+        return {"paper": self._paper, "printed": self._printed}
+
+    def _standing_fault(self) -> str | None:
+        return PAPER_OUT if self._paper <= 0 else None
+
+    def _detail(self) -> str:
+        return "paper low" if 0 < self._paper < self.low_at else f"paper {self._paper}"

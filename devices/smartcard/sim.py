@@ -1,0 +1,155 @@
+"""Behavioural motorised bank card reader: insert, read, return to the slot or capture.
+
+QA inserts a card (optionally with a blocked payment application) and takes it back when it is at
+the slot. A ``take()`` that comes before the card is ejected is remembered, and the next eject is
+taken at once, so headless scripts can type ahead. A card that fails to read stays in the reader
+until it is returned or retained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from devices.api import Cancellation, ErrorCode, EventSink, ignore_events
+from devices.dispenser.api import RetainedCard
+from devices.simkit import QAControlError, SimulatedDevice
+from devices.smartcard.api import BankCard, CardReturn
+from kiosk.core.clock import Clock
+from kiosk.core.masking import mask_pan
+
+NOT_TAKEN = "not_taken"
+
+
+class CardPosition(StrEnum):
+    INSIDE = "inside"  # in the reader, at the contacts
+    AT_SLOT = "at_slot"  # ejected, waiting for the customer to take it
+
+
+@dataclass
+class _CardInReader:
+    card: BankCard
+    blocked: bool
+    position: CardPosition = CardPosition.INSIDE
+
+
+class SimBankCardReader(SimulatedDevice):
+    FAULTS = {
+        "mute_card": ErrorCode.USER_ERROR,  # the chip does not answer (no ATR)
+        "read_failed": ErrorCode.USER_ERROR,  # the card application could not be read
+        "jam": ErrorCode.HARDWARE_ERROR,  # the transport is jammed
+        "timeout": ErrorCode.TIMEOUT,
+        "offline": ErrorCode.NOT_READY,
+    }
+
+    def __init__(self, clock: Clock, name: str = "smartcard") -> None:
+        super().__init__(clock, name)
+        self._slot: _CardInReader | None = None
+        self._take_ahead = False
+        self._retained: list[RetainedCard] = []
+
+    # -- QA controls -------------------------------------------------------------------------
+    def insert(self, card: BankCard, blocked: bool = False) -> None:
+        """The customer inserts ``card``; ``blocked`` makes its payment application answer 6A81."""
+        with self._lock:
+            if self._slot is not None:
+                raise QAControlError(f"{self.name}: a card is already in the reader")
+            self._slot = _CardInReader(card, blocked)
+
+    def take(self) -> None:
+        """The customer takes the card from the slot; before an eject, the next eject is taken at once."""
+        with self._lock:
+            if self._slot is not None and self._slot.position is CardPosition.AT_SLOT:
+                self._slot = None
+            else:
+                self._take_ahead = True
+
+    def has_card(self) -> bool:
+        with self._lock:
+            return self._slot is not None
+
+    def position(self) -> CardPosition | None:
+        with self._lock:
+            return self._slot.position if self._slot is not None else None
+
+    def retained(self) -> list[RetainedCard]:
+        with self._lock:
+            return list(self._retained)
+
+    def empty_retain_bin(self) -> list[RetainedCard]:
+        """Staff take the captured cards out of the reader."""
+        with self._lock:
+            cards, self._retained = self._retained, []
+            return cards
+
+    # -- BankCardReader ----------------------------------------------------------------------
+    def read_card(
+        self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events
+    ) -> BankCard:
+        with self._operation():
+            self._fail_if_armed("jam", "timeout")
+            self._wait(self._card_inside, timeout, cancel, "no_card")
+            self._emit(on_event, "card_inserted")
+            self._fail_if_armed("mute_card", "read_failed")
+            with self._lock:
+                inside = self._slot
+            if inside is None:
+                raise self._error(ErrorCode.USER_ERROR, "card_removed", "the card left the reader")
+            if inside.blocked:
+                raise self._error(ErrorCode.USER_ERROR, "card_blocked", "the payment application is blocked")
+            return inside.card
+
+    def return_card(
+        self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events
+    ) -> CardReturn:
+        """Eject to the slot and wait for the customer. A cancelled wait leaves the card at the slot."""
+        with self._operation():
+            self._fail_if_armed("jam")
+            self._eject()
+            self._emit(on_event, "card_at_slot")
+            with self._lock:
+                if self._take_ahead:
+                    self._take_ahead = False
+                    self._slot = None
+            if not self._await(lambda: self._slot is None, timeout, cancel):
+                self._capture(NOT_TAKEN)
+                self._emit(on_event, "card_retained", reason=NOT_TAKEN)
+                return CardReturn.RETAINED
+            self._emit(on_event, "card_taken")
+            return CardReturn.TAKEN
+
+    def retain_card(self, reason: str) -> None:
+        with self._lock:
+            self._check_ready()
+            if self._slot is not None:
+                self._capture(reason)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _card_inside(self) -> bool:
+        return self._slot is not None and self._slot.position is CardPosition.INSIDE
+
+    def _eject(self) -> None:
+        with self._lock:
+            if self._slot is None:
+                raise self._error(ErrorCode.USER_ERROR, "no_card", "there is no card to return")
+            self._slot.position = CardPosition.AT_SLOT
+
+    def _capture(self, reason: str) -> None:
+        with self._lock:
+            if self._slot is None:
+                return
+            pan = mask_pan(self._slot.card.pan)
+            self._retained.append(RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now()))
+            self._slot = None
+            self._take_ahead = False
+
+    def _counters(self) -> dict[str, int]:
+        return {"retained": len(self._retained)}
+
+    def _detail(self) -> str:
+        if self._slot is None:
+            return ""
+        return "card at slot" if self._slot.position is CardPosition.AT_SLOT else "card in reader"
+
+    def _on_reset(self) -> None:
+        self._take_ahead = False

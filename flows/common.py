@@ -1,0 +1,67 @@
+"""What many flows share: consent, identify by ID card (and face, or staff), formatting for screens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from devices.idcard.api import IdCard
+from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
+from kiosk.core.money import format_fen
+from kiosk.engine.flow import Predicate, Step
+from kiosk.engine.session import Session
+from kiosk.engine.steps import Agreement, FaceCheck, ReadIdCard, StaffApproval
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def consent_and_id_card() -> list[Step]:
+    """Consent to use personal information, then the resident ID card."""
+    return [Agreement("consent", document="doc.personal_info"), ReadIdCard("read_id")]
+
+
+def face_or_staff() -> list[Step]:
+    """Consent to face recognition, the face check, and staff verification when face is declined or fails."""
+    return [
+        Agreement("face_consent", document="doc.face", on_decline="staff_identity"),
+        FaceCheck("face", fallback="staff_identity"),
+        StaffApproval("staff_identity", rule=None, reason="approval.reason.identity", when="needs_staff_identity"),
+    ]
+
+
+def identify(face: bool) -> list[Step]:
+    """The shared opening of a flow: consent, ID card, and (when ``face``) face or staff."""
+    return consent_and_id_card() + (face_or_staff() if face else [])
+
+
+def needs_staff_identity(s: Session) -> bool:
+    return s.data.get("face") != "passed"
+
+
+IDENTITY_PREDICATES: dict[str, Predicate] = {"needs_staff_identity": needs_staff_identity}
+
+
+def id_card(s: Session) -> IdCard:
+    card: IdCard = s.data["id_card"]
+    return card
+
+
+def holder_rows(s: Session) -> list[tuple[str, str]]:
+    card = id_card(s)
+    return [(s.t("row.name"), mask_name(card.name)), (s.t("row.id_number"), mask_id_number(card.id_number))]
+
+
+def yuan(s: Session, amount_fen: int) -> str:
+    return s.t("money.yuan", amount=format_fen(amount_fen))
+
+
+def check_mobile(value: str) -> str | None:
+    return None if MOBILE.match(value) else "field.mobile.invalid"
+
+
+def masked(kind: str, value: str) -> str:
+    return {"pan": mask_pan, "phone": mask_phone, "id": mask_id_number, "name": mask_name}[kind](value)
+
+
+def approval_ref(s: Session, step_id: str) -> Any:
+    return s.data.get(f"approval:{step_id}")

@@ -1,0 +1,105 @@
+"""社保缴费 — pay social-insurance contributions from a bank card.
+
+Counter procedure: consent, ID card, the host lists what is payable (type, period, amount), choose
+an item or all, insert the bank card, staff approval above the kiosk's limit, the fraud warning,
+confirmation, PIN, the host posts once (a wrong PIN returns to PIN entry), result, receipt; the
+card comes back at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devices.printer.api import Receipt
+from devices.smartcard.api import BankCard
+from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify, masked, yuan
+from kiosk.engine.flow import Fail, Flow, Goto
+from kiosk.engine.screens import Choice, Row
+from kiosk.engine.session import Session
+from kiosk.engine.steps import Choose, Confirm, EnterPin, HostCall, Info, InsertBankCard, PrintReceipt, Result, StaffApproval
+from kiosk.engine.steps.receipt import build_receipt
+
+
+def bills_request(s: Session) -> dict[str, Any]:
+    return {"id_number": id_card(s).id_number}
+
+
+def require_bills(s: Session, reply: dict[str, Any]) -> Fail | None:
+    return None if reply.get("items") else Fail("flow.si_payment.nothing_due")
+
+
+def bill_options(s: Session) -> list[Choice]:
+    items = s.data["bills"]["items"]
+    options = [Choice(b["bill_id"], f'{b["type"]} {b["period"]}', yuan(s, b["amount_fen"])) for b in items]
+    if len(items) > 1:
+        options.append(Choice("all", s.t("flow.si_payment.all"), yuan(s, sum(b["amount_fen"] for b in items))))
+    return options
+
+
+def chosen_bills(s: Session) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = s.data["bills"]["items"]
+    choice = s.data["bill_choice"]
+    return items if choice == "all" else [b for b in items if b["bill_id"] == choice]
+
+
+def amount_fen(s: Session) -> int:
+    return sum(int(b["amount_fen"]) for b in chosen_bills(s))
+
+
+def over_limit(s: Session) -> bool:
+    return amount_fen(s) > s.services.settings.limits.kiosk_payment_limit_fen
+
+
+def bank_card(s: Session) -> BankCard:
+    card: BankCard = s.data["bank_card"]
+    return card
+
+
+def pay_request(s: Session) -> dict[str, Any]:
+    return {"id_number": id_card(s).id_number, "bill_ids": [b["bill_id"] for b in chosen_bills(s)],
+            "amount_fen": amount_fen(s), "pan": bank_card(s).pan, "pin_block": s.data["pin_block"].ciphertext.hex().upper(),
+            "key_id": s.data["pin_block"].key_id}
+
+
+def summary(s: Session) -> list[Row]:
+    rows = [Row(label, value) for label, value in holder_rows(s)]
+    rows += [Row(s.t("row.item"), f'{b["type"]} {b["period"]} {yuan(s, b["amount_fen"])}') for b in chosen_bills(s)]
+    rows += [Row(s.t("row.amount"), yuan(s, amount_fen(s))), Row(s.t("row.card"), masked("pan", bank_card(s).pan))]
+    return rows
+
+
+def result_rows(s: Session) -> list[Row]:
+    paid = s.data["payment"]
+    return [Row(s.t("row.payment_ref"), paid["payment_ref"]), Row(s.t("row.amount"), yuan(s, paid["debited_fen"])),
+            Row(s.t("row.account"), paid["account_masked"]), Row(s.t("row.paid_at"), paid["paid_at"])]
+
+
+def receipt(s: Session) -> Receipt:
+    return build_receipt(s, "flow.si_payment.receipt_title", summary(s)[2:] + result_rows(s),
+                         s.data["payment"]["payment_ref"])
+
+
+def wrong_pin(s: Session, error: Any) -> Goto:
+    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
+
+
+si_payment = Flow(
+    id="si_payment", category="payments", devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
+    face_check=False, staff_approval="amount above the kiosk's limit",
+    steps=[
+        *identify(face=False),
+        HostCall("bills", op="si.bills", payload=bills_request, store="bills", check=require_bills),
+        Choose("bill", options=bill_options, store="bill_choice"),
+        InsertBankCard("card"),
+        StaffApproval("limit_approval", rule="over_limit", reason="approval.reason.over_limit", when="over_limit"),
+        Info("fraud_warning", text="fraud_warning"),
+        Confirm("confirm", rows=summary),
+        EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
+        HostCall("pay", op="si.pay", payload=pay_request, store="payment", posting=True, amount=amount_fen,
+                 reference="payment_ref", branches=("pin",),
+                 refusals={"pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked")}),
+        Result("result", rows=result_rows),
+        PrintReceipt("receipt", receipt=receipt),
+    ],
+    predicates={**IDENTITY_PREDICATES, "over_limit": over_limit},
+)

@@ -1,0 +1,139 @@
+"""The one place that builds the kiosk from its configuration: devices, host client, journal,
+face verifier, engine. Config names a backend per device; this table maps it to a class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.camera.sim import SimCamera
+from devices.dispenser.sim import SimCardDispenser
+from devices.idcard.sim import SimIdCardReader
+from devices.pinpad.sim import SimPinPad
+from devices.printer.sim import SimReceiptPrinter
+from devices.sim_profiles import People, load_people
+from devices.smartcard.sim import SimBankCardReader
+from flows import catalogue
+from kiosk.app.config import KioskConfig
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.engine.recovery import recover
+from kiosk.engine.runtime import Engine
+from kiosk.engine.services import Devices, EngineSettings, Limits, Services, Timeouts
+from kiosk.host.client import HostClient
+from kiosk.host.process import HostSimulatorProcess
+from kiosk.identity.face import SimulatedFaceVerifier
+from kiosk.journal import Journal
+
+
+@dataclass
+class BuildContext:
+    config: KioskConfig
+    clock: Clock
+    people: People
+    data_dir: Path
+
+
+DeviceBuilder = Callable[[BuildContext], Any]
+
+DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
+    ("idcard", "sim"): lambda ctx: SimIdCardReader(ctx.clock),
+    ("smartcard", "sim"): lambda ctx: SimBankCardReader(ctx.clock),
+    ("camera", "sim"): lambda ctx: SimCamera(ctx.clock, ctx.people),
+    ("pinpad", "sim"): lambda ctx: SimPinPad(
+        ctx.clock, bytes.fromhex(ctx.config.devices.pinpad.sim_working_key), ctx.config.devices.pinpad.key_id,
+        ctx.config.devices.pinpad.algorithm),
+    ("printer", "sim"): lambda ctx: SimReceiptPrinter(
+        ctx.clock, ctx.data_dir / "spool", paper=ctx.config.devices.printer.paper,
+        low_at=ctx.config.devices.printer.low_at),
+    ("dispenser", "sim"): lambda ctx: SimCardDispenser(
+        ctx.clock, list(ctx.people.stock), retain_capacity=ctx.config.devices.dispenser.retain_capacity),
+}
+
+
+@dataclass
+class Kiosk:
+    config: KioskConfig
+    services: Services
+    engine: Engine
+    people: People
+    devices: Devices
+    host_process: HostSimulatorProcess | None = None
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+
+    @property
+    def host_url(self) -> str:
+        return str(getattr(self.services.host, "base_url", ""))
+
+    def close(self) -> None:
+        self.engine.shutdown()
+        for device in self.devices.by_name().values():
+            device.close()
+        for closer in reversed(self.closers):
+            closer()
+        self.services.journal.close()
+        if self.host_process is not None:
+            self.host_process.stop()
+
+
+def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
+    t, lim = config.timeouts, config.limits
+    return EngineSettings(
+        kiosk_id=config.kiosk.kiosk_id, branch_id=config.kiosk.branch_id, branch_name=config.kiosk.branch_name,
+        bank_name=config.kiosk.bank_name, language=config.kiosk.language, pin_key_id=config.devices.pinpad.key_id,
+        timeouts=Timeouts(screen=t.screen_s, warning=t.warning_s, pin=t.pin_s, staff=t.staff_s,
+                          card_take=t.card_take_s, processing=t.processing_s, device=t.device_s,
+                          elderly_factor=t.elderly_factor),
+        limits=Limits(kiosk_payment_limit_fen=lim.kiosk_payment_limit_fen, face_attempts=lim.face_attempts,
+                      sms_attempts=lim.sms_attempts, card_read_attempts=lim.card_read_attempts,
+                      minor_age=lim.minor_age),
+        approvals={flow: tuple(rules) for flow, rules in config.approvals.model_dump().items()},
+        strict=strict,
+    )
+
+
+def build_devices(ctx: BuildContext) -> Devices:
+    built = {}
+    for name in ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"):
+        backend = getattr(ctx.config.devices, name).backend
+        built[name] = DEVICE_BACKENDS[(name, backend)](ctx)
+    return Devices(**built)
+
+
+def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[HostClient, HostSimulatorProcess | None]:
+    h = config.host
+    if h.mode == "remote":
+        cert = (h.client_cert, h.client_key) if h.client_cert else None
+        client = HostClient(h.url, config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries,
+                            verify=h.ca_bundle or True, client_cert=cert)
+        return client, None
+    process = HostSimulatorProcess(
+        data_dir / "host-simulator.sqlite", people.source, working_key=config.devices.pinpad.sim_working_key,
+        key_id=config.devices.pinpad.key_id, log_path=data_dir / "logs" / "host-simulator.log")
+    url = process.start()
+    client = HostClient(url, config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries)
+    return client, process
+
+
+def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
+                on_ready: Callable[[], None] | None = None, data_dir: Path | None = None) -> Kiosk:
+    clock = clock or SystemClock()
+    data_dir = data_dir or config.data_dir
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    people = load_people()
+    ctx = BuildContext(config, clock, people, data_dir)
+    devices = build_devices(ctx)
+    journal = Journal(data_dir / "journal.sqlite", clock)
+    host, process = start_host(config, data_dir, people)
+    try:
+        services = Services(devices=devices, host=host, journal=journal,
+                            face=SimulatedFaceVerifier(config.face.threshold), clock=clock,
+                            settings=engine_settings(config, strict))
+        recover(services)
+        engine = Engine(services, catalogue(), on_ready=on_ready)
+    except BaseException:
+        if process is not None:
+            process.stop()
+        raise
+    return Kiosk(config, services, engine, people, devices, process, closers=[host.close])

@@ -1,0 +1,181 @@
+"""The kiosk's configuration file (TOML), validated before anything starts.
+
+A wrong key or value stops start-up with one line naming the file, the key and what is allowed
+(exit status 2, see kiosk.app.cli).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from flows import catalogue
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
+APPROVAL_RULES = ("minor", "formal_loss", "over_limit")
+
+
+class ConfigError(Exception):
+    """One line for the operator: file, key, what is allowed."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(_Section):
+    kiosk_id: str = Field("K0001", pattern=r"^[A-Z0-9-]{2,16}$")
+    branch_id: str = Field("B0101", pattern=r"^[A-Z0-9-]{2,16}$")
+    branch_name: str = "示范银行 示范支行"
+    bank_name: str = "示范银行"
+    language: Literal["zh_CN", "en_US"] = "zh_CN"
+    data_dir: str = "../var"  # journal, receipt spool, logs; relative to this file's folder
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class HostSection(_Section):
+    mode: Literal["simulator", "remote"] = "simulator"
+    url: str = ""  # remote: https://...
+    ca_bundle: str = ""  # remote: CA file; empty = the system's CAs
+    client_cert: str = ""
+    client_key: str = ""
+    connect_timeout_s: float = Field(3.0, gt=0, le=60)
+    read_timeout_s: float = Field(10.0, gt=0, le=120)
+    retries: int = Field(2, ge=0, le=5)
+
+
+class SimDevice(_Section):
+    backend: Literal["sim"] = "sim"
+
+
+class PinPadSection(_Section):
+    backend: Literal["sim"] = "sim"
+    key_id: str = "TPK-DEMO-01"
+    algorithm: Literal["SM4", "3DES"] = "SM4"
+    sim_working_key: str = Field("0123456789ABCDEFFEDCBA9876543210", pattern=r"^[0-9A-Fa-f]{32}([0-9A-Fa-f]{16})?$")
+
+
+class PrinterSection(_Section):
+    backend: Literal["sim"] = "sim"
+    paper: int = Field(300, ge=0)
+    low_at: int = Field(30, ge=0)
+
+
+class DispenserSection(_Section):
+    backend: Literal["sim"] = "sim"
+    retain_capacity: int = Field(50, ge=1)
+
+
+class DevicesSection(_Section):
+    idcard: SimDevice = SimDevice()
+    smartcard: SimDevice = SimDevice()
+    camera: SimDevice = SimDevice()
+    pinpad: PinPadSection = PinPadSection()
+    printer: PrinterSection = PrinterSection()
+    dispenser: DispenserSection = DispenserSection()
+
+
+class TimeoutsSection(_Section):
+    screen_s: float = Field(60, ge=10, le=600)
+    warning_s: float = Field(15, ge=5, le=60)
+    pin_s: float = Field(45, ge=10, le=300)
+    staff_s: float = Field(300, ge=30, le=1800)
+    card_take_s: float = Field(30, ge=10, le=120)
+    processing_s: float = Field(120, ge=10, le=600)
+    device_s: float = Field(20, ge=1, le=120)
+    elderly_factor: float = Field(2.0, ge=1, le=4)
+
+
+class LimitsSection(_Section):
+    kiosk_payment_limit_fen: int = Field(5_000_000, ge=0)
+    face_attempts: int = Field(3, ge=1, le=5)
+    sms_attempts: int = Field(3, ge=1, le=5)
+    card_read_attempts: int = Field(3, ge=1, le=5)
+    minor_age: int = Field(16, ge=1, le=18)
+
+
+class FaceSection(_Section):
+    matcher: Literal["sim"] = "sim"
+    threshold: float = Field(0.5, gt=0, lt=1)
+
+
+ApprovalRule = Literal["minor", "formal_loss", "over_limit"]
+
+
+class ApprovalsSection(_Section):
+    account_opening: list[ApprovalRule] = ["minor"]
+    loss_report: list[ApprovalRule] = ["formal_loss"]
+    si_payment: list[ApprovalRule] = ["over_limit"]
+
+
+class KioskConfig(_Section):
+    kiosk: KioskSection = KioskSection()
+    host: HostSection = HostSection()
+    devices: DevicesSection = DevicesSection()
+    timeouts: TimeoutsSection = TimeoutsSection()
+    limits: LimitsSection = LimitsSection()
+    face: FaceSection = FaceSection()
+    approvals: ApprovalsSection = ApprovalsSection()
+    path: Path = Field(DEFAULT_CONFIG, exclude=True)
+
+    @property
+    def data_dir(self) -> Path:
+        return (self.path.parent / self.kiosk.data_dir).resolve()
+
+
+def load_config(path: Path | str | None = None) -> KioskConfig:
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = KioskConfig.model_validate({**raw, "path": path})
+    except ValidationError as exc:
+        raise ConfigError(describe(path, exc)) from None
+    _check_cross_fields(path, config)
+    return config
+
+
+def _check_cross_fields(path: Path, config: KioskConfig) -> None:
+    if config.host.mode == "remote" and not config.host.url.startswith("https://"):
+        raise ConfigError(f"{path}: host.url: a remote host needs an https:// address")
+    flows = catalogue()
+    for flow_id in ApprovalsSection.model_fields:
+        if flow_id not in flows:  # pragma: no cover - a catalogue change without a config change
+            raise ConfigError(f"{path}: approvals.{flow_id}: no such flow; flows: {', '.join(sorted(flows))}")
+
+
+def describe(path: Path, exc: ValidationError) -> str:
+    """The first problem as one line: file, dotted key, what is wrong and what is allowed."""
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        return f"{path}: {key}: unknown key; allowed: {', '.join(allowed)}"
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{path}: {key}: {error['input']!r} is not allowed; allowed: {expected}"
+    return f"{path}: {key}: {error['msg']} (got {error.get('input')!r})"
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    model: Any = KioskConfig
+    for part in loc:
+        if part.isdigit():
+            continue
+        annotation = model.model_fields[part].annotation
+        model = next((a for a in (annotation, *typing.get_args(annotation)) if isinstance(a, type)
+                      and issubclass(a, BaseModel)), None)
+        if model is None:
+            return []
+    return [name for name in model.model_fields if name != "path"]

@@ -1,0 +1,95 @@
+"""QA controls over the simulators and the host simulator: what a tester does with their hands
+(place an ID card, insert a card, type on the PIN pad, stand before the camera, take the card) and
+the faults they inject. Scenario files and the simulator panel both go through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from kiosk.app.compose import Kiosk
+
+
+class QAError(ValueError):
+    """A QA request that names something the simulators do not have."""
+
+
+class SimulatorControls:
+    def __init__(self, kiosk: Kiosk) -> None:
+        self.kiosk = kiosk
+        self.devices = kiosk.devices
+        self.people = kiosk.people
+
+    def _sim(self, name: str) -> Any:
+        device = self.devices.by_name().get(name)
+        if device is None or not hasattr(device, "inject"):
+            raise QAError(f"no simulated device {name!r}; devices: {', '.join(sorted(self.devices.by_name()))}")
+        return device
+
+    # --- the customer's hands --------------------------------------------------------------
+    def place_id_card(self, person: str) -> None:
+        if person not in self.people.id_cards:
+            raise QAError(f"no ID card {person!r}; cards: {', '.join(sorted(self.people.id_cards))}")
+        self._sim("idcard").place(self.people.id_cards[person])
+
+    def remove_id_card(self) -> None:
+        self._sim("idcard").remove()
+
+    def insert_bank_card(self, key: str) -> None:
+        profile = self.people.bank_cards.get(key)
+        if profile is None:
+            raise QAError(f"no bank card {key!r}; cards: {', '.join(sorted(self.people.bank_cards))}")
+        self._sim("smartcard").insert(profile.card, blocked=profile.blocked)
+
+    def take_bank_card(self) -> None:
+        self._sim("smartcard").take()
+
+    def take_new_card(self) -> None:
+        self._sim("dispenser").take()
+
+    def press_keys(self, keys: str) -> None:
+        self._sim("pinpad").press(keys)
+
+    def show_camera(self, spec: str) -> None:
+        """"nobody", "two_people", "person:<key>" or "photo:<key>"."""
+        scene, _, person = spec.partition(":")
+        if scene not in ("nobody", "two_people", "person", "photo"):
+            raise QAError(f"camera scene {spec!r}; allowed: nobody, two_people, person:<key>, photo:<key>")
+        if person and person not in self.people.live_photos:
+            raise QAError(f"no person {person!r}; people: {', '.join(sorted(self.people.live_photos))}")
+        self._sim("camera").show(scene, person or None)
+
+    # --- faults ----------------------------------------------------------------------------
+    def device_fault(self, device: str, fault: str, times: int = 1) -> None:
+        self._sim(device).inject(fault, times)
+
+    def clear_device_faults(self) -> None:
+        for device in self.devices.by_name().values():
+            if hasattr(device, "reset"):
+                device.reset()
+
+    def host_fault(self, op: str, kind: str, times: int = 1, delay_s: float = 0.0) -> None:
+        self._post("/sim/faults", {"op": op, "kind": kind, "times": times, "delay_s": delay_s})
+
+    def clear_host_faults(self) -> None:
+        self._request("DELETE", "/sim/faults")
+
+    # --- what the host simulator knows -----------------------------------------------------
+    def sms_code(self, sms_ref: str) -> str:
+        return str(self._request("GET", f"/sim/sms/{sms_ref}")["code"])
+
+    def host_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = self._request("GET", "/sim/state")
+        return state
+
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        return self._request("POST", path, body)
+
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if self.kiosk.host_process is None:
+            raise QAError("host faults and state need the embedded host simulator (host.mode = simulator)")
+        response = requests.request(method, self.kiosk.host_url + path, json=body, timeout=5)
+        if response.status_code >= 400:
+            raise QAError(f"host simulator {method} {path}: HTTP {response.status_code}: {response.text[:200]}")
+        return response.json() if response.content else None

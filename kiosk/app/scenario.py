@@ -1,0 +1,152 @@
+"""Headless QA scenarios: one flow on the simulators from a TOML file, with a JSON result.
+
+The file format is in the README ("Scenario files"). The runner builds a kiosk with a manual
+clock, sets the simulators up, starts the flow, performs each step's actions in order (waiting for
+the expected screen first), and checks the expected outcome and host effects.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kiosk.app.compose import build_kiosk
+from kiosk.app.config import ConfigError, KioskConfig, load_config
+from kiosk.app.qa import SimulatorControls
+from kiosk.app.scenario_driver import Driver, ScenarioFailure
+from kiosk.core.clock import ManualClock
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class DeviceFault(_Model):
+    device: str
+    fault: str
+    times: int = 1
+
+
+class HostFault(_Model):
+    op: str = "*"
+    kind: str
+    times: int = 1
+    delay_s: float = 0.0
+
+
+class Approval(_Model):
+    staff: str
+    decision: str = "approve"
+    reason: str = ""
+
+
+class Action(_Model):
+    expect: str | None = None
+    expect_error: bool | None = None
+    camera: str | None = None
+    place_id: str | None = None
+    remove_id: bool | None = None
+    insert_card: str | None = None
+    take_card: bool | None = None
+    take_new_card: bool | None = None
+    device_fault: DeviceFault | None = None
+    host_fault: HostFault | None = None
+    pinpad: str | None = None
+    choose: str | None = None
+    submit: dict[str, str] | None = None
+    continue_: bool | None = Field(None, alias="continue")
+    back: bool | None = None
+    cancel: bool | None = None
+    help: bool | None = None
+    extend: bool | None = None
+    language: str | None = None
+    approve: Approval | None = None
+    advance: float | None = None
+    wait_idle: bool | None = None
+
+
+class Setup(_Model):
+    idcard: str | None = None
+    bank_card: str | None = None
+    camera: str = "nobody"
+    takes: bool = True  # the customer takes returned and new cards as soon as they come out
+    lang: str | None = None
+    elderly: bool = False
+
+
+class Expectation(_Model):
+    outcome: str
+    message: str | None = None  # catalog key of the failure shown
+    screens: list[str] = []  # these screens appear, in this order (others may come between)
+    not_screens: list[str] = []
+    postings: int | None = None  # committed host postings made by this session
+    debited_fen: int | None = None
+    retained_cards: int | None = None
+    receipt_printed: bool | None = None
+    stale_results: int | None = None
+
+
+class Scenario(_Model):
+    name: str
+    flow: str
+    description: str = ""
+    setup: Setup = Setup()
+    config: dict[str, Any] = {}
+    step: list[Action] = []
+    expect: Expectation
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return Scenario.model_validate(tomllib.load(fh))
+    except FileNotFoundError:
+        raise ScenarioFailure(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioFailure(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ScenarioFailure(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+def scenario_config(base: Path | None, overrides: dict[str, Any]) -> KioskConfig:
+    """The kiosk config with the scenario's ``[config]`` overrides (dotted keys) applied."""
+    config = load_config(base)
+    raw = config.model_dump(exclude={"path"})
+    for dotted, value in overrides.items():
+        target = raw
+        *parents, last = dotted.split(".")
+        for part in parents:
+            if not isinstance(target.get(part), dict):
+                raise ConfigError(f"scenario config: {dotted}: no such section")
+            target = target[part]
+        if last not in target:
+            raise ConfigError(f"scenario config: {dotted}: unknown key; allowed: {', '.join(target)}")
+        target[last] = value
+    return KioskConfig.model_validate({**raw, "path": config.path})
+
+
+def run_scenario(scenario: Scenario, *, config_path: Path | None = None, data_dir: Path | None = None) -> dict[str, Any]:
+    config = scenario_config(config_path, scenario.config)
+    data_dir = data_dir or config.data_dir / "scenarios" / uuid.uuid4().hex[:12]
+    kiosk = build_kiosk(config, clock=ManualClock(), strict=True, data_dir=data_dir)
+    try:
+        driver = Driver(kiosk, SimulatorControls(kiosk))
+        driver.setup(scenario.setup, scenario.flow)
+        for number, action in enumerate(scenario.step, 1):
+            driver.perform(number, action)
+        report = driver.finish()
+        result = driver.result(scenario.name, scenario.flow, report)
+        result["failures"] = driver.check(scenario.expect, result)
+    except ScenarioFailure as exc:
+        result = driver.partial(scenario.name, scenario.flow, str(exc))
+    finally:
+        kiosk.close()
+    result["passed"] = not result["failures"]
+    result["data_dir"] = str(data_dir)
+    return result

@@ -1,0 +1,198 @@
+"""Drives one kiosk session the way a customer and a tester would, for scenario files and tests."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from kiosk.app.compose import Kiosk
+from kiosk.app.qa import QAError, SimulatorControls
+from kiosk.core.clock import ManualClock
+from kiosk.engine.runtime import SessionReport
+from kiosk.engine.screens import Input, InputKind
+
+if TYPE_CHECKING:
+    from kiosk.app.scenario import Action, Expectation, Setup
+
+WAIT_S = 10.0  # real seconds a step may wait for its screen before the scenario fails
+
+
+class ScenarioFailure(Exception):
+    """The scenario could not go on (a screen never came, a QA control was refused)."""
+
+
+class Driver:
+    def __init__(self, kiosk: Kiosk, qa: SimulatorControls) -> None:
+        self.kiosk = kiosk
+        self.engine = kiosk.engine
+        self.qa = qa
+        self.session_id: str | None = None
+
+    # --- waiting ---------------------------------------------------------------------------
+    def settle(self, until: Any = None, timeout: float = WAIT_S) -> bool:
+        """Pump results until ``until()`` holds (or, without it, until nothing arrives for a moment)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            handled = self.engine.pump(wait=0.02)
+            self.engine.tick()
+            if until is not None and until():
+                return True
+            if until is None and not handled and not self._working():
+                return True
+        return False
+
+    def _working(self) -> bool:
+        return self.engine.busy
+
+    def wait_for_screen(self, step: str) -> None:
+        if not self.settle(lambda: self.engine.screen.step == step and not self.engine.busy):
+            screen = self.engine.screen
+            raise ScenarioFailure(f"expected screen {step!r}, still on {screen.step!r} after {WAIT_S:.0f} s"
+                                  + (f" (showing: {screen.error})" if screen.error else ""))
+
+    # --- setup and actions -----------------------------------------------------------------
+    def setup(self, setup: Setup, flow: str) -> None:
+        try:
+            self.qa.show_camera(setup.camera)
+            if setup.idcard:
+                self.qa.place_id_card(setup.idcard)
+            if setup.bank_card:
+                self.qa.insert_bank_card(setup.bank_card)
+            if setup.takes:
+                self.qa.take_bank_card()
+                self.qa.take_new_card()
+        except QAError as exc:
+            raise ScenarioFailure(f"setup: {exc}") from None
+        if setup.lang:
+            self.engine.send(Input(InputKind.LANGUAGE, setup.lang))
+        if setup.elderly:
+            self.engine.send(Input(InputKind.ELDERLY, "on"))
+        if flow not in self.engine.flows:
+            raise ScenarioFailure(f"no flow {flow!r}; flows: {', '.join(sorted(self.engine.flows))}")
+        self.engine.send(Input(InputKind.START, flow))
+        self.session_id = self.engine.session.id if self.engine.session else None
+
+    def perform(self, number: int, action: Action) -> None:
+        try:
+            if action.expect:
+                self.wait_for_screen(action.expect)
+            if action.expect_error is not None:
+                self.settle(lambda: bool(self.engine.screen.error) == action.expect_error, timeout=2.0)
+                if bool(self.engine.screen.error) != action.expect_error:
+                    raise ScenarioFailure(f"expected {'an' if action.expect_error else 'no'} error on "
+                                          f"{self.engine.screen.step!r}, got {self.engine.screen.error!r}")
+            self._hands(action)
+            self._input(action)
+            if action.advance is not None:
+                self.advance(action.advance)
+            if action.wait_idle:
+                self.settle()
+        except QAError as exc:
+            raise ScenarioFailure(f"step {number}: {exc}") from None
+        except ScenarioFailure as exc:
+            raise ScenarioFailure(f"step {number}: {exc}") from None
+
+    def _hands(self, a: Action) -> None:
+        qa = self.qa
+        if a.device_fault:
+            qa.device_fault(a.device_fault.device, a.device_fault.fault, a.device_fault.times)
+        if a.host_fault:
+            qa.host_fault(a.host_fault.op, a.host_fault.kind, a.host_fault.times, a.host_fault.delay_s)
+        if a.camera:
+            qa.show_camera(a.camera)
+        if a.remove_id:
+            qa.remove_id_card()
+        if a.place_id:
+            qa.place_id_card(a.place_id)
+        if a.insert_card:
+            qa.insert_bank_card(a.insert_card)
+        if a.take_card:
+            qa.take_bank_card()
+        if a.take_new_card:
+            qa.take_new_card()
+        if a.pinpad:
+            qa.press_keys(a.pinpad)
+
+    def _input(self, a: Action) -> None:
+        inp: Input | None = None
+        if a.choose is not None:
+            inp = Input(InputKind.CHOOSE, a.choose)
+        elif a.submit is not None:
+            inp = Input(InputKind.SUBMIT, values={k: self._resolve(v) for k, v in a.submit.items()})
+        elif a.continue_:
+            inp = Input(InputKind.CONTINUE)
+        elif a.back:
+            inp = Input(InputKind.BACK)
+        elif a.cancel:
+            inp = Input(InputKind.CANCEL)
+        elif a.help:
+            inp = Input(InputKind.HELP)
+        elif a.extend:
+            inp = Input(InputKind.EXTEND)
+        elif a.language:
+            inp = Input(InputKind.LANGUAGE, a.language)
+        elif a.approve is not None:
+            inp = Input(InputKind.APPROVE, a.approve.decision, staff=a.approve.staff, reason=a.approve.reason)
+        if inp is not None:
+            self.engine.send(inp)
+
+    def _resolve(self, value: str) -> str:
+        if value == "{sms_code}":
+            session = self.engine.session
+            if session is None or "sms" not in session.data:
+                raise ScenarioFailure("{sms_code}: no SMS code was sent in this session")
+            return self.qa.sms_code(session.data["sms"]["sms_ref"])
+        return value
+
+    def advance(self, seconds: float) -> None:
+        clock = self.kiosk.services.clock
+        if not isinstance(clock, ManualClock):
+            raise ScenarioFailure("advance needs the manual clock")
+        remaining = seconds
+        while remaining > 0:  # in steps, so the warning and the device deadlines are seen on the way
+            step = min(1.0, remaining)
+            clock.advance(step)
+            remaining -= step
+            self.settle(timeout=0.05)
+
+    # --- the end ---------------------------------------------------------------------------
+    def finish(self) -> SessionReport:
+        if not self.settle(lambda: self.engine.session is None, timeout=WAIT_S * 2):
+            screen = self.engine.screen
+            raise ScenarioFailure(f"the session did not end; it is on {screen.step!r} ({screen.kind.value})")
+        report = self.engine.last_report
+        assert report is not None
+        return report
+
+    def result(self, name: str, flow: str, report: SessionReport) -> dict[str, Any]:
+        from kiosk.app.scenario_report import host_effects, screens_visited
+
+        state = self.qa.host_state()
+        return {
+            "scenario": name, "flow": flow, "outcome": report.outcome, "message": report.reason,
+            "session_id": report.session_id, "screens": screens_visited(report.trail),
+            "references": report.references,
+            "host_effects": host_effects(self.kiosk, report.session_id, state),
+            "devices": self._device_effects(report.session_id),
+        }
+
+    def partial(self, name: str, flow: str, failure: str) -> dict[str, Any]:
+        from kiosk.app.scenario_report import screens_visited
+
+        trail = self.engine.session.trail if self.engine.session else []
+        return {"scenario": name, "flow": flow, "outcome": None, "session_id": self.session_id,
+                "screens": screens_visited(trail), "failures": [failure]}
+
+    def _device_effects(self, session_id: str) -> dict[str, Any]:
+        journal = self.kiosk.services.journal
+        entries = journal.entries(session_id)
+        printed = any(e.name == "printer.print_receipt" and (e.detail or {}).get("ok") for e in entries)
+        retained = len(self.kiosk.devices.dispenser.retained()) if self.kiosk.devices.dispenser else 0
+        retained += len(getattr(self.kiosk.devices.smartcard, "retained", list)())
+        stale = sum(1 for e in entries if e.kind == "stale")
+        return {"receipt_printed": printed, "retained_cards": retained, "stale_results": stale}
+
+    def check(self, expect: Expectation, result: dict[str, Any]) -> list[str]:
+        from kiosk.app.scenario_report import check_expectation
+
+        return check_expectation(expect, result)

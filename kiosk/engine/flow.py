@@ -1,0 +1,148 @@
+"""How a flow is declared: an ordered list of shared steps, named predicates, and its metadata.
+
+A flow module builds a :class:`Flow`; the engine compiles it into a statechart (chart.py) and
+adds cancel, timeout, fault and back transitions itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from kiosk.core import i18n
+from kiosk.engine.screens import Input, Outcome, ScreenKind
+
+if TYPE_CHECKING:
+    from devices.api import DeviceEvent
+    from kiosk.engine.ops import OpResult, Operation
+    from kiosk.engine.session import Session
+
+Predicate = Callable[["Session"], bool]
+
+
+# --- what a step tells the engine after an input or a result -------------------------------------
+
+
+@dataclass(frozen=True)
+class Next:
+    """Go on to the next step whose condition holds."""
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Go to a step the current step declared in ``branches`` (e.g. back to PIN entry)."""
+
+    step: str
+    error: str | None = None  # catalog key shown on the target screen
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Stay on this screen, showing ``error``; ``restart`` runs the step's operation again."""
+
+    error: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    restart: bool = False
+
+
+@dataclass(frozen=True)
+class Fail:
+    """End the business here: show why (a catalog key), then the safe exit."""
+
+    message: str
+    outcome: Outcome = Outcome.FAILED
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """The customer stopped (cancel on the PIN pad) or walked away (device timeout)."""
+
+    event: str  # "cancel" or "timeout"
+
+
+Verdict = Next | Goto | Stay | Fail | Stop
+
+
+class Step:
+    """A shared step. Subclasses set ``kind`` and override what they need."""
+
+    kind: ClassVar[ScreenKind] = ScreenKind.INFO
+    timeout: ClassVar[str | None] = "screen"  # a Timeouts field, or None: no inactivity timeout
+    text_key: ClassVar[str] = "info"  # generic catalog prefix: step.<text_key>.title/.prompt
+
+    def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
+        self.id = id
+        self.when = when
+        self.back = back
+        self.text = text or self.text_key
+        self.branches: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id!r})"
+
+    # -- text --------------------------------------------------------------------------------
+    def catalog_key(self, s: Session, part: str) -> str:
+        specific = f"flow.{s.flow.id}.{self.id}.{part}"
+        return specific if i18n.has_text(s.lang, specific) else f"step.{self.text}.{part}"
+
+    def title(self, s: Session) -> str:
+        return s.t(self.catalog_key(s, "title"))
+
+    def prompt(self, s: Session) -> str:
+        key = self.catalog_key(s, "prompt")
+        return s.t(key) if i18n.has_text(s.lang, key) else ""
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def screen(self, s: Session) -> dict[str, Any]:
+        """Kind-specific parts of the screen model (choices, fields, rows, data)."""
+        return {}
+
+    def begin(self, s: Session) -> Operation | None:
+        """The operation to run on entering the step, if any."""
+        return None
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        """None: this input means nothing here (it is journaled and ignored)."""
+        return None
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        raise NotImplementedError(f"{self!r} started an operation but does not handle its result")
+
+    def on_event(self, s: Session, event: DeviceEvent) -> bool:
+        """A device event during the step's operation; True when the screen should be re-rendered."""
+        return False
+
+
+@dataclass(eq=False)
+class Flow:
+    id: str
+    category: str  # "accounts", "cards", "payments", ...
+    steps: list[Step]
+    devices: frozenset[str]
+    face_check: bool = False
+    staff_approval: str | None = None  # when staff approval is needed, in words (flows list)
+    predicates: dict[str, Predicate] = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        return i18n.text(lang, f"flow.{self.id}.title")
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(f"{self.id}: no step {step_id!r}")
+
+    def index(self, step_id: str) -> int:
+        return [st.id for st in self.steps].index(step_id)
+
+
+def step_active(step: Step, s: Session) -> bool:
+    """Whether a conditional step is shown in this session (its ``when`` predicate, and for
+    approvals whether the configured rules apply)."""
+    if step.when is not None and not s.flow.predicates[step.when](s):
+        return False
+    extra = getattr(step, "active", None)
+    return bool(extra(s)) if extra is not None else True

@@ -1,0 +1,102 @@
+"""Builds the screen models the engine publishes: home, a step's screen, failure and safe exit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from devices.api import DeviceState
+from kiosk.core import i18n
+from kiosk.engine.flow import Flow, Step, step_active
+from kiosk.engine.screens import Choice, Outcome, ScreenKind, ScreenModel
+
+if TYPE_CHECKING:
+    from kiosk.engine.services import Services
+    from kiosk.engine.session import Session
+
+CATEGORY_ORDER = ("accounts", "cards", "payments", "services")
+
+
+def flow_available(flow: Flow, services: Services) -> bool:
+    devices = services.devices.by_name()
+    for name in flow.devices:
+        device = devices.get(name)
+        if device is None or device.status().state not in (DeviceState.OK, DeviceState.BUSY):
+            return False
+    return True
+
+
+def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderly: bool,
+                out_of_service: str | None) -> ScreenModel:
+    t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
+    if out_of_service is not None:
+        return ScreenModel(ScreenKind.OUT_OF_SERVICE, "out_of_service", t("home.out_of_service.title"),
+                           prompt=t("home.out_of_service.prompt", reason=out_of_service),
+                           voice=t("home.out_of_service.prompt", reason=out_of_service),
+                           can_cancel=False, can_help=False, lang=lang, elderly=elderly)
+    ordered = sorted(flows.values(), key=lambda f: (_category_rank(f.category), f.id))
+    choices = []
+    for flow in ordered:
+        ok = flow_available(flow, services)
+        detail = t(f"category.{flow.category}") if ok else t("home.flow_unavailable")
+        choices.append(Choice(flow.id, flow.title(lang), detail, enabled=ok))
+    categories: dict[str, list[str]] = {}
+    for flow in ordered:
+        categories.setdefault(flow.category, []).append(flow.id)
+    return ScreenModel(ScreenKind.HOME, "home", t("home.title"), prompt=t("home.prompt"), voice=t("home.prompt"),
+                       choices=tuple(choices), can_cancel=False, lang=lang, elderly=elderly,
+                       data={"categories": categories,
+                             "category_titles": {c: t(f"category.{c}") for c in categories}})
+
+
+def _category_rank(category: str) -> int:
+    return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+
+
+def _shown(st: Step, s: Session) -> bool:
+    try:
+        return step_active(st, s)
+    except (KeyError, TypeError):  # decided by data the session does not have yet: not counted
+        return False
+
+
+def progress(s: Session, step: Step) -> tuple[int, int]:
+    """Step x of y, counting conditional steps only once the session shows they apply."""
+    shown = [st for st in s.flow.steps if st.when is None or st is step or _shown(st, s)]
+    return (shown.index(step) + 1, len(shown)) if step in shown else (1, len(shown))
+
+
+def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s: float | None) -> ScreenModel:
+    parts: dict[str, Any] = step.screen(s)
+    prompt = step.prompt(s)
+    error = s.error
+    voice = " ".join(part for part in (error, prompt or step.title(s)) if part)
+    return ScreenModel(
+        kind=step.kind, step=step.id, title=step.title(s), prompt=prompt, voice=voice,
+        flow_id=s.flow.id, session_id=s.id, error=error, notice=s.notice, progress=progress(s, step),
+        can_back=step.back and not busy, can_cancel=not critical, busy=busy, timeout_s=timeout_s,
+        lang=s.lang, elderly=s.elderly, **parts,
+    )
+
+
+def failed_screen(s: Session, timeout_s: float | None) -> ScreenModel:
+    key, params = s.failure or ("error.generic", {})
+    message = s.t(key, **params)
+    outcome = Outcome(s.outcome) if s.outcome else Outcome.FAILED
+    return ScreenModel(
+        ScreenKind.RESULT, "failed", s.t("failed.title"), prompt=message, voice=message, flow_id=s.flow.id,
+        session_id=s.id, outcome=outcome, notice=s.notice, can_cancel=False, timeout_s=timeout_s,
+        choices=(Choice("continue", s.t("button.finish")),), lang=s.lang, elderly=s.elderly,
+        data={"message_key": key},
+    )
+
+
+def ending_screen(s: Session, waiting_for: str | None) -> ScreenModel:
+    outcome = s.outcome or Outcome.CANCELLED
+    title = s.t(f"ending.{outcome}.title") if i18n.has_text(s.lang, f"ending.{outcome}.title") else s.t("ending.title")
+    prompt = s.t(f"ending.take.{waiting_for}") if waiting_for else s.t("ending.prompt")
+    return ScreenModel(
+        ScreenKind.PROCESSING, "ending", title, prompt=prompt, voice=prompt, flow_id=s.flow.id, session_id=s.id,
+        outcome=Outcome(outcome), busy=True, can_cancel=False, can_help=False, lang=s.lang, elderly=s.elderly,
+        data={"device_hint": waiting_for},
+    )

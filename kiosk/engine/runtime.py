@@ -1,0 +1,416 @@
+"""The engine: runs one session at a time on its flow's statechart.
+
+Threading: every method here runs on the owner thread (the Qt UI thread, or the headless driver).
+Device and host calls run on the OperationRunner's workers and come back through the inbox,
+which :meth:`Engine.pump` drains. Time comes from the injected clock; :meth:`Engine.tick` checks
+inactivity.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kiosk.core.masking import mask_text
+from kiosk.engine import render
+from kiosk.engine.chart import DONE, ENDING, FAILED, compile_chart
+from kiosk.engine.ending import SafeExit
+from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
+from kiosk.engine.journaling import describe_result
+from kiosk.engine.ops import Inbox, OpEvent, OperationRunner, OpResult, Ticket
+from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
+from kiosk.engine.services import Services
+from kiosk.engine.session import Session
+
+log = logging.getLogger(__name__)
+FAULT_EVENT = {Outcome.DEVICE_FAULT: "device_fault", Outcome.HOST_FAULT: "host_fault"}
+
+
+@dataclass
+class Pending:
+    ticket: Ticket
+    name: str
+    critical: bool
+    customer: bool  # waits for the customer (card, PIN), not for a machine
+    cancel: Any
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """What a finished session leaves for QA (scenarios): no personal data."""
+
+    session_id: str
+    flow_id: str
+    outcome: str
+    reason: str | None = None  # catalog key of the failure shown, if any
+    trail: list[dict[str, Any]] = field(default_factory=list)
+    references: dict[str, str] = field(default_factory=dict)
+
+
+class _ChartBridge:
+    """The statechart's listener: conditions come from the flow, transitions go to the journal."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        for step in session.flow.steps:
+            if step.when is not None:
+                setattr(self, f"active_{step.id}", self._condition(step))
+
+    def _condition(self, step: Step) -> Callable[[], bool]:
+        return lambda: step_active(step, self._session)
+
+    def after_transition(self, event: str, source: Any, target: Any) -> None:
+        s = self._session
+        s.services.journal.record(s.id, "step", target.id, {"from": source.id, "event": event})
+
+
+class Engine:
+    def __init__(self, services: Services, flows: Mapping[str, Flow], on_ready: Callable[[], None] | None = None) -> None:
+        self.services = services
+        self.flows = dict(flows)
+        self.inbox: Inbox = queue.Queue()
+        self.runner = OperationRunner(self.inbox, on_ready)
+        self.lang = services.settings.language
+        self.elderly = False
+        self.out_of_service: str | None = None
+        self.session: Session | None = None
+        self.last_report: SessionReport | None = None
+        self._chart: Any = None
+        self._pending: Pending | None = None
+        self._stop_requested: str | None = None
+        self._deadline: float | None = None
+        self._timeout_s: float | None = None
+        self._warned_left: int | None = None
+        self._exit: SafeExit | None = None
+        self._listeners: list[Callable[[ScreenModel], None]] = []
+        self._seq = 0
+        self.screen = self._home_model()
+
+    # --- public ----------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[ScreenModel], None]) -> None:
+        self._listeners.append(listener)
+
+    @property
+    def state(self) -> str:
+        return "home" if self._chart is None else str(self._chart.current_state_value)
+
+    @property
+    def busy(self) -> bool:
+        """A device or the host is working (not waiting for the customer)."""
+        return self._pending is not None and not self._pending.customer
+
+    def send(self, inp: Input) -> None:
+        s = self.session
+        if s is None:
+            self._home_input(inp)
+            return
+        s.services.journal.record(s.id, "input", inp.kind.value, {"choice": inp.choice, "fields": sorted(inp.values)})
+        self._trail("input", kind=inp.kind.value, choice=inp.choice, fields=sorted(inp.values))
+        self._arm_timer()
+        if inp.kind is InputKind.CANCEL:
+            self._stop("cancel")
+        elif inp.kind is InputKind.EXTEND:
+            self._publish()
+        elif inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
+            s.lang = inp.choice
+            self._publish()
+        elif inp.kind is InputKind.HELP:
+            s.services.journal.record(s.id, "staff", "help_requested", {"step": self.state})
+            s.data["help_requested"] = True
+            s.notice = s.t("help.called")
+            self._publish()
+        else:
+            self._step_input(s, inp)
+
+    def pump(self, wait: float = 0.0) -> int:
+        """Apply results and events that came back from operations; returns how many."""
+        handled = 0
+        timeout = wait
+        while True:
+            try:
+                item = self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait()
+            except queue.Empty:
+                return handled
+            timeout = 0
+            handled += 1
+            if isinstance(item, OpEvent):
+                self._on_event(item)
+            else:
+                self._on_result(item)
+
+    def tick(self) -> None:
+        """Check the inactivity timer against the clock."""
+        if self.session is None or self._deadline is None or (self._pending and self._pending.critical):
+            return
+        left = self._deadline - self.services.clock.monotonic()
+        if left <= 0:
+            self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
+            self._stop("timeout")
+            return
+        warning = self.services.settings.timeouts.warning
+        if left <= warning and self._warned_left != int(left + 0.999):
+            self._warned_left = int(left + 0.999)
+            self._publish()
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+
+    # --- home ------------------------------------------------------------------------------
+    def _home_model(self) -> ScreenModel:
+        return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service)
+
+    def _home_input(self, inp: Input) -> None:
+        if inp.kind is InputKind.START and inp.choice in self.flows and self.out_of_service is None:
+            self.start(inp.choice)
+            return
+        if inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
+            self.lang = inp.choice
+        elif inp.kind is InputKind.ELDERLY:
+            self.elderly = inp.choice == "on"
+        self._publish()
+
+    def start(self, flow_id: str) -> Session:
+        if self.session is not None:
+            raise RuntimeError("a session is already running")
+        flow = self.flows[flow_id]
+        settings = self.services.settings
+        session_id = self.services.journal.open_session(flow_id, settings.kiosk_id, settings.branch_id,
+                                                        self.lang, self.elderly)
+        s = Session(session_id, flow, self.services, self.lang, self.elderly)
+        self.session = s
+        self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
+        self._enter()
+        return s
+
+    def set_out_of_service(self, reason: str | None) -> None:
+        self.out_of_service = reason
+        if self.session is None:
+            self._publish()
+
+    # --- inputs ----------------------------------------------------------------------------
+    def _step_input(self, s: Session, inp: Input) -> None:
+        state = self.state
+        if state in (ENDING, DONE) or (self._pending and self._pending.critical):
+            s.services.journal.record(s.id, "input", "ignored", {"kind": inp.kind.value, "step": state})
+            return
+        if state == FAILED:
+            if inp.kind is InputKind.CONTINUE or (inp.kind is InputKind.CHOOSE and inp.choice == "continue"):
+                self._transition("close")
+            return
+        step = s.flow.step(state)
+        if inp.kind is InputKind.BACK:
+            if step.back:
+                self._drop_pending()
+                s.error = None
+                self._transition("back")
+            return
+        verdict = step.on_input(s, inp)
+        if verdict is None:
+            s.services.journal.record(s.id, "input", "ignored", {"kind": inp.kind.value, "step": state})
+            return
+        if not isinstance(verdict, Stay):
+            self._drop_pending()
+        self._apply(verdict)
+
+    # --- verdicts and transitions ----------------------------------------------------------
+    def _apply(self, verdict: Verdict) -> None:
+        s = self.session
+        assert s is not None
+        if isinstance(verdict, Next):
+            s.error = None
+            self._transition("next")
+        elif isinstance(verdict, Goto):
+            self._drop_pending()
+            s.error = s.t(verdict.error, **verdict.params) if verdict.error else None
+            self._transition(f"goto_{verdict.step}")
+        elif isinstance(verdict, Stay):
+            s.error = s.t(verdict.error, **verdict.params) if verdict.error else None
+            if verdict.restart:
+                self._begin(s.flow.step(self.state))
+            self._publish()
+        elif isinstance(verdict, Fail):
+            s.failure = (verdict.message, dict(verdict.params))
+            if s.outcome != Outcome.COMPLETED:
+                s.outcome = verdict.outcome
+            s.services.journal.record(s.id, "fault", verdict.message, {"outcome": str(verdict.outcome)})
+            self._transition(FAULT_EVENT.get(verdict.outcome, "fail"))
+        elif isinstance(verdict, Stop):
+            self._stop(verdict.event)
+
+    def _stop(self, event: str) -> None:
+        s = self.session
+        if s is None or self.state in (ENDING, DONE):
+            return
+        if self._pending is not None and self._pending.critical:
+            self._stop_requested = event
+            s.services.journal.record(s.id, "step", f"{event}_deferred", {"waiting_for": self._pending.name})
+            self._publish()
+            return
+        self._drop_pending()
+        if s.outcome != Outcome.COMPLETED:
+            s.outcome = Outcome.CANCELLED if event == "cancel" else Outcome.TIMEOUT
+        self._transition(event)
+
+    def _transition(self, event: str) -> None:
+        self._chart.send(event)
+        self._enter()
+
+    def _enter(self) -> None:
+        s = self.session
+        assert s is not None
+        state = self.state
+        self._warned_left = None
+        if state == DONE:
+            self._finish()
+        elif state == ENDING:
+            self._arm_timer(None)
+            self._exit = SafeExit(s)
+            self._continue_exit()
+        elif state == FAILED:
+            self._arm_timer(self._timeout_for("screen"))
+            self._publish()
+        else:
+            step = s.flow.step(state)
+            s.notice = None if step.kind.value != "receipt" else s.notice
+            self._arm_timer(self._timeout_for(step.timeout))
+            self._begin(step)
+            self._publish()
+
+    def _begin(self, step: Step) -> None:
+        s = self.session
+        assert s is not None
+        op = step.begin(s)
+        if op is not None:
+            self._submit(s, step.id, op)
+
+    def _submit(self, s: Session, step_id: str, op: Any) -> None:
+        ticket = Ticket(s.id, step_id)
+        cancel = self.runner.submit(ticket, op)
+        self._pending = Pending(ticket, op.name, op.critical, op.waits_for_customer, cancel)
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel.cancel()
+            self._pending = None
+
+    # --- results ---------------------------------------------------------------------------
+    def _on_event(self, item: OpEvent) -> None:
+        s = self.session
+        if s is None or self._pending is None or item.ticket != self._pending.ticket:
+            return  # an event of an operation already finished or abandoned: nothing to show
+        if self.state not in (ENDING, FAILED) and s.flow.step(self.state).on_event(s, item.event):
+            self._publish()
+
+    def _on_result(self, result: OpResult) -> None:
+        s = self.session
+        if s is None or self._pending is None or result.ticket != self._pending.ticket:
+            self._journal_stale(result)
+            return
+        critical = self._pending.critical
+        self._pending = None
+        s.services.journal.record(s.id, "host" if result.name.startswith("host.") else "device", result.name,
+                                  describe_result(result))
+        if self.state == ENDING:
+            self._continue_exit(result)
+            return
+        verdict = self._verdict_for(s, result)
+        stop, self._stop_requested = self._stop_requested, None
+        if stop and critical and s.outcome != Outcome.COMPLETED and not isinstance(verdict, Fail):
+            self._stop(stop)
+            return
+        if stop:
+            s.services.journal.record(s.id, "step", f"{stop}_after_commit", {"step": self.state})
+        self._apply(verdict)
+
+    def _verdict_for(self, s: Session, result: OpResult) -> Verdict:
+        step = s.flow.step(self.state)
+        try:
+            return step.on_result(s, result)
+        except Exception:
+            if self.services.settings.strict:
+                raise
+            log.exception("step %s could not handle %s", step.id, result.name)
+            return Fail("error.generic", Outcome.DEVICE_FAULT)
+
+    def _journal_stale(self, result: OpResult) -> None:
+        detail = describe_result(result)
+        detail.update(ticket_session=result.ticket.session_id, ticket_step=result.ticket.step)
+        self.services.journal.record(result.ticket.session_id, "stale", result.name, detail)
+
+    # --- safe exit and the end -------------------------------------------------------------
+    def _continue_exit(self, result: OpResult | None = None) -> None:
+        s = self.session
+        assert s is not None and self._exit is not None
+        if result is not None:
+            self._exit.finished(result)
+        op = self._exit.next_operation()
+        if op is None:
+            self._transition("finish")
+            return
+        self._submit(s, ENDING, op)
+        self._publish()
+
+    def _finish(self) -> None:
+        s = self.session
+        assert s is not None
+        outcome = str(s.outcome or Outcome.CANCELLED)
+        reason = s.failure[0] if s.failure else None
+        s.services.journal.close_session(s.id, outcome, reason)
+        refs = {k[4:]: mask_text(str(v)) for k, v in s.data.items() if k.startswith("ref:")}
+        self.last_report = SessionReport(s.id, s.flow.id, outcome, reason, list(s.trail), refs)
+        s.wipe()
+        self.session = None
+        self._chart = None
+        self._exit = None
+        self._deadline = None
+        self._publish()
+
+    # --- time and screens ------------------------------------------------------------------
+    def _timeout_for(self, kind: str | None) -> float | None:
+        if kind is None:
+            return None
+        timeouts = self.services.settings.timeouts
+        factor = timeouts.elderly_factor if self.session and self.session.elderly else 1.0
+        return float(getattr(timeouts, kind)) * factor
+
+    def _arm_timer(self, seconds: float | None = -1.0) -> None:
+        if seconds is None or seconds >= 0:
+            self._timeout_s = seconds
+        self._warned_left = None
+        self._deadline = None if self._timeout_s is None else self.services.clock.monotonic() + self._timeout_s
+
+    def _publish(self) -> None:
+        self._seq += 1
+        s = self.session
+        if s is None:
+            model = self._home_model()
+        elif self.state == FAILED:
+            model = render.failed_screen(s, self._timeout_s)
+        elif self.state == ENDING:
+            model = render.ending_screen(s, self._exit.waiting_for() if self._exit else None)
+        else:
+            step = s.flow.step(self.state)
+            model = render.step_screen(s, step, busy=self.busy,
+                                       critical=bool(self._pending and self._pending.critical), timeout_s=self._timeout_s)
+        self.screen = replace(model, seq=self._seq, warning_s_left=self._warned_left)
+        if s is not None:
+            self._trail("screen", step=model.step, kind=model.kind.value, error=model.error, busy=model.busy)
+        for listener in list(self._listeners):
+            listener(self.screen)
+
+    def _trail(self, what: str, **detail: Any) -> None:
+        s = self.session
+        if s is None:
+            return
+        if what == "screen" and s.trail and s.trail[-1].get("what") == "screen" and s.trail[-1]["step"] == detail["step"]:
+            s.trail[-1].update(detail)  # a re-render of the same screen
+            return
+        s.trail.append({"what": what, **detail})
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,211 @@
+"""Screens without devices: information, agreements, choices, forms, confirmation, result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from devices.api import DeviceError, ErrorCode
+from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
+from kiosk.engine.ops import OpResult
+from kiosk.engine.screens import Choice, FormField, Input, InputKind, Outcome, Row, ScreenKind
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+
+def device_verdict(s: Session, result: OpResult, *, waits_for_customer: bool, retry: str | None = None) -> Verdict:
+    """The usual reading of a failed device call."""
+    err = result.error
+    if not isinstance(err, DeviceError):
+        raise err if err is not None else RuntimeError("device_verdict on a success")
+    if err.code is ErrorCode.CANCELLED:
+        return Stop("cancel")
+    if err.code is ErrorCode.TIMEOUT and waits_for_customer:
+        return Stop("timeout")
+    if err.code is ErrorCode.USER_ERROR and retry is not None:
+        s.attempts[f"device:{err.device}"] += 1
+        if s.attempts[f"device:{err.device}"] < s.services.settings.limits.card_read_attempts:
+            return Stay(error=retry, restart=True)
+        return Fail(retry, Outcome.FAILED)
+    if err.code is ErrorCode.FRAUD_ATTEMPT:
+        return Fail("error.device.fraud", Outcome.DEVICE_FAULT)
+    return Fail(f"error.device.{err.device}", Outcome.DEVICE_FAULT)
+
+
+def choose_verdict(inp: Input, allowed: Mapping[str, Verdict]) -> Verdict | None:
+    if inp.kind is InputKind.CHOOSE and inp.choice in allowed:
+        return allowed[inp.choice]
+    return None
+
+
+# --- simple screens ----------------------------------------------------------------------------
+
+
+class Info(Step):
+    """A message to read, with Continue."""
+
+    kind = ScreenKind.INFO
+    text_key = "info"
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"choices": (Choice("continue", s.t("button.continue")),)}
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is InputKind.CONTINUE or (inp.kind is InputKind.CHOOSE and inp.choice == "continue"):
+            return Next()
+        return None
+
+
+class Agreement(Step):
+    """A text the customer must agree to. Declining ends the business, or goes to ``on_decline``."""
+
+    kind = ScreenKind.AGREEMENT
+    text_key = "agreement"
+
+    def __init__(self, id: str, *, document: str, on_decline: str | None = None, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.document = document  # catalog key of the agreement's body text
+        self.on_decline = on_decline
+        self.branches = (on_decline,) if on_decline else ()
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {
+            "choices": (Choice("agree", s.t("button.agree")), Choice("decline", s.t("button.decline"))),
+            "data": {"document": s.t(self.document)},
+        }
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        decline: Verdict = Goto(self.on_decline) if self.on_decline else Fail("consent.declined", Outcome.CANCELLED)
+        verdict = choose_verdict(inp, {"agree": Next(), "decline": decline})
+        if verdict is not None:
+            s.data[f"consent:{self.id}"] = inp.choice
+        return verdict
+
+
+class Choose(Step):
+    """Pick one of the items ``options(s)`` gives; the chosen id goes to ``s.data[store]``."""
+
+    kind = ScreenKind.CHOICE
+    text_key = "choose"
+
+    def __init__(
+        self, id: str, *, options: Callable[[Session], Sequence[Choice]], store: str,
+        empty: str = "error.nothing_to_choose", **kw: Any,
+    ) -> None:
+        super().__init__(id, **kw)
+        self.options = options
+        self.store = store
+        self.empty = empty
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"choices": tuple(self.options(s))}
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is not InputKind.CHOOSE:
+            return None
+        ids = {c.id for c in self.options(s) if c.enabled}
+        if inp.choice not in ids:
+            return Stay(error="error.choice_not_available")
+        s.data[self.store] = inp.choice
+        return Next()
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """A form field and its check. ``check`` returns a catalog error key, or None when the value is good."""
+
+    name: str
+    input: str = "digits"
+    min_length: int = 1
+    max_length: int = 32
+    check: Callable[[str], str | None] | None = None
+
+
+class Form(Step):
+    """Fields typed on the on-screen keypad; values go to ``s.data[store][name]``."""
+
+    kind = ScreenKind.FORM
+    text_key = "form"
+
+    def __init__(self, id: str, *, fields: Sequence[FieldRule], store: str, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.fields = tuple(fields)
+        self.store = store
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {
+            "fields": tuple(
+                FormField(f.name, s.t(f"field.{f.name}.label"), f.input, f.min_length, f.max_length,
+                          hint=s.t(f"field.{f.name}.hint"))
+                for f in self.fields
+            )
+        }
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is not InputKind.SUBMIT:
+            return None
+        values: dict[str, str] = {}
+        for f in self.fields:
+            value = str(inp.values.get(f.name, "")).strip()
+            error = _check_field(f, value)
+            if error is not None:
+                return Stay(error=error)
+            values[f.name] = value
+        s.data[self.store] = values
+        return Next()
+
+
+def _check_field(f: FieldRule, value: str) -> str | None:
+    if not value:
+        return f"field.{f.name}.missing"
+    if f.input in ("digits", "phone", "code") and not value.isdigit():
+        return f"field.{f.name}.invalid"
+    if not f.min_length <= len(value) <= f.max_length:
+        return f"field.{f.name}.invalid"
+    return f.check(value) if f.check else None
+
+
+class Confirm(Step):
+    """The summary the customer confirms before anything is posted."""
+
+    kind = ScreenKind.CONFIRM
+    text_key = "confirm"
+
+    def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
+        kw.setdefault("back", True)
+        super().__init__(id, **kw)
+        self.rows = rows
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {
+            "rows": tuple(self.rows(s)),
+            "choices": (Choice("confirm", s.t("button.confirm")),),
+        }
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        return choose_verdict(inp, {"confirm": Next()})
+
+
+class Result(Step):
+    """The business is done: what happened, in the customer's words."""
+
+    kind = ScreenKind.RESULT
+    text_key = "result"
+
+    def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.rows = rows
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {
+            "rows": tuple(self.rows(s)),
+            "outcome": Outcome.COMPLETED,
+            "choices": (Choice("continue", s.t("button.continue")),),
+        }
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is InputKind.CONTINUE or (inp.kind is InputKind.CHOOSE and inp.choice == "continue"):
+            return Next()
+        return None

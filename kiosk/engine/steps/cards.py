@@ -1,0 +1,161 @@
+"""Bank cards and PINs: insert the card, enter the PIN, pick and deliver a new card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from devices.api import Cancellation, DeviceError, DeviceEvent, EventSink
+from devices.dispenser.api import StockCard
+from devices.pinpad.api import PinBlock
+from devices.smartcard.api import BankCard
+from kiosk.engine.flow import Fail, Next, Step, Verdict
+from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.screens import Outcome, ScreenKind
+from kiosk.engine.steps.basic import device_verdict
+from kiosk.engine.steps.identity import customer_wait
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+
+class InsertBankCard(Step):
+    """Insert the bank card; its payment application is read."""
+
+    kind = ScreenKind.BANK_CARD
+    text_key = "bank_card"
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"data": {"device_hint": "smartcard", "inserted": bool(s.data.get("card_inserted"))}}
+
+    def begin(self, s: Session) -> Operation:
+        reader = s.services.devices.smartcard
+        assert reader is not None
+        wait = customer_wait(s)
+
+        def read(cancel: Cancellation, on_event: EventSink) -> BankCard:
+            return reader.read_card(wait, cancel, on_event)
+
+        return Operation("smartcard.read_card", read, device="smartcard", waits_for_customer=True)
+
+    def on_event(self, s: Session, event: DeviceEvent) -> bool:
+        if event.kind == "card_inserted":
+            s.data["card_inserted"] = True
+            return True
+        return False
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            err = result.error
+            if isinstance(err, DeviceError) and err.reason == "card_blocked":
+                return Fail("card.blocked")
+            return device_verdict(s, result, waits_for_customer=True, retry="card.read_again")
+        card: BankCard = result.value
+        s.data["bank_card"] = card
+        s.data["card_inserted"] = True
+        return Next()
+
+
+class EnterPin(Step):
+    """The customer types the PIN on the PIN pad; the kiosk receives only the encrypted PIN block."""
+
+    kind = ScreenKind.PIN_ENTRY
+    timeout = "pin"
+    text_key = "pin"
+
+    def __init__(self, id: str, *, pan: Callable[[Session], str], store: str, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.pan = pan
+        self.store = store
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"data": {"device_hint": "pinpad", "digits": s.data.get("pin_digits", 0), "length": 6}}
+
+    def begin(self, s: Session) -> Operation:
+        pinpad = s.services.devices.pinpad
+        assert pinpad is not None
+        pan = self.pan(s)
+        wait = customer_wait(s, "pin")
+        s.data["pin_digits"] = 0
+
+        def read(cancel: Cancellation, on_event: EventSink) -> PinBlock:
+            return pinpad.read_pin(pan, wait, cancel, on_event, min_length=6, max_length=6)
+
+        return Operation("pinpad.read_pin", read, device="pinpad", waits_for_customer=True)
+
+    def on_event(self, s: Session, event: DeviceEvent) -> bool:
+        if event.kind != "key":
+            return False
+        if "count" in event.data:
+            s.data["pin_digits"] = int(event.data["count"])
+        elif event.data.get("key") == "digit":
+            s.data["pin_digits"] = s.data.get("pin_digits", 0) + 1
+        elif event.data.get("key") == "clear":
+            s.data["pin_digits"] = 0
+        return True
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        s.data.pop("pin_digits", None)
+        if not result.ok:
+            return device_verdict(s, result, waits_for_customer=True)
+        s.data[self.store] = result.value
+        return Next()
+
+
+class PickCard(Step):
+    """Take the next blank card from the hopper to the read position and read its number."""
+
+    kind = ScreenKind.PROCESSING
+    timeout = None
+    text_key = "pick_card"
+
+    def begin(self, s: Session) -> Operation:
+        dispenser = s.services.devices.dispenser
+        assert dispenser is not None
+        wait = s.services.settings.timeouts.device
+
+        def pick(cancel: Cancellation, on_event: EventSink) -> StockCard:
+            return dispenser.pick_card(wait, cancel)
+
+        return Operation("dispenser.pick_card", pick, critical=True, device="dispenser")
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return device_verdict(s, result, waits_for_customer=False)
+        s.data["stock_card"] = result.value
+        return Next()
+
+
+class DeliverCard(Step):
+    """Present the new card at the gate; a card not taken in time is retained."""
+
+    kind = ScreenKind.PROCESSING
+    timeout = None
+    text_key = "deliver_card"
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"data": {"device_hint": "dispenser", "at_gate": bool(s.data.get("card_at_gate"))}}
+
+    def begin(self, s: Session) -> Operation:
+        dispenser = s.services.devices.dispenser
+        assert dispenser is not None
+        wait = customer_wait(s, "card_take") - 5.0
+
+        def deliver(cancel: Cancellation, on_event: EventSink) -> bool:
+            return dispenser.deliver_card(wait, cancel, on_event)
+
+        return Operation("dispenser.deliver_card", deliver, critical=True, device="dispenser",
+                         waits_for_customer=True)
+
+    def on_event(self, s: Session, event: DeviceEvent) -> bool:
+        if event.kind == "card_at_gate":
+            s.data["card_at_gate"] = True
+            return True
+        return False
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return Fail("error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
+        s.data["card_delivered" if result.value else "card_retained"] = True
+        s.data.pop("stock_card", None)
+        return Next()

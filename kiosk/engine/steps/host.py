@@ -1,0 +1,153 @@
+"""Steps that talk to the bank host: a named host operation, and a supervisor's approval."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from devices.api import Cancellation, EventSink
+from kiosk.core import i18n
+from kiosk.engine.flow import Fail, Next, Stay, Step, Verdict
+from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.screens import Input, InputKind, Outcome, Row, ScreenKind
+from kiosk.host.errors import HostError, HostOutcomeUnknown, HostProtocolError, HostRejected, HostUnavailable
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+Refusal = Callable[["Session", HostRejected], Verdict]
+
+
+def host_operation(s: Session, op: str, payload: dict[str, Any], *, posting: bool, amount_fen: int | None = None) -> Operation:
+    """A host call with a fresh idempotency key, journaled before it is sent and when it ends.
+
+    The client retries only with the same key; the key is kept so staff can reconcile an
+    unknown outcome with the host.
+    """
+    key = uuid.uuid4().hex
+    services, session_id = s.services, s.id
+    s.data["last_idempotency_key"] = key
+
+    def call(cancel: Cancellation, on_event: EventSink) -> dict[str, Any]:
+        journal = services.journal
+        journal.host_request_started(key, session_id, op, posting, amount_fen=amount_fen)
+        try:
+            reply = services.host.call(op, payload, key, session_id)
+        except HostRejected as exc:
+            journal.host_request_finished(key, "rejected", {"code": exc.code})
+            raise
+        except HostUnavailable:
+            journal.host_request_finished(key, "unavailable")
+            raise
+        except (HostOutcomeUnknown, HostProtocolError) as exc:
+            journal.host_request_finished(key, "unknown" if posting else "unavailable", {"error": type(exc).__name__})
+            raise
+        journal.host_request_finished(key, "committed", {"reply": reply})
+        return reply
+
+    return Operation(f"host.{op}", call, critical=posting)
+
+
+def host_verdict(s: Session, result: OpResult, posting: bool, refusals: Mapping[str, Refusal]) -> Verdict:
+    err = result.error
+    if isinstance(err, HostRejected):
+        if err.code in refusals:
+            return refusals[err.code](s, err)
+        key = f"host.refused.{err.code}"
+        return Fail(key if i18n.has_text(s.lang, key) else "host.refused", params={"code": err.code})
+    if isinstance(err, HostOutcomeUnknown | HostProtocolError) and posting:
+        ref = s.data.get("last_idempotency_key", "")[:12].upper()
+        return Fail("host.outcome_unknown", Outcome.UNKNOWN, params={"reference": ref})
+    if isinstance(err, HostError):
+        return Fail("host.unavailable", Outcome.HOST_FAULT)
+    raise err if err is not None else RuntimeError("host_verdict on a success")
+
+
+class HostCall(Step):
+    """Call the host operation ``op`` with ``payload(s)``; the reply goes to ``s.data[store]``.
+
+    ``posting`` marks an operation that changes the bank's books: cancel and timeout wait for it,
+    and once it succeeds the session's outcome is completed whatever happens after.
+    """
+
+    kind = ScreenKind.PROCESSING
+    timeout = None
+    text_key = "processing"
+
+    def __init__(
+        self, id: str, *, op: str, payload: Callable[[Session], dict[str, Any]], store: str,
+        posting: bool = False, amount: Callable[[Session], int] | None = None,
+        refusals: Mapping[str, Refusal] | None = None, branches: tuple[str, ...] = (),
+        check: Callable[[Session, dict[str, Any]], Verdict | None] | None = None, reference: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(id, **kw)
+        self.check = check  # a business rule on the reply (e.g. no bills to pay): a verdict, or None to go on
+        self.reference = reference  # the reply field that is the transaction reference
+        self.op, self.payload, self.store, self.posting = op, payload, store, posting
+        self.amount = amount
+        self.refusals = dict(refusals or {})
+        self.branches = branches
+
+    def begin(self, s: Session) -> Operation:
+        amount = self.amount(s) if self.amount else None
+        return host_operation(s, self.op, self.payload(s), posting=self.posting, amount_fen=amount)
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return host_verdict(s, result, self.posting, self.refusals)
+        reply: dict[str, Any] = result.value
+        s.data[self.store] = reply
+        if self.reference:
+            s.data[f"ref:{self.store}"] = reply[self.reference]
+        if self.posting:
+            s.outcome = Outcome.COMPLETED
+        verdict = self.check(s, reply) if self.check else None
+        return verdict if verdict is not None else Next()
+
+
+class StaffApproval(Step):
+    """Wait for a supervisor. Shown only when ``when`` holds and ``rule`` is switched on for the flow
+    in config (a rule of None always applies: staff verifying identity cannot be switched off)."""
+
+    kind = ScreenKind.WAITING_STAFF
+    timeout = "staff"
+    text_key = "approval"
+
+    def __init__(self, id: str, *, rule: str | None, reason: str, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.rule = rule
+        self.reason = reason  # catalog key telling customer and staff why approval is needed
+
+    def active(self, s: Session) -> bool:
+        return self.rule is None or self.rule in s.services.settings.approvals.get(s.flow.id, ())
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"rows": (Row(s.t("approval.reason"), s.t(self.reason)),), "data": {"rule": self.rule}}
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is not InputKind.APPROVE or inp.choice not in ("approve", "reject") or not inp.staff:
+            return None
+        s.data[f"decision:{self.id}"] = (inp.choice, inp.staff, inp.reason)
+        return Stay(restart=True)
+
+    def begin(self, s: Session) -> Operation | None:
+        decision = s.data.get(f"decision:{self.id}")
+        if decision is None:
+            return None
+        choice, staff, reason = decision
+        payload = {"session_id": s.id, "staff_number": staff, "decision": choice,
+                   "reason": reason or self.reason, "subject": f"{s.flow.id}:{self.rule or self.id}"}
+        return host_operation(s, "approvals.record", payload, posting=False)
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        choice, _staff, reason = s.data.pop(f"decision:{self.id}")
+        if not result.ok:
+            if isinstance(result.error, HostRejected):
+                return Stay(error="approval.staff_invalid")
+            return host_verdict(s, result, False, {})
+        if choice == "reject":
+            return Fail("approval.rejected", params={"reason": reason})
+        s.data[f"approval:{self.id}"] = result.value["approval_ref"]
+        return Next()

@@ -1,0 +1,142 @@
+"""Who is at the kiosk: read the ID card, check it, check the face against its photo."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from devices.api import Cancellation, EventSink
+from devices.idcard.api import IdCard
+from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Verdict
+from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind
+from kiosk.engine.steps.basic import device_verdict
+from kiosk.identity.face import FaceDecision
+from kiosk.identity.idcheck import age_of, check_id_card
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+
+def customer_wait(s: Session, kind: str = "screen") -> float:
+    """How long a device may wait for the customer: a little past the screen's own timeout."""
+    timeouts = s.services.settings.timeouts
+    factor = timeouts.elderly_factor if s.elderly else 1.0
+    return float(getattr(timeouts, kind)) * factor + 5.0
+
+
+class ReadIdCard(Step):
+    """Place the resident ID card on the reader. ``role`` "guardian" reads a second, adult card."""
+
+    kind = ScreenKind.ID_CARD
+    text_key = "id_card"
+
+    def __init__(self, id: str, *, role: str = "customer", **kw: Any) -> None:
+        kw.setdefault("text", "id_card" if role == "customer" else "guardian_id_card")
+        super().__init__(id, **kw)
+        self.role = role
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        return {"data": {"device_hint": "idcard", "detected": bool(s.data.get("idcard_detected"))}}
+
+    def begin(self, s: Session) -> Operation:
+        reader = s.services.devices.idcard
+        assert reader is not None
+        s.data.pop("idcard_detected", None)
+        wait = customer_wait(s)
+
+        def read(cancel: Cancellation, on_event: EventSink) -> IdCard:
+            return reader.read(wait, cancel, on_event)
+
+        return Operation("idcard.read", read, device="idcard", waits_for_customer=True)
+
+    def on_event(self, s: Session, event: Any) -> bool:
+        if event.kind == "card_detected":
+            s.data["idcard_detected"] = True
+            return True
+        return False
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return device_verdict(s, result, waits_for_customer=True, retry="idcard.read_again")
+        card: IdCard = result.value
+        today = s.services.clock.now().date()
+        problem = check_id_card(card, today)
+        if problem is not None:
+            return Fail(f"idcard.{problem.reason}")
+        if self.role == "guardian":
+            return self._guardian(s, card, today)
+        s.data["id_card"] = card
+        s.data["age"] = age_of(card, today)
+        return Next()
+
+    def _guardian(self, s: Session, card: IdCard, today: Any) -> Verdict:
+        customer: IdCard = s.data["id_card"]
+        if card.id_number == customer.id_number or age_of(card, today) < 18:
+            return Stay(error="idcard.guardian_invalid", restart=True)
+        s.data["guardian_id_card"] = card
+        return Next()
+
+
+class FaceCheck(Step):
+    """Look at the camera: the face must match the ID card photo. After ``face_attempts`` failures,
+    or when the customer asks, verification goes to staff (``fallback``)."""
+
+    kind = ScreenKind.FACE
+    text_key = "face"
+
+    def __init__(self, id: str, *, fallback: str, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.fallback = fallback
+        self.branches = (fallback,)
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        failed = s.data.get("face_last") not in (None, "match")
+        choices = (
+            (Choice("retry", s.t("button.face_retry")), Choice("staff", s.t("button.face_staff")))
+            if failed else ()
+        )
+        return {"choices": choices, "data": {"device_hint": "camera", "attempts": s.attempts["face"]}}
+
+    def begin(self, s: Session) -> Operation | None:
+        if s.data.get("face_last") is not None:
+            return None  # waiting for the customer to choose: try again or staff
+        card: IdCard = s.data["id_card"]
+        camera = s.services.devices.camera
+        verifier = s.services.face
+        assert camera is not None
+        wait = s.services.settings.timeouts.device
+
+        def verify(cancel: Cancellation, on_event: EventSink) -> FaceDecision:
+            return verifier.verify(card.photo, card.id_number, camera, wait, cancel)
+
+        return Operation("face.verify", verify, device="camera", waits_for_customer=True)
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is not InputKind.CHOOSE or s.data.get("face_last") in (None, "match"):
+            return None
+        if inp.choice == "retry":
+            s.data["face_last"] = None
+            return Stay(restart=True)
+        if inp.choice == "staff":
+            return Goto(self.fallback)
+        return None
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return device_verdict(s, result, waits_for_customer=False)
+        decision: FaceDecision = result.value
+        s.data["face_last"] = decision.reason
+        if decision.match:
+            s.data["face"] = "passed"
+            return Next()
+        if decision.reason == "no_photo":
+            return Goto(self.fallback, error="face.no_photo")
+        if decision.reason in ("two_faces", "no_face"):
+            return Stay(error=f"face.{decision.reason}")  # guidance; not counted as a failed attempt
+        s.attempts["face"] += 1
+        if s.attempts["face"] >= s.services.settings.limits.face_attempts:
+            return Goto(self.fallback, error="face.fallback_staff")
+        return Stay(error=f"face.{decision.reason}", params={"left": self._left(s)})
+
+    def _left(self, s: Session) -> int:
+        return s.services.settings.limits.face_attempts - s.attempts["face"]

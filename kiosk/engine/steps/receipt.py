@@ -1,0 +1,69 @@
+"""Print the receipt. A printer fault never undoes a completed business: the screen says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from devices.api import Cancellation, DeviceError, EventSink
+from devices.printer.api import PrintResult, Receipt, ReceiptLine
+from kiosk.engine.flow import Next, Stay, Step, Verdict
+from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.screens import Choice, Input, InputKind, Row, ScreenKind
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+
+def build_receipt(s: Session, title_key: str, rows: Sequence[Row], reference: str) -> Receipt:
+    settings = s.services.settings
+    stamp = s.services.clock.now().strftime("%Y-%m-%d %H:%M:%S")
+    header = [settings.bank_name, settings.branch_name, f"{s.t('receipt.kiosk')} {settings.kiosk_id}", stamp]
+    return Receipt(
+        title=s.t(title_key),
+        lines=[ReceiptLine(r.label, r.value) for r in rows],
+        reference=reference,
+        header=[h for h in header if h],
+        footer=[s.t("receipt.footer")],
+    )
+
+
+class PrintReceipt(Step):
+    kind = ScreenKind.RECEIPT
+    text_key = "receipt"
+
+    def __init__(self, id: str, *, receipt: Callable[[Session], Receipt], **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.receipt = receipt
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        printed = s.data.get("receipt_printed")
+        choices = (Choice("continue", s.t("button.finish")),) if printed is not None else ()
+        return {"choices": choices, "data": {"device_hint": "printer", "printed": printed}}
+
+    def begin(self, s: Session) -> Operation:
+        printer = s.services.devices.printer
+        assert printer is not None
+        receipt = self.receipt(s)
+        wait = s.services.settings.timeouts.device
+
+        def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
+            return printer.print_receipt(receipt, wait)
+
+        return Operation("printer.print_receipt", print_it, device="printer")
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok and not isinstance(result.error, DeviceError):
+            raise result.error  # a bug, not a printer fault
+        s.data["receipt_printed"] = result.ok
+        if not result.ok:
+            s.notice = s.t("receipt.not_printed", reference=self.receipt(s).reference)
+
+        return Stay()
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if s.data.get("receipt_printed") is None:
+            return None
+        if inp.kind is InputKind.CONTINUE or (inp.kind is InputKind.CHOOSE and inp.choice == "continue"):
+            return Next()
+        return None

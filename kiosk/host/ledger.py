@@ -1,0 +1,135 @@
+"""Runs host operations exactly once: postings are stored with their reply in the same transaction.
+
+A posting's idempotency key maps to (request hash, reply). The same key with the same body replays
+the stored reply, refusals included; with another body it is a 409. While a key is being
+processed, a second request with that key waits for it and then replays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.host import ops_accounts, ops_cards, ops_customers, ops_payments, ops_staff
+from kiosk.host.api import Operation, OperationStatusRequest, Request, Result
+from kiosk.host.context import OpContext, Refusal, SimulatorClock
+from kiosk.host.seed import SeedData, seed_database
+from kiosk.host.store import Store
+
+Handler = Callable[[OpContext, Any], Result]
+HANDLERS: dict[str, Handler] = {
+    "customers.lookup": ops_customers.lookup_customer,
+    "sms.send_code": ops_customers.send_sms_code,
+    "sms.verify_code": ops_customers.verify_sms_code,
+    "pins.check_new": ops_customers.check_new_pins,
+    "accounts.open": ops_accounts.open_account,
+    "cards.list": ops_cards.list_cards,
+    "cards.report_loss": ops_cards.report_loss,
+    "si.bills": ops_payments.list_bills,
+    "si.pay": ops_payments.pay_bills,
+    "approvals.record": ops_staff.record_approval,
+    "operations.status": ops_staff.operation_status,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An HTTP status and the reply body without its request id."""
+
+    http_status: int
+    body: dict[str, Any]
+
+    @staticmethod
+    def refused(http_status: int, code: str, message: str, **details: Any) -> Outcome:
+        return Outcome(http_status, {"ok": False, "error": {"code": code, "message": message, "details": details}})
+
+
+class KeyGate:
+    """One lock per idempotency key in flight, so a duplicate waits for the first to finish."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._lock:
+            lock, users = self._held.get(key, (threading.Lock(), 0))
+            self._held[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._held[key]
+                if users == 1:
+                    del self._held[key]
+                else:
+                    self._held[key] = (lock, users - 1)
+
+
+def request_hash(op: Operation, request: Request) -> str:
+    canonical = json.dumps([op.name, request.model_dump(mode="json")], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Ledger:
+    def __init__(self, store: Store, clock: SimulatorClock, working_keys: Mapping[str, bytes]) -> None:
+        self.store = store
+        self.clock = clock
+        self._keys = dict(working_keys)
+        self._gate = KeyGate()
+
+    def seed(self, data: SeedData, *, reset: bool = False) -> None:
+        with self.store.transaction() as conn:
+            if reset:
+                self.store.clear(conn)
+            seed_database(conn, data, self.clock.now())
+
+    def execute(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
+        if op.posting:
+            with self._gate.hold(idempotency_key):
+                return self._posting(op, request, idempotency_key)
+        if isinstance(request, OperationStatusRequest):  # wait for a posting still in flight
+            with self._gate.hold(request.idempotency_key):
+                return self._plain(op, request, idempotency_key)
+        return self._plain(op, request, idempotency_key)
+
+    def _plain(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
+        with self.store.transaction() as conn:
+            return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key), op, request)
+
+    def _posting(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
+        digest = request_hash(op, request)
+        with self.store.transaction() as conn:
+            stored = conn.execute(
+                "SELECT request_hash, http_status, reply FROM postings WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if stored is not None:
+                if stored["request_hash"] != digest:
+                    return Outcome.refused(409, "idempotency_conflict",
+                                           "this idempotency key was used with another request")
+                return Outcome(stored["http_status"], json.loads(stored["reply"]))
+            ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key)
+            outcome = self._run(ctx, op, request)
+            amount = (outcome.body.get("result") or {}).get("debited_fen")
+            conn.execute(
+                "INSERT INTO postings(idempotency_key, op, request_hash, http_status, reply, amount_fen, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (idempotency_key, op.name, digest, outcome.http_status, json.dumps(outcome.body, ensure_ascii=False),
+                 amount, ctx.now.isoformat()),
+            )
+            return outcome
+
+    @staticmethod
+    def _run(ctx: OpContext, op: Operation, request: Request) -> Outcome:
+        try:
+            result = HANDLERS[op.name](ctx, request)
+        except Refusal as refusal:
+            return Outcome(422, {"ok": False, "error": refusal.body()})
+        return Outcome(200, {"ok": True, "result": result.model_dump(mode="json")})

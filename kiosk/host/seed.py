@@ -1,0 +1,152 @@
+"""The host simulator's demo bank, seeded from assets/sim/people.toml.
+
+Customers (``customer = true``) get a class I account per card, holding the card's balance; every
+person's social-insurance bills are unpaid; staff come from ``[[staff]]``. PINs are kept only as
+salted hashes. The file is read here with tomllib so the host does not depend on the device layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.host.context import next_ref
+
+DEFAULT_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "sim" / "people.toml"
+
+# Social-insurance premiums are collected by the tax bureau of the payer's province.
+_PROVINCES = {"11": "北京市", "31": "上海市", "32": "江苏省", "44": "广东省", "51": "四川省"}
+
+
+@dataclass(frozen=True)
+class SeedCard:
+    pan: str
+    pin: str = field(repr=False)
+    product: str
+    balance_fen: int
+
+
+@dataclass(frozen=True)
+class SeedBill:
+    type: str
+    period: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class SeedPerson:
+    key: str
+    name: str
+    id_number: str = field(repr=False)
+    birth_date: date
+    mobile: str
+    customer: bool
+    cards: tuple[SeedCard, ...]
+    bills: tuple[SeedBill, ...]
+
+
+@dataclass(frozen=True)
+class SeedStaff:
+    number: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SeedData:
+    people: tuple[SeedPerson, ...]
+    staff: tuple[SeedStaff, ...]
+
+
+def pin_hash(pan: str, pin: str) -> str:
+    return hashlib.sha256(f"kiosk-host-sim:{pan}:{pin}".encode()).hexdigest()
+
+
+def payee_for(id_number: str) -> str:
+    return f"国家税务总局{_PROVINCES.get(id_number[:2], '')}税务局"
+
+
+def _person(raw: dict[str, Any]) -> SeedPerson:
+    cards = tuple(
+        SeedCard(c["pan"], c["pin"], c.get("product", "借记卡"), int(c.get("balance_fen", 0)))
+        for c in raw.get("card", [])
+    )
+    bills = tuple(SeedBill(b["type"], str(b["period"]), int(b["amount_fen"])) for b in raw.get("bill", []))
+    return SeedPerson(
+        key=raw["key"], name=raw["name"], id_number=raw["id_number"], birth_date=raw["birth_date"],
+        mobile=raw.get("mobile", ""), customer=bool(raw.get("customer", False)), cards=cards, bills=bills,
+    )
+
+
+def load_seed(path: str | Path = DEFAULT_PEOPLE) -> SeedData:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    people = tuple(_person(p) for p in raw.get("person", []))
+    staff = tuple(SeedStaff(s["number"], s["name"], s["role"]) for s in raw.get("staff", []))
+    return SeedData(people, staff)
+
+
+def open_class1_account(
+    conn: sqlite3.Connection, customer_id: str, balance_fen: int, now: datetime, idempotency_key: str | None
+) -> str:
+    account_no = next_ref(conn, "95588", width=14)
+    conn.execute(
+        "INSERT INTO accounts(account_no, customer_id, class, balance_fen, opened_at, idempotency_key) "
+        "VALUES (?, ?, 1, ?, ?, ?)",
+        (account_no, customer_id, balance_fen, now.isoformat(), idempotency_key),
+    )
+    return account_no
+
+
+def add_card(
+    conn: sqlite3.Connection, pan: str, pin_digest: str, account_no: str, customer_id: str, product: str
+) -> str:
+    card_ref = next_ref(conn, "K")
+    conn.execute(
+        "INSERT INTO cards(card_ref, pan, account_no, customer_id, product, status, pin_hash) "
+        "VALUES (?, ?, ?, ?, ?, 'active', ?)",
+        (card_ref, pan, account_no, customer_id, product, pin_digest),
+    )
+    return card_ref
+
+
+def add_customer(conn: sqlite3.Connection, id_number: str, name: str, mobile: str, now: datetime) -> str:
+    customer_id = next_ref(conn, "C")
+    conn.execute(
+        "INSERT INTO customers(customer_id, id_number, name, mobile, created_at) VALUES (?, ?, ?, ?, ?)",
+        (customer_id, id_number, name, mobile, now.isoformat()),
+    )
+    return customer_id
+
+
+def _seed_person(conn: sqlite3.Connection, person: SeedPerson, now: datetime) -> None:
+    conn.execute(
+        "INSERT INTO persons(id_number, name, birth_date, mobile) VALUES (?, ?, ?, ?)",
+        (person.id_number, person.name, person.birth_date.isoformat(), person.mobile),
+    )
+    for bill in person.bills:
+        conn.execute(
+            "INSERT INTO bills(bill_id, id_number, type, period, amount_fen, payee) VALUES (?, ?, ?, ?, ?, ?)",
+            (next_ref(conn, "SI", width=6), person.id_number, bill.type, bill.period, bill.amount_fen,
+             payee_for(person.id_number)),
+        )
+    if not person.customer:
+        return
+    customer_id = add_customer(conn, person.id_number, person.name, person.mobile, now)
+    for card in person.cards:
+        account_no = open_class1_account(conn, customer_id, card.balance_fen, now, None)
+        add_card(conn, card.pan, pin_hash(card.pan, card.pin), account_no, customer_id, card.product)
+
+
+def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> None:
+    """Fill an empty database (inside the caller's transaction)."""
+    for person in data.people:
+        _seed_person(conn, person, now)
+    for staff in data.staff:
+        conn.execute("INSERT INTO staff(number, name, role) VALUES (?, ?, ?)", (staff.number, staff.name, staff.role))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

@@ -1,0 +1,93 @@
+"""The host simulator's SQLite database: schema, transactions, and the store of postings."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS persons(
+    id_number TEXT PRIMARY KEY, name TEXT NOT NULL, birth_date TEXT NOT NULL, mobile TEXT);
+CREATE TABLE IF NOT EXISTS customers(
+    customer_id TEXT PRIMARY KEY, id_number TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    mobile TEXT, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts(
+    account_no TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    class INTEGER NOT NULL, balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),
+    opened_at TEXT NOT NULL, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS cards(
+    card_ref TEXT PRIMARY KEY, pan TEXT NOT NULL UNIQUE,
+    account_no TEXT NOT NULL REFERENCES accounts(account_no),
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id), product TEXT NOT NULL,
+    status TEXT NOT NULL, loss_expires_at TEXT, pin_hash TEXT NOT NULL,
+    pin_wrong INTEGER NOT NULL DEFAULT 0, pin_wrong_day TEXT);
+CREATE TABLE IF NOT EXISTS bills(
+    bill_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, type TEXT NOT NULL, period TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL, payee TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'unpaid',
+    payment_ref TEXT);
+CREATE TABLE IF NOT EXISTS payments(
+    payment_ref TEXT PRIMARY KEY, account_no TEXT NOT NULL, card_ref TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL, bill_ids TEXT NOT NULL, paid_at TEXT NOT NULL, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS losses(
+    loss_ref TEXT PRIMARY KEY, card_ref TEXT NOT NULL, kind TEXT NOT NULL, effective_at TEXT NOT NULL,
+    expires_at TEXT, approval_ref TEXT, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS staff(number TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS approvals(
+    approval_ref TEXT PRIMARY KEY, session_id TEXT NOT NULL, staff_number TEXT NOT NULL,
+    decision TEXT NOT NULL, reason TEXT NOT NULL, subject TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS sms(
+    sms_ref TEXT PRIMARY KEY, mobile TEXT NOT NULL, purpose TEXT NOT NULL, code TEXT NOT NULL,
+    expires_at TEXT NOT NULL, tries_left INTEGER NOT NULL, verified INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS postings(
+    idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
+    http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
+"""
+
+# Children before parents, so that a reseed can empty them in this order.
+TABLES = ("meta", "counters", "persons", "cards", "accounts", "customers", "bills", "payments", "losses",
+          "staff", "approvals", "sms", "postings")
+
+
+class Store:
+    """One connection, used under a lock: the simulator's load is one kiosk, not a branch network."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Everything inside commits together, or nothing does."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def is_seeded(self) -> bool:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'seeded_at'").fetchone()
+            return row is not None
+
+    def clear(self, conn: sqlite3.Connection) -> None:
+        """Empty every table (inside the caller's transaction), for a reseed."""
+        for table in TABLES:
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,66 @@
+"""Face verification: is the person before the camera the holder of the ID card?
+
+:class:`SimulatedFaceVerifier` decides from what the camera simulator says it shows (scene and
+subject); the face_recognition matcher with liveness plugs in behind the same interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from devices.api import Cancellation, DeviceError, ErrorCode
+from devices.camera.api import Camera
+
+
+@dataclass(frozen=True)
+class FaceDecision:
+    """What the journal may keep of a face check: no image, no encoding."""
+
+    match: bool
+    reason: str  # "match", "no_match", "no_face", "two_faces", "liveness_failed", "no_photo"
+    distance: float | None
+    threshold: float
+    liveness: str  # "passed", "failed", "not_checked"
+    faces: int
+
+
+class FaceVerifier(Protocol):
+    def verify(
+        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation
+    ) -> FaceDecision: ...
+
+
+class SimulatedFaceVerifier:
+    """Decides from the camera simulator's scene: the holder passes, anyone else fails."""
+
+    def __init__(self, threshold: float = 0.5, frames: int = 3) -> None:
+        self.threshold = threshold
+        self.frames = frames
+
+    def verify(
+        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation
+    ) -> FaceDecision:
+        if id_photo is None:
+            return FaceDecision(False, "no_photo", None, self.threshold, "not_checked", 0)
+        camera.start()
+        try:
+            frame = None
+            for _ in range(self.frames):
+                if cancel.cancelled:
+                    raise DeviceError("camera", ErrorCode.CANCELLED, "cancelled")
+                frame = camera.latest_frame(timeout)
+        finally:
+            camera.stop()
+        assert frame is not None
+        scene = frame.scene or "nobody"
+        subject = getattr(frame, "subject", None)
+        if scene == "nobody":
+            return FaceDecision(False, "no_face", None, self.threshold, "not_checked", 0)
+        if scene == "two_people":
+            return FaceDecision(False, "two_faces", None, self.threshold, "not_checked", 2)
+        if scene == "photo":
+            return FaceDecision(False, "liveness_failed", None, self.threshold, "failed", 1)
+        if subject == id_number:
+            return FaceDecision(True, "match", 0.38, self.threshold, "passed", 1)
+        return FaceDecision(False, "no_match", 0.74, self.threshold, "passed", 1)

@@ -1,0 +1,285 @@
+"""The electronic journal: sessions, their entries and host requests, in one SQLite file.
+
+Written from the engine thread, read from staff screens and the command line: one connection,
+guarded by a lock. WAL with synchronous=FULL, so a committed entry survives a power cut. Entries
+are append-only (SQLite triggers refuse UPDATE and DELETE). Every ``detail`` passes through
+:func:`kiosk.core.masking.scrub` and every free-text field through ``mask_text`` before it is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.masking import mask_text, scrub
+from kiosk.journal import summary
+from kiosk.journal.records import (
+    Entry,
+    EntryKind,
+    HostRequestRecord,
+    HostStatus,
+    JournalError,
+    SessionOutcome,
+    SessionRecord,
+    may_move,
+)
+from kiosk.journal.schema import ensure_schema
+
+Detail = Mapping[str, Any]
+
+
+class Journal:
+    def __init__(self, path: str | Path, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self._lock = threading.RLock()
+        self._closed = False
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._configure(require_wal=not in_memory)
+            ensure_schema(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _configure(self, require_wal: bool) -> None:
+        mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if require_wal and str(mode).lower() != "wal":
+            raise JournalError(f"the journal needs WAL mode, SQLite gave {mode!r}")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def open_session(self, flow_id: str, kiosk_id: str, branch_id: str, lang: str, elderly: bool) -> str:
+        session_id = uuid.uuid4().hex
+        self._execute(
+            "INSERT INTO sessions (id, kiosk_id, branch_id, flow_id, started_at, lang, elderly)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, kiosk_id, branch_id, flow_id, self._now(), lang, int(bool(elderly))),
+        )
+        return session_id
+
+    def close_session(self, session_id: str, outcome: SessionOutcome | str, reason: str | None = None) -> None:
+        """End a session, once. A second close, or closing an unknown session, raises JournalError."""
+        outcome = SessionOutcome(outcome)
+        with self._lock:
+            closed = self._execute(
+                "UPDATE sessions SET ended_at = ?, outcome = ?, reason = ? WHERE id = ? AND ended_at IS NULL",
+                (self._now(), outcome.value, _mask_optional(reason), session_id),
+            ).rowcount
+            if closed == 0:
+                known = self.session(session_id) is not None
+                raise JournalError(f"session {session_id} is {'already closed' if known else 'unknown'}")
+
+    def record(self, session_id: str | None, kind: EntryKind | str, name: str, detail: Detail | None = None) -> int:
+        """Append an entry (session_id None for staff and system entries); return its sequence number."""
+        kind = EntryKind(kind)
+        with self._lock, _refusing_unknown_session(session_id):
+            cursor = self._execute(
+                "INSERT INTO entries (session_id, at, kind, name, detail) VALUES (?, ?, ?, ?, ?)",
+                (session_id, self._now(), kind.value, mask_text(name), _dump(detail)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def host_request_started(
+        self, key: str, session_id: str | None, op: str, posting: bool,
+        amount_fen: int | None = None, detail: Detail | None = None,
+    ) -> None:
+        """Journal a host request before it is sent: status "sent" until it finishes."""
+        if amount_fen is not None and (isinstance(amount_fen, bool) or not isinstance(amount_fen, int)):
+            raise TypeError("amount_fen is a whole number of fen")
+        try:
+            with self._lock, _refusing_unknown_session(session_id):
+                self._execute(
+                    "INSERT INTO host_requests (idempotency_key, session_id, op, posting, status, amount_fen,"
+                    " started_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, session_id, op, int(bool(posting)), HostStatus.SENT.value, amount_fen,
+                     self._now(), _dump(detail)),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise JournalError(f"host request {key} is already journaled") from exc
+
+    def host_request_finished(self, key: str, status: HostStatus | str, detail: Detail | None = None) -> None:
+        """Move a host request forward (sent -> any final; unknown -> reconciled_*), merging ``detail``."""
+        new = HostStatus(status)
+        with self._lock:
+            current = self.host_request(key)
+            if current is None:
+                raise JournalError(f"host request {key} is unknown")
+            if not may_move(current.status, new):
+                raise JournalError(f"host request {key} cannot move from {current.status} to {new}")
+            merged = {**(current.detail or {}), **scrub(dict(detail or {}))}
+            moved = self._execute(
+                "UPDATE host_requests SET status = ?, finished_at = ?, detail = ?"
+                " WHERE idempotency_key = ? AND status = ?",
+                (new.value, self._now(), _dump(merged), key, current.status.value),
+            ).rowcount
+            if moved == 0:  # another process moved it first
+                raise JournalError(f"host request {key} changed while it was being finished")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        row = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return _session(row[0]) if row else None
+
+    def sessions(
+        self, day: date | None = None, flow_id: str | None = None, outcome: SessionOutcome | str | None = None
+    ) -> list[SessionRecord]:
+        where, params = ["1 = 1"], []
+        if day is not None:
+            where.append("started_at >= ? AND started_at < ?")
+            params += _day_bounds(day)
+        if flow_id is not None:
+            where.append("flow_id = ?")
+            params.append(flow_id)
+        if outcome is not None:
+            where.append("outcome = ?")
+            params.append(SessionOutcome(outcome).value)
+        sql = f"SELECT * FROM sessions WHERE {' AND '.join(where)} ORDER BY started_at, rowid"
+        return [_session(row) for row in self._query(sql, params)]
+
+    def open_sessions(self) -> list[SessionRecord]:
+        """Sessions never closed: the kiosk stopped mid-session."""
+        rows = self._query("SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at, rowid")
+        return [_session(row) for row in rows]
+
+    def entries(self, session_id: str) -> list[Entry]:
+        rows = self._query("SELECT * FROM entries WHERE session_id = ? ORDER BY seq", (session_id,))
+        return [_entry(row) for row in rows]
+
+    def entries_on(self, day: date, kind: EntryKind | str | None = None) -> list[Entry]:
+        """Every entry of a day (staff and system ones included), optionally of one kind."""
+        sql, params = "SELECT * FROM entries WHERE at >= ? AND at < ?", _day_bounds(day)
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(EntryKind(kind).value)
+        return [_entry(row) for row in self._query(sql + " ORDER BY seq", params)]
+
+    def host_request(self, key: str) -> HostRequestRecord | None:
+        rows = self._query("SELECT * FROM host_requests WHERE idempotency_key = ?", (key,))
+        return _host_request(rows[0]) if rows else None
+
+    def host_requests(self, session_id: str) -> list[HostRequestRecord]:
+        rows = self._query("SELECT * FROM host_requests WHERE session_id = ? ORDER BY started_at, rowid",
+                           (session_id,))
+        return [_host_request(row) for row in rows]
+
+    def unfinished_host_requests(self) -> list[HostRequestRecord]:
+        """Requests still "sent" or "unknown": reconcile these with the host on start."""
+        rows = self._query(
+            "SELECT * FROM host_requests WHERE status IN (?, ?) ORDER BY started_at, rowid",
+            (HostStatus.SENT.value, HostStatus.UNKNOWN.value),
+        )
+        return [_host_request(row) for row in rows]
+
+    def daily_summary(self, day: date) -> dict[str, dict[str, int]]:
+        """Per flow, for sessions started on ``day``: session counts by outcome and the committed amount."""
+        with self._lock:
+            return summary.daily_summary(self._conn, *_day_bounds(day))
+
+    # -- housekeeping ---------------------------------------------------------------------------
+
+    def pragmas(self) -> dict[str, Any]:
+        """The storage settings in force on the journal's connection, for diagnostics."""
+        names = ("journal_mode", "synchronous", "foreign_keys")
+        return {name: self._query(f"PRAGMA {name}")[0][0] for name in names}
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _now(self) -> str:
+        return self._clock.now().isoformat(timespec="milliseconds")
+
+    def _execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        with self._lock:
+            self._check_open()
+            return self._conn.execute(sql, params)
+
+    def _query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            self._check_open()
+            return self._conn.execute(sql, params).fetchall()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise JournalError("the journal is closed")
+
+
+@contextmanager
+def _refusing_unknown_session(session_id: str | None) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        if "FOREIGN KEY" in str(exc):
+            raise JournalError(f"session {session_id} is unknown") from exc
+        raise
+
+
+def _mask_optional(text: str | None) -> str | None:
+    return None if text is None else mask_text(text)
+
+
+def _dump(detail: Detail | None) -> str | None:
+    if detail is None:
+        return None
+    if not isinstance(detail, Mapping):
+        raise TypeError("an entry's detail is a mapping")
+    return json.dumps(scrub(dict(detail)), ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+def _json_default(value: object) -> str:
+    return mask_text(str(value))  # dates, decimals, paths: as text, still masked
+
+
+def _load(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else dict(json.loads(text))
+
+
+def _day_bounds(day: date) -> list[str]:
+    return [day.isoformat(), (day + timedelta(days=1)).isoformat()]
+
+
+def _session(row: sqlite3.Row) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"], kiosk_id=row["kiosk_id"], branch_id=row["branch_id"], flow_id=row["flow_id"],
+        started_at=row["started_at"], ended_at=row["ended_at"],
+        outcome=SessionOutcome(row["outcome"]) if row["outcome"] else None,
+        reason=row["reason"], lang=row["lang"], elderly=bool(row["elderly"]),
+    )
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    return Entry(seq=row["seq"], session_id=row["session_id"], at=row["at"], kind=EntryKind(row["kind"]),
+                 name=row["name"], detail=_load(row["detail"]))
+
+
+def _host_request(row: sqlite3.Row) -> HostRequestRecord:
+    return HostRequestRecord(
+        idempotency_key=row["idempotency_key"], session_id=row["session_id"], op=row["op"],
+        posting=bool(row["posting"]), status=HostStatus(row["status"]), amount_fen=row["amount_fen"],
+        started_at=row["started_at"], finished_at=row["finished_at"], detail=_load(row["detail"]),
+    )
