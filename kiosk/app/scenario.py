@@ -45,7 +45,8 @@ class Approval(_Model):
 
 
 class Action(_Model):
-    expect: str | None = None
+    expect: str | None = None  # wait until this screen shows and is ready for the customer
+    during: str | None = None  # wait until this screen shows, even while a device or the host is working
     expect_error: bool | None = None
     camera: str | None = None
     place_id: str | None = None

@@ -44,8 +44,8 @@ class Driver:
     def _working(self) -> bool:
         return self.engine.busy
 
-    def wait_for_screen(self, step: str) -> None:
-        if not self.settle(lambda: self.engine.screen.step == step and not self.engine.busy):
+    def wait_for_screen(self, step: str, ready: bool = True) -> None:
+        if not self.settle(lambda: self.engine.screen.step == step and not (ready and self.engine.busy)):
             screen = self.engine.screen
             raise ScenarioFailure(f"expected screen {step!r}, still on {screen.step!r} after {WAIT_S:.0f} s"
                                   + (f" (showing: {screen.error})" if screen.error else ""))
@@ -76,6 +76,8 @@ class Driver:
         try:
             if action.expect:
                 self.wait_for_screen(action.expect)
+            if action.during:
+                self.wait_for_screen(action.during, ready=False)
             if action.expect_error is not None:
                 self.settle(lambda: bool(self.engine.screen.error) == action.expect_error, timeout=2.0)
                 if bool(self.engine.screen.error) != action.expect_error:

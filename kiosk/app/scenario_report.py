@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from kiosk.app.scenario import Expectation
 
 
+BUSINESS_POSTINGS = ("accounts.open", "cards.report_loss", "si.pay")  # approvals are recorded, not counted
+
+
 def screens_visited(trail: list[dict[str, Any]]) -> list[dict[str, Any]]:
     screens: list[dict[str, Any]] = []
     for item in trail:
@@ -33,7 +36,7 @@ def host_effects(kiosk: Kiosk, session_id: str, state: dict[str, Any]) -> dict[s
     requests = kiosk.services.journal.host_requests(session_id)
     keys = {r.idempotency_key: r for r in requests}
     postings = [p for p in state["postings"] if p["idempotency_key"] in keys]
-    committed = [p for p in postings if p["status"] == "committed"]
+    committed = [p for p in postings if p["status"] == "committed" and p["op"] in BUSINESS_POSTINGS]
     return {
         "requests": [{"op": r.op, "key": r.idempotency_key, "status": str(r.status)} for r in requests],
         "postings": [{"key": p["idempotency_key"], "op": p["op"], "status": p["status"],

@@ -29,6 +29,9 @@ class SessionOutcome(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     TIMEOUT = "timeout"
+    DEVICE_FAULT = "device_fault"
+    HOST_FAULT = "host_fault"
+    UNKNOWN = "unknown"  # a posting whose outcome the host could not confirm: reconciled on start
     ABANDONED = "abandoned"  # found open on start: the kiosk died mid-session
 
 

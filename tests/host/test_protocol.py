@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -208,3 +209,11 @@ def test_retries_reuse_the_key_with_fresh_request_ids(stub: StubHost) -> None:
     assert [h["Idempotency-Key"] for h in stub.seen] == [key, key]
     assert len({h["X-Request-Id"] for h in stub.seen}) == 2
     assert {(h["X-Kiosk-Id"], h["X-Session-Id"]) for h in stub.seen} == {("K", "S-7")}
+
+
+def test_https_to_a_plain_http_host_fails_without_retrying(simulator: HostSimulatorProcess, sim: SimControl) -> None:
+    tls_url = simulator.base_url.replace("http://", "https://")
+    started = time.monotonic()
+    with HostClient(tls_url, "K", retries=2, retry_backoff=5.0) as host, pytest.raises(HostUnavailable, match="TLS"):
+        host.call("customers.lookup", LOOKUP, new_key(), "S-TEST")
+    assert time.monotonic() - started < 4.0  # no retry (it would have waited 5 s first)

@@ -123,7 +123,10 @@ class FaceCheck(Step):
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if not result.ok:
-            return device_verdict(s, result, waits_for_customer=False)
+            verdict = device_verdict(s, result, waits_for_customer=False)
+            if isinstance(verdict, Fail):  # a broken camera never blocks the customer: staff verify instead
+                return Goto(self.fallback, error="face.camera_unavailable")
+            return verdict
         decision: FaceDecision = result.value
         s.data["face_last"] = decision.reason
         if decision.match:

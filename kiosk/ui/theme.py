@@ -1,0 +1,114 @@
+"""The kiosk's look in one place: colours, sizes and the Qt style sheet.
+
+Sizes are designed for 1920x1080 and scale with the window (``scale_for``), so the same layouts
+work at 1280x800; elderly mode (长辈模式) makes type and touch targets larger still.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FONT_FAMILY = "Noto Sans CJK SC"
+DESIGN_SIZE = (1920, 1080)
+
+
+@dataclass(frozen=True)
+class Palette:
+    ink: str = "#14213D"  # body text: 15:1 on the page
+    muted: str = "#3D4F66"  # prompts and details: 8:1 on the page
+    page: str = "#F3F5F8"
+    card: str = "#FFFFFF"
+    line: str = "#C5CEDA"
+    brand: str = "#0A4A8C"  # header and primary buttons: white text 9:1
+    brand_dark: str = "#073665"
+    brand_soft: str = "#E3EDF8"
+    danger: str = "#A4161A"
+    danger_soft: str = "#FBE9E9"
+    success: str = "#1B6E3A"
+    success_soft: str = "#E6F4EA"
+    warning: str = "#8A5300"
+    warning_soft: str = "#FFF4DC"
+    disabled_bg: str = "#E4E7EC"
+    disabled_ink: str = "#5C6675"
+
+
+PALETTE = Palette()
+
+
+def scale_for(width: int, height: int, elderly: bool = False) -> float:
+    """How much larger (or smaller) than the 1920x1080 design to draw."""
+    base = min(width / DESIGN_SIZE[0], height / DESIGN_SIZE[1])
+    return max(0.55, base) * (1.2 if elderly else 1.0)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    scale: float
+
+    def px(self, design_px: float) -> int:
+        return max(1, round(design_px * self.scale))
+
+    @property
+    def touch(self) -> int:
+        """The smallest touch target's height."""
+        return self.px(96)
+
+
+def style_sheet(scale: float) -> str:
+    m, p = Metrics(scale), PALETTE
+    return f"""
+* {{ font-family: "{FONT_FAMILY}"; color: {p.ink}; }}
+#KioskWindow, #ScreenStack, QScrollArea, #ScrollBody {{ background: {p.page}; }}
+#Header {{ background: {p.brand}; }}
+#Header QLabel {{ color: #FFFFFF; font-size: {m.px(30)}px; }}
+#Header QLabel#BankName {{ font-size: {m.px(38)}px; font-weight: 700; }}
+#Footer {{ background: {p.card}; border-top: {m.px(2)}px solid {p.line}; }}
+QLabel {{ font-size: {m.px(30)}px; }}
+QLabel#ScreenTitle {{ font-size: {m.px(52)}px; font-weight: 700; }}
+QLabel#ScreenPrompt {{ font-size: {m.px(34)}px; color: {p.muted}; }}
+QLabel#Status {{ font-size: {m.px(36)}px; font-weight: 700; color: {p.brand_dark}; }}
+QLabel#OutcomeWords {{ font-size: {m.px(48)}px; font-weight: 700; }}
+QLabel#OutcomeWords[outcome="success"] {{ color: {p.success}; }}
+QLabel#OutcomeWords[outcome="failure"] {{ color: {p.danger}; }}
+QLabel#Document {{ font-size: {m.px(30)}px; background: {p.card}; padding: {m.px(32)}px; }}
+QLabel#RowLabel {{ color: {p.muted}; font-size: {m.px(30)}px; }}
+QLabel#RowValue {{ font-size: {m.px(34)}px; font-weight: 700; }}
+QLabel#Countdown {{ font-size: {m.px(120)}px; font-weight: 700; color: {p.warning}; }}
+QLabel#ChoiceLabel {{ font-size: {m.px(36)}px; font-weight: 700; background: transparent; }}
+QLabel#ChoiceDetail {{ font-size: {m.px(28)}px; color: {p.muted}; background: transparent; }}
+QLabel#FieldLabel {{ font-size: {m.px(32)}px; font-weight: 700; }}
+QLabel#FieldHint {{ font-size: {m.px(26)}px; color: {p.muted}; }}
+#Card {{ background: {p.card}; border: {m.px(2)}px solid {p.line}; border-radius: {m.px(16)}px; }}
+#Card QLabel {{ background: transparent; }}
+#ErrorLine {{ background: {p.danger_soft}; border-left: {m.px(10)}px solid {p.danger}; }}
+#ErrorLine QLabel {{ color: {p.danger}; font-size: {m.px(32)}px; font-weight: 700; }}
+#NoticeLine {{ background: {p.brand_soft}; border-left: {m.px(10)}px solid {p.brand}; }}
+#NoticeLine QLabel {{ color: {p.brand_dark}; font-size: {m.px(30)}px; }}
+#Overlay {{ background: rgba(10, 20, 40, 170); }}
+#OverlayCard {{ background: {p.card}; border-radius: {m.px(24)}px; }}
+QPushButton {{
+    font-size: {m.px(34)}px; font-weight: 700; min-height: {m.touch}px; min-width: {m.px(200)}px;
+    padding: 0 {m.px(36)}px; border-radius: {m.px(14)}px;
+    background: {p.card}; color: {p.brand}; border: {m.px(3)}px solid {p.brand};
+}}
+QPushButton:pressed {{ background: {p.brand_soft}; }}
+QPushButton:disabled {{ background: {p.disabled_bg}; color: {p.disabled_ink}; border-color: {p.line}; }}
+QPushButton[role="primary"] {{ background: {p.brand}; color: #FFFFFF; border-color: {p.brand}; }}
+QPushButton[role="primary"]:pressed {{ background: {p.brand_dark}; }}
+QPushButton[role="primary"]:disabled {{ background: {p.disabled_bg}; color: {p.disabled_ink}; border-color: {p.line}; }}
+QPushButton[role="danger"] {{ color: {p.danger}; border-color: {p.danger}; }}
+QPushButton[role="choice"] {{ text-align: left; padding: {m.px(20)}px {m.px(32)}px; border-color: {p.line};
+    min-height: {m.px(120)}px; }}
+QPushButton[role="choice"]:disabled {{ background: {p.disabled_bg}; }}
+QPushButton[role="choice"]:disabled QLabel {{ color: {p.disabled_ink}; }}
+QPushButton[role="key"] {{ font-size: {m.px(48)}px; min-height: {m.px(104)}px; min-width: {m.px(150)}px;
+    color: {p.ink}; border-color: {p.line}; }}
+QPushButton[role="field"] {{ text-align: left; font-size: {m.px(44)}px;
+    color: {p.ink}; border-color: {p.line}; min-width: {m.px(560)}px; }}
+QPushButton[role="field"][active="true"] {{ border-color: {p.brand}; border-width: {m.px(5)}px; }}
+QPushButton[role="lang"] {{ font-size: {m.px(28)}px; min-height: {m.px(64)}px; min-width: {m.px(130)}px;
+    background: transparent; color: #FFFFFF; border-color: #FFFFFF; padding: 0 {m.px(20)}px; }}
+QPushButton[role="lang"][selected="true"] {{ background: #FFFFFF; color: {p.brand}; }}
+QScrollBar:vertical {{ width: {m.px(28)}px; background: {p.disabled_bg}; }}
+QScrollBar::handle:vertical {{ background: {p.brand}; min-height: {m.px(80)}px; border-radius: {m.px(8)}px; }}
+"""

@@ -1,0 +1,56 @@
+"""Suite-wide set-up: Qt offscreen, the privacy sweep last, and a kiosk on simulators for tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_ACCESSIBILITY", "0")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The privacy sweep reads what every other test wrote, so it runs after them."""
+    last = [item for item in items if item.get_closest_marker("privacy_sweep")]
+    items[:] = [item for item in items if item not in last] + last
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "privacy_sweep: reads every file the suite wrote; runs last")
+
+
+@pytest.fixture
+def kiosk_factory(tmp_path: Path) -> Iterator:
+    """Builds kiosks on simulators with a manual clock and the embedded host simulator; closes them after."""
+    from kiosk.app.compose import build_kiosk
+    from kiosk.app.scenario import scenario_config
+    from kiosk.core.clock import ManualClock
+
+    built = []
+
+    def build(overrides: dict | None = None, **kwargs):
+        config = scenario_config(None, overrides or {})
+        kiosk = build_kiosk(config, clock=kwargs.pop("clock", ManualClock()), strict=True,
+                            data_dir=tmp_path / f"kiosk{len(built)}", **kwargs)
+        built.append(kiosk)
+        return kiosk
+
+    yield build
+    for kiosk in built:
+        kiosk.close()
+
+
+@pytest.fixture
+def kiosk(kiosk_factory):
+    return kiosk_factory()
+
+
+@pytest.fixture
+def driver(kiosk):
+    from kiosk.app.qa import SimulatorControls
+    from kiosk.app.scenario_driver import Driver
+
+    return Driver(kiosk, SimulatorControls(kiosk))
