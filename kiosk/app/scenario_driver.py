@@ -118,7 +118,9 @@ class Driver:
     def _input(self, a: Action) -> None:
         inp: Input | None = None
         if a.choose is not None:
-            inp = Input(InputKind.CHOOSE, a.choose)
+            choice = a.choose
+            self.settle(lambda: any(c.id == choice for c in self.engine.screen.choices), timeout=WAIT_S)
+            inp = Input(InputKind.CHOOSE, choice)
         elif a.submit is not None:
             inp = Input(InputKind.SUBMIT, values={k: self._resolve(v) for k, v in a.submit.items()})
         elif a.continue_:

@@ -19,7 +19,8 @@ class SafeExit:
         self.s = s
         self._plan: list[tuple[str, Callable[[], Operation]]] = []
         self._current: str | None = None
-        if s.data.get("stock_card") is not None and s.services.devices.dispenser is not None:
+        issued = s.data.get("card_delivered") or s.data.get("card_retained")
+        if s.data.get("stock_card") is not None and not issued and s.services.devices.dispenser is not None:
             self._plan.append(("dispenser", self._retain_new_card))
         if "smartcard" in s.flow.devices and s.services.devices.smartcard is not None:
             self._plan.append(("bank_card", self._return_bank_card))

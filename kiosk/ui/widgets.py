@@ -47,8 +47,7 @@ def clear_layout(layout: QLayout) -> None:
         widget = item.widget()
         if widget is not None:
             widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
+            widget.deleteLater()  # not now: it may be the button whose click is being handled
         elif item.layout() is not None:
             clear_layout(item.layout())
 

@@ -157,5 +157,4 @@ class DeliverCard(Step):
         if not result.ok:
             return Fail("error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
         s.data["card_delivered" if result.value else "card_retained"] = True
-        s.data.pop("stock_card", None)
         return Next()

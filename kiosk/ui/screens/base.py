@@ -50,6 +50,9 @@ class Screen(QWidget):
     def render_body(self, model: ScreenModel) -> None:
         """Show the kind-specific parts of ``model``."""
 
+    def forget(self) -> None:
+        """The session ended: drop anything personal the screen still holds."""
+
     def px(self, design_px: float) -> int:
         return max(1, round(design_px * self.scale))
 

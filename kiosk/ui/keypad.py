@@ -1,0 +1,57 @@
+"""The on-screen numeric keypad for forms (mobile number, SMS code). Never used for a PIN: PINs are
+typed on the encrypting PIN pad only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.ui.text import ui_text
+from kiosk.ui.widgets import button
+
+LAYOUT = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), ("clear", "0", "delete"))
+
+
+class NumericKeypad(QWidget):
+    """Emits ``key`` with a digit, "clear" or "delete"."""
+
+    key = Signal(str)
+
+    def __init__(self, lang: str = "zh_CN", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Keypad")
+        grid = QGridLayout(self)
+        grid.setSpacing(16)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self._words = {}
+        for r, row in enumerate(LAYOUT):
+            for c, name in enumerate(row):
+                b = button(name, f"key-{name}", "key")
+                b.clicked.connect(lambda _=False, k=name: self.key.emit(k))
+                grid.addWidget(b, r, c)
+                if not name.isdigit():
+                    self._words[name] = b
+        self.set_language(lang)
+
+    def set_language(self, lang: str) -> None:
+        for name, b in self._words.items():
+            b.setText(ui_text(lang, f"button.{name}"))
+
+
+def apply_key(value: str, key: str, max_length: int) -> str:
+    if key == "clear":
+        return ""
+    if key == "delete":
+        return value[:-1]
+    if key.isdigit() and len(value) < max_length:
+        return value + key
+    return value
+
+
+def display(value: str, kind: str) -> str:
+    """How a typed value is shown: a mobile number in groups 3-4-4, codes with gaps."""
+    if kind == "phone":
+        return " ".join(part for part in (value[:3], value[3:7], value[7:]) if part)
+    if kind == "code":
+        return " ".join(value)
+    return value

@@ -1,0 +1,115 @@
+"""Screens that report: processing, waiting for staff, the result, the receipt, out of service."""
+
+from __future__ import annotations
+
+from kiosk.engine.screens import Outcome, ScreenKind, ScreenModel
+from kiosk.ui.art import DeviceArt
+from kiosk.ui.screens.base import Screen, centered
+from kiosk.ui.text import ui_text
+from kiosk.ui.widgets import OutcomeIcon, RowsCard, Spinner, label
+
+
+class ProcessingScreen(Screen):
+    """The kiosk works (host call, card from the hopper, the safe exit): a spinner, and the device
+    picture when the customer has something to take."""
+
+    kind = ScreenKind.PROCESSING
+
+    def build(self) -> None:
+        self.spinner = Spinner()
+        self.art = DeviceArt("dispenser")
+        self.body.addStretch(1)
+        self.body.addLayout(centered(self.art))
+        self.body.addLayout(centered(self.spinner))
+        self.body.addStretch(2)
+
+    def render_body(self, model: ScreenModel) -> None:
+        hint = model.data.get("device_hint")
+        self.spinner.set_size(self.px(150))
+        self.art.set_size(self.px(300))
+        takes = hint in ("dispenser", "bank_card", "smartcard")
+        self.art.set_device("dispenser" if hint == "dispenser" else "smartcard")
+        self.art.setVisible(takes)
+
+
+class WaitingStaffScreen(Screen):
+    """A supervisor must approve: why, and that staff have been called."""
+
+    kind = ScreenKind.WAITING_STAFF
+
+    def build(self) -> None:
+        self.spinner = Spinner()
+        self.rows = RowsCard()
+        self.body.addWidget(self.rows)
+        self.body.addStretch(1)
+        self.body.addLayout(centered(self.spinner))
+        self.body.addStretch(1)
+
+    def render_body(self, model: ScreenModel) -> None:
+        self.spinner.set_size(self.px(150))
+        self.rows.set_rows(model.rows)
+
+
+def outcome_kind(model: ScreenModel) -> str:
+    return "success" if model.outcome in (Outcome.COMPLETED, None) else "failure"
+
+
+class ResultScreen(Screen):
+    """Done or not done, said with an icon and in words, never by colour alone."""
+
+    kind = ScreenKind.RESULT
+
+    def build(self) -> None:
+        self.icon = OutcomeIcon()
+        self.words = label("", "OutcomeWords")
+        self.rows = RowsCard()
+        self.body.addLayout(centered(self.icon))
+        self.body.addLayout(centered(self.words))
+        self.body.addWidget(self.rows)
+        self.body.addStretch(1)
+
+    def render_body(self, model: ScreenModel) -> None:
+        kind = outcome_kind(model)
+        self.icon.set_size(self.px(150))
+        self.icon.set_kind(kind)
+        self.words.setText(ui_text(model.lang, f"ui.result.{kind}"))
+        self.words.setProperty("outcome", kind)
+        self.words.style().unpolish(self.words)
+        self.words.style().polish(self.words)
+        self.rows.set_rows(model.rows)
+
+
+class ReceiptScreen(Screen):
+    """The receipt prints; then Finish."""
+
+    kind = ScreenKind.RECEIPT
+
+    def build(self) -> None:
+        self.art = DeviceArt("printer")
+        self.spinner = Spinner()
+        self.status = label("", "Status")
+        self.body.addStretch(1)
+        self.body.addLayout(centered(self.art))
+        self.body.addLayout(centered(self.spinner))
+        self.body.addLayout(centered(self.status))
+        self.body.addStretch(1)
+
+    def render_body(self, model: ScreenModel) -> None:
+        printed = model.data.get("printed")
+        self.art.set_size(self.px(300))
+        self.spinner.set_size(self.px(90))
+        self.spinner.setVisible(printed is None)
+        state = "printing" if printed is None else ("printed" if printed else "not_printed")
+        self.status.setText(ui_text(model.lang, f"ui.receipt.{state}"))
+
+
+class OutOfServiceScreen(Screen):
+    kind = ScreenKind.OUT_OF_SERVICE
+
+    def build(self) -> None:
+        self.icon = OutcomeIcon("warning")
+        self.body.insertLayout(0, centered(self.icon))
+        self.body.addStretch(1)
+
+    def render_body(self, model: ScreenModel) -> None:
+        self.icon.set_size(self.px(200))
