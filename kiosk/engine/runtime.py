@@ -24,6 +24,7 @@ from kiosk.engine.journaling import describe_result
 from kiosk.engine.ops import Inbox, OpEvent, OperationRunner, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
+from kiosk.journal import JournalError
 from kiosk.engine.session import Session
 
 log = logging.getLogger(__name__)
@@ -339,7 +340,10 @@ class Engine:
     def _journal_stale(self, result: OpResult) -> None:
         detail = describe_result(result)
         detail.update(ticket_session=result.ticket.session_id, ticket_step=result.ticket.step)
-        self.services.journal.record(result.ticket.session_id, "stale", result.name, detail)
+        try:
+            self.services.journal.record(result.ticket.session_id, "stale", result.name, detail)
+        except JournalError:  # not a session of this journal: kept as a kiosk-level entry
+            self.services.journal.record(None, "stale", result.name, detail)
 
     # --- safe exit and the end -------------------------------------------------------------
     def _continue_exit(self, result: OpResult | None = None) -> None:

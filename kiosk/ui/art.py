@@ -4,7 +4,7 @@ Drawn with QPainter (no image files): they scale with the screen and stay sharp.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -18,17 +18,26 @@ WHITE = QColor("#FFFFFF")
 
 
 class DeviceArt(QWidget):
-    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")."""
+    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser").
+
+    ``size`` is the height it would like; it shrinks (to a third) when the screen has less room."""
 
     def __init__(self, device: str, size: int = 360, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.device = device
         self.setObjectName(f"art-{device}")
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self._size = 0
         self.set_size(size)
 
     def set_size(self, size: int) -> None:
-        self.setFixedSize(int(size * 1.4), size)
+        if size != self._size:
+            self._size = size
+            self.setMinimumSize(int(size * 0.47), size // 3)
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(int(self._size * 1.4), self._size)
 
     def set_device(self, device: str) -> None:
         self.device = device
@@ -37,8 +46,8 @@ class DeviceArt(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        h = float(self.height())
-        p.translate((self.width() - h) / 2, 0)  # draw in an h x h square, centred
+        h = float(min(self.height(), self.width() / 1.4))
+        p.translate((self.width() - h) / 2, (self.height() - h) / 2)  # draw in an h x h square, centred
         draw = getattr(self, f"_draw_{self.device}", self._draw_pinpad)
         draw(p, h)
 

@@ -6,7 +6,7 @@ as an :class:`Input` (``intent``). It knows nothing of the engine, the devices o
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.engine.screens import ScreenKind, ScreenModel
@@ -18,6 +18,7 @@ from kiosk.ui.theme import scale_for, style_sheet
 class KioskWindow(QWidget):
     intent = Signal(object)  # an Input
     rendered = Signal(object)  # the ScreenModel just shown (benchmarks and tests wait on it)
+    closed = Signal()
 
     def __init__(self, bank_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class KioskWindow(QWidget):
         self.setWindowTitle(bank_name)
         self.model: ScreenModel | None = None
         self.scale = 0.0
+        self.elderly = False
         self._screens: dict[ScreenKind, Screen] = {}
         self.header = Header(bank_name)
         self.stack = QStackedWidget()
@@ -38,6 +40,7 @@ class KioskWindow(QWidget):
         self._content.addWidget(self.error)
         self._content.addWidget(self.notice)
         outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # never grow past the screen
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.header)
@@ -90,6 +93,10 @@ class KioskWindow(QWidget):
                 screen.forget()
                 screen.model = None
 
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.closed.emit()
+        super().closeEvent(event)
+
     # --- size and theme ----------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -99,11 +106,11 @@ class KioskWindow(QWidget):
 
     def _rescale(self) -> None:
         elderly = bool(self.model and self.model.elderly)
-        scale = round(scale_for(self.width(), self.height(), elderly), 2)
-        if scale == self.scale:
+        scale = round(scale_for(self.width(), self.height()), 2)
+        if (scale, elderly) == (self.scale, self.elderly):
             return
-        self.scale = scale
-        self.setStyleSheet(style_sheet(scale))
+        self.scale, self.elderly = scale, elderly
+        self.setStyleSheet(style_sheet(scale, elderly))
         margin = round(48 * scale)
         self._content.setContentsMargins(margin * 2, margin, margin * 2, margin // 2)
         self._content.setSpacing(round(16 * scale))

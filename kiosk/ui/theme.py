@@ -35,18 +35,26 @@ class Palette:
 PALETTE = Palette()
 
 
-def scale_for(width: int, height: int, elderly: bool = False) -> float:
+ELDERLY_TYPE = 1.25  # senior mode: type a quarter larger, heavier contrast
+
+
+def scale_for(width: int, height: int) -> float:
     """How much larger (or smaller) than the 1920x1080 design to draw."""
-    base = min(width / DESIGN_SIZE[0], height / DESIGN_SIZE[1])
-    return max(0.55, base) * (1.2 if elderly else 1.0)
+    return max(0.55, min(width / DESIGN_SIZE[0], height / DESIGN_SIZE[1]))
 
 
 @dataclass(frozen=True)
 class Metrics:
     scale: float
+    type_scale: float = 1.0
 
     def px(self, design_px: float) -> int:
+        """A length: margins, borders, touch targets."""
         return max(1, round(design_px * self.scale))
+
+    def pt(self, design_px: float) -> int:
+        """A type size (in pixels), larger in senior mode."""
+        return max(1, round(design_px * self.scale * self.type_scale))
 
     @property
     def touch(self) -> int:
@@ -54,40 +62,41 @@ class Metrics:
         return self.px(96)
 
 
-def style_sheet(scale: float) -> str:
-    m, p = Metrics(scale), PALETTE
+def style_sheet(scale: float, elderly: bool = False) -> str:
+    m, p = Metrics(scale, ELDERLY_TYPE if elderly else 1.0), PALETTE
     return f"""
 * {{ font-family: "{FONT_FAMILY}"; color: {p.ink}; }}
 #KioskWindow, #ScreenStack, QScrollArea, #ScrollBody {{ background: {p.page}; }}
 #Header {{ background: {p.brand}; }}
-#Header QLabel {{ color: #FFFFFF; font-size: {m.px(30)}px; }}
-#Header QLabel#BankName {{ font-size: {m.px(38)}px; font-weight: 700; }}
+#Header QLabel {{ color: #FFFFFF; font-size: {m.pt(30)}px; }}
+#Header QLabel#BankName {{ font-size: {m.pt(38)}px; font-weight: 700; }}
 #Footer {{ background: {p.card}; border-top: {m.px(2)}px solid {p.line}; }}
-QLabel {{ font-size: {m.px(30)}px; }}
-QLabel#ScreenTitle {{ font-size: {m.px(52)}px; font-weight: 700; }}
-QLabel#ScreenPrompt {{ font-size: {m.px(34)}px; color: {p.muted}; }}
-QLabel#Status {{ font-size: {m.px(36)}px; font-weight: 700; color: {p.brand_dark}; }}
-QLabel#OutcomeWords {{ font-size: {m.px(48)}px; font-weight: 700; }}
+QLabel {{ font-size: {m.pt(30)}px; }}
+QLabel#ScreenTitle {{ font-size: {m.pt(52)}px; font-weight: 700; }}
+QLabel#ScreenPrompt {{ font-size: {m.pt(34)}px; color: {p.muted}; }}
+QLabel#Status {{ font-size: {m.pt(36)}px; font-weight: 700; color: {p.brand_dark}; }}
+QLabel#OutcomeWords {{ font-size: {m.pt(48)}px; font-weight: 700; }}
 QLabel#OutcomeWords[outcome="success"] {{ color: {p.success}; }}
 QLabel#OutcomeWords[outcome="failure"] {{ color: {p.danger}; }}
-QLabel#Document {{ font-size: {m.px(30)}px; background: {p.card}; padding: {m.px(32)}px; }}
-QLabel#RowLabel {{ color: {p.muted}; font-size: {m.px(30)}px; }}
-QLabel#RowValue {{ font-size: {m.px(34)}px; font-weight: 700; }}
-QLabel#Countdown {{ font-size: {m.px(120)}px; font-weight: 700; color: {p.warning}; }}
-QLabel#ChoiceLabel {{ font-size: {m.px(36)}px; font-weight: 700; background: transparent; }}
-QLabel#ChoiceDetail {{ font-size: {m.px(28)}px; color: {p.muted}; background: transparent; }}
-QLabel#FieldLabel {{ font-size: {m.px(32)}px; font-weight: 700; }}
-QLabel#FieldHint {{ font-size: {m.px(26)}px; color: {p.muted}; }}
-#Card {{ background: {p.card}; border: {m.px(2)}px solid {p.line}; border-radius: {m.px(16)}px; }}
+QLabel#Document {{ font-size: {m.pt(30)}px; background: {p.card}; padding: {m.px(32)}px; }}
+QLabel#RowLabel {{ color: {p.muted}; font-size: {m.pt(30)}px; }}
+QLabel#RowValue {{ font-size: {m.pt(34)}px; font-weight: 700; }}
+QLabel#Countdown {{ font-size: {m.pt(120)}px; font-weight: 700; color: {p.warning}; }}
+QLabel#ChoiceLabel {{ font-size: {m.pt(36)}px; font-weight: 700; background: transparent; }}
+QLabel#ChoiceDetail {{ font-size: {m.pt(28)}px; color: {p.muted}; background: transparent; }}
+QLabel#FieldLabel {{ font-size: {m.pt(32)}px; font-weight: 700; }}
+QLabel#FieldHint {{ font-size: {m.pt(26)}px; color: {p.muted}; }}
+#Card {{ background: {p.card}; border: {m.px(2)}px solid {p.line}; border-radius: {m.px(16)}px;
+    padding: {m.px(20)}px {m.px(28)}px; }}
 #Card QLabel {{ background: transparent; }}
 #ErrorLine {{ background: {p.danger_soft}; border-left: {m.px(10)}px solid {p.danger}; }}
-#ErrorLine QLabel {{ color: {p.danger}; font-size: {m.px(32)}px; font-weight: 700; }}
+#ErrorLine QLabel {{ color: {p.danger}; font-size: {m.pt(32)}px; font-weight: 700; }}
 #NoticeLine {{ background: {p.brand_soft}; border-left: {m.px(10)}px solid {p.brand}; }}
-#NoticeLine QLabel {{ color: {p.brand_dark}; font-size: {m.px(30)}px; }}
+#NoticeLine QLabel {{ color: {p.brand_dark}; font-size: {m.pt(30)}px; }}
 #Overlay {{ background: rgba(10, 20, 40, 170); }}
 #OverlayCard {{ background: {p.card}; border-radius: {m.px(24)}px; }}
 QPushButton {{
-    font-size: {m.px(34)}px; font-weight: 700; min-height: {m.touch}px; min-width: {m.px(200)}px;
+    font-size: {m.pt(34)}px; font-weight: 700; min-height: {m.touch}px; min-width: {m.px(200)}px;
     padding: 0 {m.px(36)}px; border-radius: {m.px(14)}px;
     background: {p.card}; color: {p.brand}; border: {m.px(3)}px solid {p.brand};
 }}
@@ -99,14 +108,15 @@ QPushButton[role="primary"]:disabled {{ background: {p.disabled_bg}; color: {p.d
 QPushButton[role="danger"] {{ color: {p.danger}; border-color: {p.danger}; }}
 QPushButton[role="choice"] {{ text-align: left; padding: {m.px(20)}px {m.px(32)}px; border-color: {p.line};
     min-height: {m.px(120)}px; }}
+QPushButton[tile="true"] {{ min-height: {m.px(170)}px; }}
 QPushButton[role="choice"]:disabled {{ background: {p.disabled_bg}; }}
-QPushButton[role="choice"]:disabled QLabel {{ color: {p.disabled_ink}; }}
-QPushButton[role="key"] {{ font-size: {m.px(48)}px; min-height: {m.px(104)}px; min-width: {m.px(150)}px;
+QLabel[dim="true"] {{ color: {p.disabled_ink}; }}
+QPushButton[role="key"] {{ font-size: {m.pt(46)}px; min-height: {m.px(90)}px; min-width: {m.px(150)}px;
     color: {p.ink}; border-color: {p.line}; }}
-QPushButton[role="field"] {{ text-align: left; font-size: {m.px(44)}px;
+QPushButton[role="field"] {{ text-align: left; font-size: {m.pt(44)}px;
     color: {p.ink}; border-color: {p.line}; min-width: {m.px(560)}px; }}
 QPushButton[role="field"][active="true"] {{ border-color: {p.brand}; border-width: {m.px(5)}px; }}
-QPushButton[role="lang"] {{ font-size: {m.px(28)}px; min-height: {m.px(64)}px; min-width: {m.px(130)}px;
+QPushButton[role="lang"] {{ font-size: {m.pt(28)}px; min-height: {m.px(64)}px; min-width: {m.px(130)}px;
     background: transparent; color: #FFFFFF; border-color: #FFFFFF; padding: 0 {m.px(20)}px; }}
 QPushButton[role="lang"][selected="true"] {{ background: #FFFFFF; color: {p.brand}; }}
 QScrollBar:vertical {{ width: {m.px(28)}px; background: {p.disabled_bg}; }}

@@ -36,9 +36,9 @@ def test_daily_summary_counts_sessions_and_committed_amounts(journal: Journal, c
 
     assert journal.daily_summary(START.date()) == {
         "loss_report": {"sessions": 3, "completed": 1, "failed": 0, "cancelled": 1, "timeout": 1,
-                        "abandoned": 0, "open": 0, "amount_fen": 0},
+                        "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 0, "open": 0, "amount_fen": 0},
         "social_insurance": {"sessions": 5, "completed": 2, "failed": 1, "cancelled": 0, "timeout": 0,
-                             "abandoned": 1, "open": 1, "amount_fen": 30000 + 12000 + 4500},
+                             "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 1, "open": 1, "amount_fen": 30000 + 12000 + 4500},
     }
     assert journal.daily_summary(START.date() + timedelta(days=1))["social_insurance"]["amount_fen"] == 100000
     assert journal.daily_summary(START.date() - timedelta(days=1)) == {}

@@ -10,7 +10,11 @@ from kiosk.ui.screens.documents import AgreementScreen, InfoScreen
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.status import (
-    OutOfServiceScreen, ProcessingScreen, ReceiptScreen, ResultScreen, WaitingStaffScreen,
+    OutOfServiceScreen,
+    ProcessingScreen,
+    ReceiptScreen,
+    ResultScreen,
+    WaitingStaffScreen,
 )
 
 SCREENS: dict[ScreenKind, type[Screen]] = {

@@ -27,6 +27,7 @@ class ChoiceButton(QPushButton):
         self.detail = label(choice.detail, "ChoiceDetail")
         for part in (self.main, self.detail):
             part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            part.setProperty("dim", "false" if choice.enabled else "true")
             lines.addWidget(part)
         self.detail.setVisible(bool(choice.detail))
         self.setAccessibleName(f"{choice.label} {choice.detail}".strip())
@@ -94,7 +95,9 @@ def section_title(text: str) -> QWidget:
 
 
 def tile(choice: Choice) -> ChoiceButton:
-    return ChoiceButton(choice, f"flow-{choice.id}")
+    b = ChoiceButton(choice, f"flow-{choice.id}")
+    b.setProperty("tile", "true")
+    return b
 
 
 def elderly_button(text: str, on: bool) -> QPushButton:

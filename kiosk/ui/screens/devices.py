@@ -20,7 +20,7 @@ class DeviceScreen(Screen):
 
     def build(self) -> None:
         self.art = DeviceArt(self.device)
-        self.status = label("", "Status")
+        self.status = label("", "Status", wrap=False)
         self.spinner = Spinner()
         self.body.addStretch(1)
         self.body.addLayout(centered(self.art))

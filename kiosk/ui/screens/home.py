@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.screens.choice import elderly_button, fill_grid, section_title, tile
+from kiosk.ui.screens.choice import elderly_button, section_title, tile
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import clear_layout
-
-COLUMNS = 3
 
 
 class HomeScreen(Screen):
@@ -20,8 +18,8 @@ class HomeScreen(Screen):
     action_choices = False
 
     def build(self) -> None:
-        self._sections = QVBoxLayout()
-        self._sections.setSpacing(18)
+        self._sections = QHBoxLayout()  # one column per category
+        self._sections.setSpacing(36)
         self.body.addLayout(self._sections)
         self.body.addStretch(1)
         self._extra = QHBoxLayout()
@@ -38,17 +36,15 @@ class HomeScreen(Screen):
         categories: dict[str, list[str]] = dict(model.data.get("categories") or {"": list(by_id)})
         titles = model.data.get("category_titles", {})
         for category, flow_ids in categories.items():
-            if titles.get(category):
-                self._sections.addWidget(section_title(titles[category]))
-            grid = QGridLayout()
-            grid.setSpacing(24)
-            buttons = []
+            column = QVBoxLayout()
+            column.setSpacing(self.px(20))
+            column.addWidget(section_title(titles.get(category, "")))
             for flow_id in flow_ids:
                 b = tile(by_id[flow_id])
                 b.clicked.connect(lambda _=False, fid=flow_id: self.send(Input(InputKind.START, fid)))
-                buttons.append(b)
-            fill_grid(grid, buttons, COLUMNS)
-            self._sections.addLayout(grid)
+                column.addWidget(b)
+            column.addStretch(1)
+            self._sections.addLayout(column, 1)
         self._render_elderly(model)
 
     def _render_elderly(self, model: ScreenModel) -> None:

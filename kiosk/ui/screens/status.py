@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QHBoxLayout
+
 from kiosk.engine.screens import Outcome, ScreenKind, ScreenModel
 from kiosk.ui.art import DeviceArt
 from kiosk.ui.screens.base import Screen, centered
@@ -63,14 +65,16 @@ class ResultScreen(Screen):
         self.icon = OutcomeIcon()
         self.words = label("", "OutcomeWords")
         self.rows = RowsCard()
-        self.body.addLayout(centered(self.icon))
-        self.body.addLayout(centered(self.words))
+        row = QHBoxLayout()
+        row.addWidget(self.icon)
+        row.addWidget(self.words, 1)
+        self.body.addLayout(row)
         self.body.addWidget(self.rows)
         self.body.addStretch(1)
 
     def render_body(self, model: ScreenModel) -> None:
         kind = outcome_kind(model)
-        self.icon.set_size(self.px(150))
+        self.icon.set_size(self.px(110))
         self.icon.set_kind(kind)
         self.words.setText(ui_text(model.lang, f"ui.result.{kind}"))
         self.words.setProperty("outcome", kind)

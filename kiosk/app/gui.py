@@ -1,0 +1,128 @@
+"""``kiosk run``: the Qt application. Builds the kiosk, wires the engine to the window through the
+bridge, opens the simulate-mode panel when every device is simulated, and closes everything
+(devices, journal, the host simulator process) when the window closes or the process is told to stop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.app.compose import Kiosk, build_kiosk
+from kiosk.app.config import KioskConfig
+from kiosk.app.qa import SimulatorControls
+from kiosk.core.logsetup import configure_logging
+from kiosk.ui.bridge import EngineBridge, connect
+from kiosk.ui.shell import KioskWindow
+from kiosk.ui.simpanel import SimPanel
+from kiosk.ui.theme import FONT_FAMILY
+
+log = logging.getLogger(__name__)
+WINDOWED_SIZE = (1280, 800)
+DEVICE_NAMES = ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")
+
+
+class PanelControls(SimulatorControls):
+    """SimulatorControls plus what the simulate-mode panel lists and shows."""
+
+    def id_card_keys(self) -> Sequence[tuple[str, str]]:
+        return [(key, f"{card.name} ({key})") for key, card in sorted(self.people.id_cards.items())]
+
+    def bank_card_keys(self) -> Sequence[tuple[str, str]]:
+        return [(key, f"{key} ({p.card.pan[-4:]})") for key, p in sorted(self.people.bank_cards.items())]
+
+    def device_statuses(self) -> Sequence[Any]:
+        return [device.status() for device in self.devices.by_name().values()]
+
+    def last_sms_code(self) -> str | None:
+        session = self.kiosk.engine.session
+        sms = session.data.get("sms") if session is not None else None
+        return self.sms_code(sms["sms_ref"]) if sms else None
+
+
+def all_simulated(config: KioskConfig) -> bool:
+    return all(getattr(config.devices, name).backend == "sim" for name in DEVICE_NAMES)
+
+
+@dataclass
+class KioskApp:
+    """What run_gui keeps alive while the event loop runs (tests build one too)."""
+
+    kiosk: Kiosk
+    bridge: EngineBridge
+    window: KioskWindow
+    panel: SimPanel | None = None
+
+    def close(self, close_kiosk: bool = True) -> None:
+        self.bridge.detach()
+        if self.panel is not None:
+            self.panel.timer.stop()
+            self.panel.close()
+            self.panel.deleteLater()
+        self.window.close()
+        self.window.deleteLater()
+        if close_kiosk:
+            self.kiosk.close()
+
+
+def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
+               build: Callable[..., Kiosk] = build_kiosk, **options: Any) -> KioskApp:
+    """Build the kiosk and its window (not shown yet). ``build(config, on_ready=..., **options)``
+    makes the kiosk: build_kiosk, or a test's factory (manual clock, its own data folder)."""
+    bridge = EngineBridge()
+    window = KioskWindow(config.kiosk.bank_name)
+    kiosk = build(config, on_ready=bridge.wake, **options)
+    connect(bridge, window, kiosk.engine)
+    panel = None
+    if all_simulated(config) if sim_panel is None else sim_panel:
+        panel = SimPanel(PanelControls(kiosk), bridge.send, config.kiosk.language)
+        bridge.screen.connect(panel.show_model)
+    return KioskApp(kiosk, bridge, window, panel)
+
+
+def place(window: QWidget, windowed: bool) -> None:
+    if windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+        return
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())  # a bare X server (Xvfb) does not resize a full-screen window
+    window.showFullScreen()
+
+
+def run_gui(config: KioskConfig, windowed: bool = False) -> int:
+    configure_logging(config.kiosk.log_level, config.data_dir / "logs" / "kiosk.log")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setFont(QFont(FONT_FAMILY))
+    running = open_kiosk(config)
+    try:
+        place(running.window, windowed)
+        if running.panel is not None:
+            running.panel.move(0, 0)
+            running.panel.show()
+            running.panel.raise_()
+        quit_on(app, running.window)
+        log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
+        return app.exec()
+    finally:
+        running.close()
+
+
+def quit_on(app: QApplication, window: KioskWindow) -> None:
+    """Quit when the kiosk window closes, on Ctrl+Q, on SIGINT/SIGTERM."""
+    window.closed.connect(app.quit)
+    QShortcut(QKeySequence("Ctrl+Q"), window, activated=app.quit)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wakeup = QTimer(window)  # lets Python run its signal handlers while Qt waits
+    wakeup.timeout.connect(lambda: None)
+    wakeup.start(300)

@@ -1,0 +1,86 @@
+"""The command line: flows list and diagram, scenario run, journal show."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.cli import main
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+
+
+def test_flows_list_json(capsys) -> None:
+    assert main(["flows", "list", "--json"]) == 0
+    flows = {f["id"]: f for f in json.loads(capsys.readouterr().out)}
+    assert set(flows) == {"account_opening", "loss_report", "si_payment"}
+    for flow in flows.values():
+        assert {"id", "title_zh", "title_en", "category", "devices", "face_check", "staff_approval"} <= set(flow)
+        assert isinstance(flow["devices"], list) and isinstance(flow["face_check"], bool)
+    assert flows["loss_report"]["title_zh"] == "银行卡挂失"
+    assert flows["si_payment"]["face_check"] is False
+    assert flows["account_opening"]["devices"] == ["camera", "dispenser", "idcard", "pinpad", "printer"]
+    assert flows["loss_report"]["staff_approval"]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (Debian graphviz) is not installed")
+def test_flows_diagram_writes_an_image(tmp_path, capsys) -> None:
+    out = tmp_path / "loss.svg"
+    assert main(["flows", "diagram", "loss_report", "--out", str(out)]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert "<svg" in svg and "formal_approval" in svg and "ending" in svg
+
+
+def test_flows_diagram_unknown_flow(capsys) -> None:
+    assert main(["flows", "diagram", "nope"]) == 2
+    assert "no flow 'nope'" in capsys.readouterr().err
+
+
+def scenario_config(tmp_path: Path) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "var"}"\n', encoding="utf-8")
+    return path
+
+
+def test_scenario_run_json_and_exit_status(tmp_path, capsys) -> None:
+    config = scenario_config(tmp_path)
+    assert main(["scenario", "run", str(SCENARIOS / "si_payment" / "lost_reply.toml"), "--json",
+                 "--config", str(config)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["passed"] and result["outcome"] == "completed"
+    assert result["host_effects"]["committed_postings"] == 1
+    assert [p["op"] for p in result["host_effects"]["postings"]] == ["si.pay"]
+    assert result["screens"][0] == {"step": "consent", "kind": "agreement", "inputs": [
+        {"kind": "choose", "choice": "agree"}], "errors": []}
+
+
+def test_scenario_run_fails_when_the_expectation_fails(tmp_path, capsys) -> None:
+    text = (SCENARIOS / "si_payment" / "happy_path.toml").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace("debited_fen = 150800", "debited_fen = 1"), encoding="utf-8")
+    assert main(["scenario", "run", str(wrong), "--config", str(scenario_config(tmp_path))]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "debited_fen 150800, expected 1" in out
+
+
+def test_scenario_file_with_a_typo_is_refused(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nflow = "si_payment"\n[[step]]\nchoos = "agree"\n[expect]\noutcome = "completed"\n',
+                   encoding="utf-8")
+    assert main(["scenario", "run", str(bad)]) == 2
+    assert "step.0.choos" in capsys.readouterr().err
+
+
+def test_journal_show_after_a_scenario(tmp_path, capsys) -> None:
+    config = scenario_config(tmp_path)
+    assert main(["scenario", "run", str(SCENARIOS / "loss_report" / "verbal_happy_path.toml"),
+                 "--config", str(config)]) == 0
+    capsys.readouterr()
+    journal_dir = next((tmp_path / "var" / "scenarios").iterdir())
+    config.write_text(f'[kiosk]\ndata_dir = "{journal_dir}"\n', encoding="utf-8")
+    assert main(["journal", "show", "--json", "--flow", "loss_report", "--config", str(config)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["flow"], r["outcome"]) for r in rows] == [("loss_report", "completed")]

@@ -1,0 +1,58 @@
+"""Configuration: the default loads; a wrong key or value stops start-up with one line, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.cli import main
+from kiosk.app.config import DEFAULT_CONFIG, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
+    config = load_config()
+    assert config.path == DEFAULT_CONFIG
+    assert {getattr(config.devices, d).backend for d in ("idcard", "smartcard", "camera", "pinpad", "printer",
+                                                          "dispenser")} == {"sim"}
+    assert config.host.mode == "simulator"
+    assert config.kiosk.language == "zh_CN"
+    assert config.approvals.loss_report == ["formal_loss"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('[kiosk]\nlangauge = "zh_CN"\n', "kiosk.langauge: unknown key; allowed: kiosk_id, branch_id"),
+    ('[kiosk]\nlanguage = "fr_FR"\n', "kiosk.language: 'fr_FR' is not allowed; allowed: 'zh_CN' or 'en_US'"),
+    ('[devices.camera]\nbackend = "usb"\n', "devices.camera.backend: 'usb' is not allowed; allowed: 'sim'"),
+    ('[approvals]\nsi_payment = ["everything"]\n', "approvals.si_payment.0: 'everything' is not allowed"),
+    ('[timeouts]\nscreen_s = 1\n', "timeouts.screen_s: Input should be greater than or equal to 10"),
+    ('[printer]\n', "printer: unknown key; allowed: kiosk, host, devices"),
+    ('[host]\nmode = "remote"\nurl = "http://bank"\n', "host.url: a remote host needs an https:// address"),
+    ("[kiosk\n", "not valid TOML"),
+])
+def test_a_bad_config_stops_with_one_line_and_exit_2(tmp_path, capsys, text, expected) -> None:
+    path = write(tmp_path, text)
+    assert main(["config", "check", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"kiosk: {path}: ")
+    assert expected in err
+
+
+def test_a_missing_config_file_is_named(tmp_path, capsys) -> None:
+    assert main(["config", "check", "--config", str(tmp_path / "nope.toml")]) == 2
+    assert "nope.toml: no such file" in capsys.readouterr().err
+
+
+def test_config_selects_another_file(tmp_path, capsys) -> None:
+    path = write(tmp_path, '[kiosk]\nkiosk_id = "K0042"\nlanguage = "en_US"\n')
+    assert main(["config", "check", "--config", str(path)]) == 0
+    config = load_config(path)
+    assert config.kiosk.kiosk_id == "K0042" and config.kiosk.language == "en_US"
+    assert config.data_dir == (tmp_path / "../var").resolve()

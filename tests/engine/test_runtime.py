@@ -1,0 +1,147 @@
+"""The engine's runtime behaviour on the simulators: timeouts on the injected clock, stale results,
+cancel rules, wiping the session, strict mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.engine.ops import OpResult, Ticket
+from kiosk.engine.screens import Input, InputKind, ScreenKind
+
+
+def start_payment(driver) -> None:
+    driver.qa.place_id_card("zhang_wei")
+    driver.qa.insert_bank_card("zhang_wei_1")
+    driver.qa.take_bank_card()
+    driver.engine.send(Input(InputKind.START, "si_payment"))
+    driver.wait_for_screen("consent")
+
+
+def test_home_lists_the_catalogue_by_category(kiosk) -> None:
+    screen = kiosk.engine.screen
+    assert screen.kind is ScreenKind.HOME
+    assert [c.id for c in screen.choices] == ["account_opening", "loss_report", "si_payment"]
+    assert screen.data["categories"] == {"accounts": ["account_opening"], "cards": ["loss_report"],
+                                         "payments": ["si_payment"]}
+    assert all(c.enabled for c in screen.choices)
+
+
+def test_a_flow_whose_device_is_offline_is_not_offered(kiosk, driver) -> None:
+    driver.qa.device_fault("smartcard", "offline", times=-1)
+    kiosk.engine.send(Input(InputKind.LANGUAGE, "en_US"))
+    choices = {c.id: c for c in kiosk.engine.screen.choices}
+    assert not choices["si_payment"].enabled
+    assert choices["si_payment"].detail == "Temporarily unavailable"
+    assert choices["loss_report"].enabled
+
+
+def test_inactivity_warning_then_extend_then_timeout(kiosk, driver) -> None:
+    start_payment(driver)
+    engine = kiosk.engine
+    assert engine.screen.timeout_s == 60
+    driver.advance(44)
+    assert engine.screen.warning_s_left is None
+    driver.advance(2)
+    assert engine.screen.warning_s_left is not None and engine.screen.warning_s_left <= 15
+    engine.send(Input(InputKind.EXTEND))
+    assert engine.screen.warning_s_left is None and engine.screen.step == "consent"
+    driver.advance(59)
+    assert engine.screen.step == "consent"
+    driver.advance(2)
+    driver.finish()
+    assert engine.last_report.outcome == "timeout"
+
+
+def test_elderly_mode_doubles_the_timeouts(kiosk, driver) -> None:
+    kiosk.engine.send(Input(InputKind.ELDERLY, "on"))
+    start_payment(driver)
+    assert kiosk.engine.screen.timeout_s == 120
+    assert kiosk.engine.screen.elderly
+
+
+def test_a_result_for_another_session_is_journaled_and_dropped(kiosk, driver) -> None:
+    start_payment(driver)
+    engine = kiosk.engine
+    before = engine.screen
+    engine.inbox.put(OpResult(Ticket("another-session", "pay"), "host.si.pay", value={"payment_ref": "X"}))
+    engine.pump()
+    assert engine.screen.step == before.step and engine.session is not None
+    stale = [e for e in kiosk.services.journal.entries_on(kiosk.services.clock.now().date(), "stale")]
+    assert [(e.name, e.detail["ticket_session"]) for e in stale] == [("host.si.pay", "another-session")]
+
+
+def test_inputs_that_mean_nothing_here_are_ignored(kiosk, driver) -> None:
+    start_payment(driver)
+    kiosk.engine.send(Input(InputKind.CHOOSE, "no-such-choice"))
+    kiosk.engine.send(Input(InputKind.SUBMIT, values={"mobile": "13800000000"}))
+    assert kiosk.engine.screen.step == "consent"
+    names = [e.name for e in kiosk.services.journal.entries(kiosk.engine.session.id) if e.kind == "input"]
+    assert names.count("ignored") == 2
+
+
+def test_language_switch_mid_session_re_renders(kiosk, driver) -> None:
+    start_payment(driver)
+    zh_title = kiosk.engine.screen.title
+    kiosk.engine.send(Input(InputKind.LANGUAGE, "en_US"))
+    assert kiosk.engine.screen.title != zh_title
+    assert kiosk.engine.screen.lang == "en_US"
+
+
+def test_help_request_is_journaled_and_shown(kiosk, driver) -> None:
+    start_payment(driver)
+    kiosk.engine.send(Input(InputKind.HELP))
+    assert kiosk.engine.screen.notice
+    staff = [e for e in kiosk.services.journal.entries(kiosk.engine.session.id) if e.kind == "staff"]
+    assert [e.name for e in staff] == ["help_requested"]
+
+
+def test_session_data_is_wiped_at_the_end(kiosk, driver) -> None:
+    start_payment(driver)
+    session = kiosk.engine.session
+    driver.engine.send(Input(InputKind.CHOOSE, "agree"))
+    driver.wait_for_screen("bill")
+    assert "id_card" in session.data
+    kiosk.engine.send(Input(InputKind.CANCEL))
+    driver.finish()
+    assert session.data == {} and kiosk.engine.session is None
+    assert kiosk.engine.screen.kind is ScreenKind.HOME
+
+
+def test_progress_counts_steps(kiosk, driver) -> None:
+    start_payment(driver)
+    step, total = kiosk.engine.screen.progress
+    assert step == 1 and total >= 8
+
+
+def test_strict_mode_raises_a_bug_in_a_step(kiosk, driver, monkeypatch) -> None:
+    start_payment(driver)
+    step = kiosk.engine.session.flow.step("read_id")
+
+    def broken(s, result):
+        raise RuntimeError("bug in a step")
+
+    monkeypatch.setattr(step, "on_result", broken)
+    kiosk.engine.send(Input(InputKind.CHOOSE, "agree"))
+    with pytest.raises(RuntimeError, match="bug in a step"):
+        driver.settle(lambda: False, timeout=2)
+
+
+def test_cancel_is_refused_while_a_card_moves(kiosk, driver) -> None:
+    """A critical operation defers cancel: the screen says cancel is not possible now."""
+    start_payment(driver)
+    engine = kiosk.engine
+    engine.send(Input(InputKind.CHOOSE, "agree"))
+    driver.wait_for_screen("bill")
+    engine.send(Input(InputKind.CHOOSE, "all"))
+    driver.wait_for_screen("fraud_warning")
+    engine.send(Input(InputKind.CONTINUE))
+    driver.wait_for_screen("confirm")
+    driver.qa.host_fault("si.pay", "delay", 1, 0.5)
+    engine.send(Input(InputKind.CHOOSE, "confirm"))
+    driver.wait_for_screen("pin")
+    driver.qa.press_keys("147258#")
+    driver.wait_for_screen("pay", ready=False)
+    assert engine.screen.busy and not engine.screen.can_cancel
+    engine.send(Input(InputKind.CANCEL))
+    driver.wait_for_screen("result")
+    assert engine.session.outcome == "completed"

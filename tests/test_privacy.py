@@ -1,0 +1,63 @@
+"""After the whole suite: no file the kiosk or the host simulator wrote — journal and its WAL, logs,
+receipt spool, scenario output — holds a test customer's full ID number, card number, PIN or PIN block.
+
+The host simulator's own database is the bank's side (it must hold card numbers to be a bank) and is
+the one file not swept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devices.pinpad.pinblock import encrypt_pin
+from devices.sim_profiles import load_people
+from kiosk.app.scenario import load_scenario, run_scenario
+
+WORKING_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+BANK_SIDE = ("host-simulator.sqlite", "host.db")  # the host simulator's books, with -wal/-shm
+TEST_INPUTS = (".toml",)  # scenario and config files the tests wrote as input (they hold PIN pad keys)
+SCENARIO_PINS = ("258369", "258360")  # PINs the scenarios set for new cards
+
+
+def secrets() -> dict[bytes, str]:
+    people = load_people()
+    found: dict[bytes, str] = {}
+    pans = {p.card.pan: p.holder_key for p in people.bank_cards.values()}
+    pans.update({card.pan: "stock card" for card in people.stock})
+    for key, card in people.id_cards.items():
+        found[card.id_number.encode()] = f"ID number of {key}"
+    for pan, owner in pans.items():
+        found[pan.encode()] = f"card number of {owner}"
+    pins = {str(c["pin"]) for p in people.persons.values() for c in p.get("card", [])} | set(SCENARIO_PINS)
+    for pin in pins:
+        found[pin.encode()] = "a PIN"
+        for pan in pans:
+            block = encrypt_pin(pin, pan, WORKING_KEY)
+            found[block] = found[block.hex().encode()] = found[block.hex().upper().encode()] = "a PIN block"
+    return found
+
+
+def written_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*")
+            if p.is_file() and not p.name.startswith(BANK_SIDE) and p.suffix not in TEST_INPUTS]
+
+
+@pytest.mark.privacy_sweep
+def test_no_personal_data_in_any_file_written(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.getbasetemp()
+    # one full payment and one account opening of our own, so the sweep never looks at nothing
+    here = Path(__file__).parent / "scenarios"
+    for name in ("si_payment/happy_path.toml", "account_opening/happy_path.toml"):
+        result = run_scenario(load_scenario(here / name), data_dir=tmp_path_factory.mktemp("sweep") / "kiosk")
+        assert result["passed"], result["failures"]
+    files = written_files(root)
+    kinds = {p.suffix for p in files} | {p.name.split(".")[0] for p in files}
+    assert {"journal", ".png", ".pdf", ".log"} <= kinds, sorted(kinds)
+    leaks = []
+    needles = secrets()
+    for path in files:
+        data = path.read_bytes()
+        leaks += [f"{path.relative_to(root)}: {what}" for needle, what in needles.items() if needle in data]
+    assert not leaks, "\n".join(leaks[:30])
