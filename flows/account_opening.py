@@ -12,13 +12,31 @@ from typing import Any
 
 from devices.dispenser.api import StockCard
 from devices.printer.api import Receipt
-from flows.common import IDENTITY_PREDICATES, check_mobile, consent_and_id_card, face_or_staff, id_card, masked
+from flows.common import (
+    IDENTITY_PREDICATES,
+    check_mobile,
+    consent_and_id_card,
+    face_or_staff,
+    id_card,
+    masked,
+)
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Row
 from kiosk.engine.session import Session
 from kiosk.engine.steps import (
-    Agreement, Confirm, DeliverCard, EnterPin, FieldRule, Form, HostCall, Info, PickCard, PrintReceipt,
-    ReadIdCard, Result, StaffApproval,
+    Agreement,
+    Confirm,
+    DeliverCard,
+    EnterPin,
+    FieldRule,
+    Form,
+    HostCall,
+    Info,
+    PickCard,
+    PrintReceipt,
+    ReadIdCard,
+    Result,
+    StaffApproval,
 )
 from kiosk.engine.steps.receipt import build_receipt
 

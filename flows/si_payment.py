@@ -16,7 +16,17 @@ from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify, ma
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session
-from kiosk.engine.steps import Choose, Confirm, EnterPin, HostCall, Info, InsertBankCard, PrintReceipt, Result, StaffApproval
+from kiosk.engine.steps import (
+    Choose,
+    Confirm,
+    EnterPin,
+    HostCall,
+    Info,
+    InsertBankCard,
+    PrintReceipt,
+    Result,
+    StaffApproval,
+)
 from kiosk.engine.steps.receipt import build_receipt
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from devices.api import Cancellation, EventSink
 from devices.smartcard.api import CardReturn
-from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.ops import Operation, OpResult
 
 if TYPE_CHECKING:
     from kiosk.engine.session import Session

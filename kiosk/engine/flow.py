@@ -15,7 +15,7 @@ from kiosk.engine.screens import Input, Outcome, ScreenKind
 
 if TYPE_CHECKING:
     from devices.api import DeviceEvent
-    from kiosk.engine.ops import OpResult, Operation
+    from kiosk.engine.ops import Operation, OpResult
     from kiosk.engine.session import Session
 
 Predicate = Callable[["Session"], bool]

@@ -21,11 +21,11 @@ from kiosk.engine.chart import DONE, ENDING, FAILED, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.journaling import describe_result
-from kiosk.engine.ops import Inbox, OpEvent, OperationRunner, OpResult, Ticket
+from kiosk.engine.ops import Inbox, OperationRunner, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
-from kiosk.journal import JournalError
 from kiosk.engine.session import Session
+from kiosk.journal import JournalError
 
 log = logging.getLogger(__name__)
 FAULT_EVENT = {Outcome.DEVICE_FAULT: "device_fault", Outcome.HOST_FAULT: "host_fault"}
@@ -105,6 +105,10 @@ class Engine:
         return self._pending is not None and not self._pending.customer
 
     def send(self, inp: Input) -> None:
+        with self.services.journal.batch():
+            self._send(inp)
+
+    def _send(self, inp: Input) -> None:
         s = self.session
         if s is None:
             self._home_input(inp)
@@ -138,10 +142,11 @@ class Engine:
                 return handled
             timeout = 0
             handled += 1
-            if isinstance(item, OpEvent):
-                self._on_event(item)
-            else:
-                self._on_result(item)
+            with self.services.journal.batch():
+                if isinstance(item, OpEvent):
+                    self._on_event(item)
+                else:
+                    self._on_result(item)
 
     def tick(self) -> None:
         """Check the inactivity timer against the clock."""
@@ -149,8 +154,9 @@ class Engine:
             return
         left = self._deadline - self.services.clock.monotonic()
         if left <= 0:
-            self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
-            self._stop("timeout")
+            with self.services.journal.batch():
+                self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
+                self._stop("timeout")
             return
         warning = self.services.settings.timeouts.warning
         if left <= warning and self._warned_left != int(left + 0.999):
@@ -348,7 +354,8 @@ class Engine:
     # --- safe exit and the end -------------------------------------------------------------
     def _continue_exit(self, result: OpResult | None = None) -> None:
         s = self.session
-        assert s is not None and self._exit is not None
+        assert s is not None
+        assert self._exit is not None
         if result is not None:
             self._exit.finished(result)
         op = self._exit.next_operation()

@@ -19,7 +19,8 @@ def test_flows_list_json(capsys) -> None:
     assert set(flows) == {"account_opening", "loss_report", "si_payment"}
     for flow in flows.values():
         assert {"id", "title_zh", "title_en", "category", "devices", "face_check", "staff_approval"} <= set(flow)
-        assert isinstance(flow["devices"], list) and isinstance(flow["face_check"], bool)
+        assert isinstance(flow["devices"], list)
+        assert isinstance(flow["face_check"], bool)
     assert flows["loss_report"]["title_zh"] == "银行卡挂失"
     assert flows["si_payment"]["face_check"] is False
     assert flows["account_opening"]["devices"] == ["camera", "dispenser", "idcard", "pinpad", "printer"]
@@ -31,7 +32,9 @@ def test_flows_diagram_writes_an_image(tmp_path, capsys) -> None:
     out = tmp_path / "loss.svg"
     assert main(["flows", "diagram", "loss_report", "--out", str(out)]) == 0
     svg = out.read_text(encoding="utf-8")
-    assert "<svg" in svg and "formal_approval" in svg and "ending" in svg
+    assert "<svg" in svg
+    assert "formal_approval" in svg
+    assert "ending" in svg
 
 
 def test_flows_diagram_unknown_flow(capsys) -> None:
@@ -50,7 +53,8 @@ def test_scenario_run_json_and_exit_status(tmp_path, capsys) -> None:
     assert main(["scenario", "run", str(SCENARIOS / "si_payment" / "lost_reply.toml"), "--json",
                  "--config", str(config)]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["passed"] and result["outcome"] == "completed"
+    assert result["passed"]
+    assert result["outcome"] == "completed"
     assert result["host_effects"]["committed_postings"] == 1
     assert [p["op"] for p in result["host_effects"]["postings"]] == ["si.pay"]
     assert result["screens"][0] == {"step": "consent", "kind": "agreement", "inputs": [
@@ -63,7 +67,8 @@ def test_scenario_run_fails_when_the_expectation_fails(tmp_path, capsys) -> None
     wrong.write_text(text.replace("debited_fen = 150800", "debited_fen = 1"), encoding="utf-8")
     assert main(["scenario", "run", str(wrong), "--config", str(scenario_config(tmp_path))]) == 1
     out = capsys.readouterr().out
-    assert "FAIL" in out and "debited_fen 150800, expected 1" in out
+    assert "FAIL" in out
+    assert "debited_fen 150800, expected 1" in out
 
 
 def test_scenario_file_with_a_typo_is_refused(tmp_path, capsys) -> None:

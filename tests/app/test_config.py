@@ -54,5 +54,6 @@ def test_config_selects_another_file(tmp_path, capsys) -> None:
     path = write(tmp_path, '[kiosk]\nkiosk_id = "K0042"\nlanguage = "en_US"\n')
     assert main(["config", "check", "--config", str(path)]) == 0
     config = load_config(path)
-    assert config.kiosk.kiosk_id == "K0042" and config.kiosk.language == "en_US"
+    assert config.kiosk.kiosk_id == "K0042"
+    assert config.kiosk.language == "en_US"
     assert config.data_dir == (tmp_path / "../var").resolve()

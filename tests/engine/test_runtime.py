@@ -42,9 +42,11 @@ def test_inactivity_warning_then_extend_then_timeout(kiosk, driver) -> None:
     driver.advance(44)
     assert engine.screen.warning_s_left is None
     driver.advance(2)
-    assert engine.screen.warning_s_left is not None and engine.screen.warning_s_left <= 15
+    assert engine.screen.warning_s_left is not None
+    assert engine.screen.warning_s_left <= 15
     engine.send(Input(InputKind.EXTEND))
-    assert engine.screen.warning_s_left is None and engine.screen.step == "consent"
+    assert engine.screen.warning_s_left is None
+    assert engine.screen.step == "consent"
     driver.advance(59)
     assert engine.screen.step == "consent"
     driver.advance(2)
@@ -65,7 +67,8 @@ def test_a_result_for_another_session_is_journaled_and_dropped(kiosk, driver) ->
     before = engine.screen
     engine.inbox.put(OpResult(Ticket("another-session", "pay"), "host.si.pay", value={"payment_ref": "X"}))
     engine.pump()
-    assert engine.screen.step == before.step and engine.session is not None
+    assert engine.screen.step == before.step
+    assert engine.session is not None
     stale = [e for e in kiosk.services.journal.entries_on(kiosk.services.clock.now().date(), "stale")]
     assert [(e.name, e.detail["ticket_session"]) for e in stale] == [("host.si.pay", "another-session")]
 
@@ -103,14 +106,16 @@ def test_session_data_is_wiped_at_the_end(kiosk, driver) -> None:
     assert "id_card" in session.data
     kiosk.engine.send(Input(InputKind.CANCEL))
     driver.finish()
-    assert session.data == {} and kiosk.engine.session is None
+    assert session.data == {}
+    assert kiosk.engine.session is None
     assert kiosk.engine.screen.kind is ScreenKind.HOME
 
 
 def test_progress_counts_steps(kiosk, driver) -> None:
     start_payment(driver)
     step, total = kiosk.engine.screen.progress
-    assert step == 1 and total >= 8
+    assert step == 1
+    assert total >= 8
 
 
 def test_strict_mode_raises_a_bug_in_a_step(kiosk, driver, monkeypatch) -> None:
@@ -141,7 +146,8 @@ def test_cancel_is_refused_while_a_card_moves(kiosk, driver) -> None:
     driver.wait_for_screen("pin")
     driver.qa.press_keys("147258#")
     driver.wait_for_screen("pay", ready=False)
-    assert engine.screen.busy and not engine.screen.can_cancel
+    assert engine.screen.busy
+    assert not engine.screen.can_cancel
     engine.send(Input(InputKind.CANCEL))
     driver.wait_for_screen("result")
     assert engine.session.outcome == "completed"

@@ -35,7 +35,7 @@ def device_verdict(s: Session, result: OpResult, *, waits_for_customer: bool, re
 
 
 def choose_verdict(inp: Input, allowed: Mapping[str, Verdict]) -> Verdict | None:
-    if inp.kind is InputKind.CHOOSE and inp.choice in allowed:
+    if inp.kind is InputKind.CHOOSE and inp.choice is not None and inp.choice in allowed:
         return allowed[inp.choice]
     return None
 

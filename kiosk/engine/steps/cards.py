@@ -10,7 +10,7 @@ from devices.dispenser.api import StockCard
 from devices.pinpad.api import PinBlock
 from devices.smartcard.api import BankCard
 from kiosk.engine.flow import Fail, Next, Step, Verdict
-from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Outcome, ScreenKind
 from kiosk.engine.steps.basic import device_verdict
 from kiosk.engine.steps.identity import customer_wait

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from devices.api import Cancellation, EventSink
 from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Next, Stay, Step, Verdict
-from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Input, InputKind, Outcome, Row, ScreenKind
 from kiosk.host.errors import HostError, HostOutcomeUnknown, HostProtocolError, HostRejected, HostUnavailable
 

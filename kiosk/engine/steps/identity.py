@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from devices.api import Cancellation, EventSink
 from devices.idcard.api import IdCard
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Verdict
-from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind
 from kiosk.engine.steps.basic import device_verdict
 from kiosk.identity.face import FaceDecision

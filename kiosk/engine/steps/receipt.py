@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from devices.api import Cancellation, DeviceError, EventSink
 from devices.printer.api import PrintResult, Receipt, ReceiptLine
 from kiosk.engine.flow import Next, Stay, Step, Verdict
-from kiosk.engine.ops import OpResult, Operation
+from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, Row, ScreenKind
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class PrintReceipt(Step):
         return Operation("printer.print_receipt", print_it, device="printer")
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        if not result.ok and not isinstance(result.error, DeviceError):
+        if result.error is not None and not isinstance(result.error, DeviceError):
             raise result.error  # a bug, not a printer fault
         s.data["receipt_printed"] = result.ok
         if not result.ok:
