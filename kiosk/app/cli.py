@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -20,7 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except ConfigError:
+    except ConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 
@@ -75,7 +77,8 @@ def _config_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    load_config(args.config)
+    config = load_config(args.config)
+    print(f"{config.path}: ok")
     return 0
 
 
@@ -92,24 +95,27 @@ def cmd_scenario_run(args: argparse.Namespace) -> int:
 
     try:
         scenario = load_scenario(args.file)
-    except ScenarioFailure:
+    except ScenarioFailure as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     result = run_scenario(scenario, config_path=args.config)
     if args.json:
-        pass
+        print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         _print_scenario(result)
     return 0 if result["passed"] else 1
 
 
 def _print_scenario(result: dict[str, Any]) -> None:
+    print(f"{result['scenario']}: {'PASS' if result['passed'] else 'FAIL'} (outcome: {result['outcome']})")
     for screen in result["screens"]:
-        ", ".join(i["kind"] + (f" {i['choice']}" if i.get("choice") else "") for i in screen["inputs"])
+        inputs = ", ".join(i["kind"] + (f" {i['choice']}" if i.get("choice") else "") for i in screen["inputs"])
+        print(f"  {screen['step']:<16} {screen['kind']:<14} {inputs}")
     effects = result.get("host_effects")
     if effects:
-        pass
-    for _failure in result["failures"]:
-        pass
+        print(f"  host: {effects['committed_postings']} posting(s), debited {effects['debited_fen']} fen")
+    for failure in result["failures"]:
+        print(f"  FAILED: {failure}")
 
 
 def cmd_flows_list(args: argparse.Namespace) -> int:
@@ -122,10 +128,10 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
         for f in catalogue().values()
     ]
     if args.json:
-        pass
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        for _row in rows:
-            pass
+        for row in rows:
+            print(f"{row['id']:<18} {row['category']:<10} {row['title_zh']} / {row['title_en']}")
     return 0
 
 
@@ -135,9 +141,11 @@ def cmd_flows_diagram(args: argparse.Namespace) -> int:
 
     flows = catalogue()
     if args.flow not in flows:
+        print(f"kiosk: no flow {args.flow!r}; flows: {', '.join(sorted(flows))}", file=sys.stderr)
         return EXIT_CONFIG
     out = args.out or Path(f"{args.flow}.png")
     write_diagram(flows[args.flow], out)
+    print(out)
     return 0
 
 
@@ -147,6 +155,7 @@ def cmd_journal_show(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     path = config.data_dir / "journal.sqlite"
     if not path.exists():
+        print(f"kiosk: no journal at {path}", file=sys.stderr)
         return 1
     journal = Journal(path)
     try:
@@ -156,10 +165,10 @@ def cmd_journal_show(args: argparse.Namespace) -> int:
     finally:
         journal.close()
     if args.json:
-        pass
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        for _row in rows:
-            pass
+        for row in rows:
+            print(f"{row['started_at']}  {row['flow']:<16} {str(row['outcome']):<12} {row['session_id']}")
     return 0
 
 
