@@ -15,7 +15,22 @@ DEBIAN_PACKAGES=(
     ca-certificates
 )
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null; then sudo "$@"
+    else echo "setup: Debian packages missing and no sudo here: run this as root" >&2; exit 1
+    fi
+}
+# Under `sudo scripts/...` the checkout stays its owner's: only the Debian packages need root, and a
+# root-owned .venv would break the owner's later runs without sudo. (As root in a root-owned clone, as CI
+# runs, as_owner is plain root.)
+owner=$(stat -c %U .)
+if [ "$(id -u)" -eq 0 ] && [ "$owner" != root ] && home=$(getent passwd "$owner" | cut -d: -f6) && [ -n "$home" ]; then
+    as_owner() { runuser -u "$owner" -- env HOME="$home" "$@"; }
+else
+    owner=$(id -un)
+    as_owner() { "$@"; }
+fi
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -28,11 +43,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${KIOSK_PYTHON:-/usr/bin/python3}
-if [ ! -x .venv/bin/python ]; then
-    echo "setup: creating .venv with $PYTHON"
-    "$PYTHON" -m venv .venv
+if [ -d .venv ] && [ "$(id -u)" -eq 0 ] && [ "$(stat -c %U .venv)" != "$owner" ]; then
+    echo "setup: .venv is not $owner's (an earlier run as root made it): making it anew"
+    rm -rf .venv
 fi
-PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
+# A venv without pip is what a failed `python3 -m venv` (no python3-venv) leaves: make it anew.
+if [ ! -x .venv/bin/python ] || [ ! -e .venv/bin/pip ]; then
+    echo "setup: creating .venv with $PYTHON"
+    as_owner "$PYTHON" -m venv --clear .venv
+fi
+PIP=(as_owner .venv/bin/python -m pip --disable-pip-version-check -q)
 
 # Reinstall the Python packages only when what asks for them has changed.
 stamp=.venv/.kiosk-installed
@@ -44,7 +64,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     # face_recognition: prebuilt dlib, then the package without its dlib-from-source dependency.
     "${PIP[@]}" install dlib-bin
     "${PIP[@]}" install --no-deps face-recognition face-recognition-models
-    echo "$want" > "$stamp"
+    as_owner sh -c 'echo "$1" > "$2"' sh "$want" "$stamp"
 fi
 .venv/bin/python -c "import PySide6, cv2, smartcard, statemachine, cryptography" \
     || { echo "setup: the virtualenv in .venv is broken; remove it and run again" >&2; exit 1; }

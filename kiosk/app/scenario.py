@@ -84,6 +84,7 @@ class Expectation(_Model):
     message: str | None = None  # catalog key of the failure shown
     screens: list[str] = []  # these screens appear, in this order (others may come between)
     not_screens: list[str] = []
+    errors_on: list[str] = []  # screens that showed the customer an error message at least once
     postings: int | None = None  # committed host postings made by this session
     debited_fen: int | None = None
     retained_cards: int | None = None

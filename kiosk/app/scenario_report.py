@@ -61,6 +61,8 @@ def check_expectation(expect: Expectation, result: dict[str, Any]) -> list[str]:
             failures.append(f"screen {step!r} not visited in order; visited {visited}")
             break
     failures += [f"screen {step!r} was visited" for step in expect.not_screens if step in visited]
+    with_errors = {s["step"] for s in result["screens"] if s["errors"]}
+    failures += [f"screen {step!r} showed no error" for step in expect.errors_on if step not in with_errors]
     effects, devices = result["host_effects"], result["devices"]
     checks = [("postings", expect.postings, effects["committed_postings"]),
               ("debited_fen", expect.debited_fen, effects["debited_fen"]),

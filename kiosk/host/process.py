@@ -112,7 +112,10 @@ class HostSimulatorProcess:
 
     def _fail(self, reader: threading.Thread) -> None:
         assert self._proc is not None
-        code = self._proc.poll()
+        try:  # stdout closed: the child is exiting or hung; give it a moment to say which
+            code: int | None = self._proc.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            code = None
         self._stop_process(timeout=2.0)
         reader.join(timeout=1.0)
         if self._proc.stdout is not None:
