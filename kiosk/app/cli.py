@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.app.cli_idcard import add_idcard_commands
 from kiosk.app.config import ConfigError, load_config
 
 EXIT_CONFIG = 2
@@ -64,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     _config_arg(show)
     show.set_defaults(handler=cmd_journal_show)
+
+    devices = sub.add_parser("devices", help="device diagnostics").add_subparsers(metavar="DEVICE")
+    add_idcard_commands(devices)
 
     host = sub.add_parser("host-simulator", help="run the embedded host simulator on its own")
     _config_arg(host)

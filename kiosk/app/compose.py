@@ -10,7 +10,8 @@ from typing import Any
 
 from devices.camera.sim import SimCamera
 from devices.dispenser.sim import SimCardDispenser
-from devices.idcard.sim import SimIdCardReader
+from devices.idcard.factory import build_idcard
+from devices.idcard.wlt import build_photo_decoder
 from devices.pinpad.sim import SimPinPad
 from devices.printer.sim import SimReceiptPrinter
 from devices.sim_profiles import People, load_people
@@ -33,12 +34,32 @@ class BuildContext:
     clock: Clock
     people: People
     data_dir: Path
+    sim_controls: dict[str, Any] = field(default_factory=dict)  # what QA's hands act on, per device
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+
+
+def _idcard(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.idcard
+    decoder = None
+    if c.wlt_library or c.wlt_command:
+        decoder = build_photo_decoder(library=c.wlt_library or None, function=c.wlt_function, output=c.wlt_output,
+                                      command=c.wlt_command or None)
+    reader, qa = build_idcard(c.backend, ctx.clock, port=c.port or None, decoder=decoder,
+                              reply_timeout=c.reply_timeout_s, poll_interval=c.poll_interval_s,
+                              reject_invalid_id_number=c.reject_invalid_id_number)
+    if qa is not None:
+        ctx.sim_controls["idcard"] = qa
+        if qa is not reader:
+            ctx.closers.append(qa.close)
+    return reader
 
 
 DeviceBuilder = Callable[[BuildContext], Any]
 
 DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
-    ("idcard", "sim"): lambda ctx: SimIdCardReader(ctx.clock),
+    ("idcard", "sim"): _idcard,
+    ("idcard", "behavioural"): _idcard,
+    ("idcard", "serial"): _idcard,
     ("smartcard", "sim"): lambda ctx: SimBankCardReader(ctx.clock),
     ("camera", "sim"): lambda ctx: SimCamera(ctx.clock, ctx.people),
     ("pinpad", "sim"): lambda ctx: SimPinPad(
@@ -61,6 +82,7 @@ class Kiosk:
     devices: Devices
     host_process: HostSimulatorProcess | None = None
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    sim_controls: dict[str, Any] = field(default_factory=dict)  # QA's hands on simulated devices, by name
 
     @property
     def host_url(self) -> str:
@@ -124,6 +146,9 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     people = load_people()
     ctx = BuildContext(config, clock, people, data_dir)
     devices = build_devices(ctx)
+    for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
+        if hasattr(device, "inject"):
+            ctx.sim_controls.setdefault(name, device)
     journal = Journal(data_dir / "journal.sqlite", clock)
     host, process = start_host(config, data_dir, people)
     try:
@@ -136,4 +161,5 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
         if process is not None:
             process.stop()
         raise
-    return Kiosk(config, services, engine, people, devices, process, closers=[host.close])
+    return Kiosk(config, services, engine, people, devices, process, closers=[*ctx.closers, host.close],
+                 sim_controls=ctx.sim_controls)

@@ -11,7 +11,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flows import catalogue
 
@@ -52,6 +52,26 @@ class SimDevice(_Section):
     backend: Literal["sim"] = "sim"
 
 
+class IdCardSection(_Section):
+    backend: Literal["sim", "behavioural", "serial"] = "sim"  # sim: the SAM protocol on a pseudo-terminal
+    port: str = ""  # serial: the reader's port, e.g. /dev/ttyUSB0
+    reply_timeout_s: float | None = Field(None, gt=0, le=30)  # default: sim 1 s, serial 3 s
+    poll_interval_s: float = Field(1.0, gt=0, le=5)
+    wlt_library: str = ""  # the vendor's WLT photo decoder (shared library), or:
+    wlt_function: str = "unpack"
+    wlt_output: Literal["bmp", "bgr"] = "bmp"
+    wlt_command: list[str] = []  # a command that decodes WLT
+    reject_invalid_id_number: bool = False
+
+    @model_validator(mode="after")
+    def _port_and_decoder(self) -> IdCardSection:
+        if self.backend == "serial" and not self.port:
+            raise ValueError("backend 'serial' needs a port")
+        if self.wlt_library and self.wlt_command:
+            raise ValueError("wlt_library and wlt_command: give one, not both")
+        return self
+
+
 class PinPadSection(_Section):
     backend: Literal["sim"] = "sim"
     key_id: str = "TPK-DEMO-01"
@@ -71,7 +91,7 @@ class DispenserSection(_Section):
 
 
 class DevicesSection(_Section):
-    idcard: SimDevice = SimDevice()
+    idcard: IdCardSection = IdCardSection()
     smartcard: SimDevice = SimDevice()
     camera: SimDevice = SimDevice()
     pinpad: PinPadSection = PinPadSection()
@@ -165,6 +185,8 @@ def describe(path: Path, exc: ValidationError) -> str:
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
         return f"{path}: {key}: {error['input']!r} is not allowed; allowed: {expected}"
+    if kind == "value_error":
+        return f"{path}: {key}: {str(error['msg']).removeprefix('Value error, ')}"
     return f"{path}: {key}: {error['msg']} (got {error.get('input')!r})"
 
 

@@ -22,10 +22,10 @@ class SimulatorControls:
         self.people = kiosk.people
 
     def _sim(self, name: str) -> Any:
-        device = self.devices.by_name().get(name)
-        if device is None or not hasattr(device, "inject"):
-            raise QAError(f"no simulated device {name!r}; devices: {', '.join(sorted(self.devices.by_name()))}")
-        return device
+        controls = self.kiosk.sim_controls.get(name)
+        if controls is None:
+            raise QAError(f"no simulated device {name!r}; simulated: {', '.join(sorted(self.kiosk.sim_controls))}")
+        return controls
 
     # --- the customer's hands --------------------------------------------------------------
     def place_id_card(self, person: str) -> None:
@@ -65,9 +65,10 @@ class SimulatorControls:
         self._sim(device).inject(fault, times)
 
     def clear_device_faults(self) -> None:
+        for controls in self.kiosk.sim_controls.values():
+            controls.reset()
         for device in self.devices.by_name().values():
-            if hasattr(device, "reset"):
-                device.reset()
+            device.reset()
 
     def host_fault(self, op: str, kind: str, times: int = 1, delay_s: float = 0.0) -> None:
         self._post("/sim/faults", {"op": op, "kind": kind, "times": times, "delay_s": delay_s})

@@ -35,6 +35,7 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     ('[printer]\n', "printer: unknown key; allowed: kiosk, host, devices"),
     ('[host]\nmode = "remote"\nurl = "http://bank"\n', "host.url: a remote host needs an https:// address"),
     ("[kiosk\n", "not valid TOML"),
+    ('[devices.idcard]\nbackend = "serial"\n', "devices.idcard: backend 'serial' needs a port"),
 ])
 def test_a_bad_config_stops_with_one_line_and_exit_2(tmp_path, capsys, text, expected) -> None:
     path = write(tmp_path, text)
