@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Most tests run the bank card reader's in-process simulator; the PC/SC simulator (one pcscd, one vpcd
+# port) runs in the tests marked `pcsc`, one at a time.
+TEST_OVERRIDES = {"devices.smartcard.backend": "sim"}
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
 
 
@@ -32,7 +36,7 @@ def kiosk_factory(tmp_path: Path) -> Iterator:
     built = []
 
     def build(overrides: dict | None = None, **kwargs):
-        config = scenario_config(None, overrides or {})
+        config = scenario_config(None, {**TEST_OVERRIDES, **(overrides or {})})
         kiosk = build_kiosk(config, clock=kwargs.pop("clock", ManualClock()), strict=True,
                             data_dir=tmp_path / f"kiosk{len(built)}", **kwargs)
         built.append(kiosk)

@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.app.cli_card import add_card_commands
 from kiosk.app.cli_idcard import add_idcard_commands
+from kiosk.app.cli_voice import add_voice_commands
 from kiosk.app.config import ConfigError, load_config
 
 EXIT_CONFIG = 2
@@ -68,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     devices = sub.add_parser("devices", help="device diagnostics").add_subparsers(metavar="DEVICE")
     add_idcard_commands(devices)
+    add_card_commands(devices)
+
+    add_voice_commands(sub, load_settings=lambda path: load_config(path).voice_settings())
 
     host = sub.add_parser("host-simulator", help="run the embedded host simulator on its own")
     _config_arg(host)

@@ -3,6 +3,7 @@ face verifier, engine. Config names a backend per device; this table maps it to 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,12 @@ from devices.idcard.wlt import build_photo_decoder
 from devices.pinpad.sim import SimPinPad
 from devices.printer.sim import SimReceiptPrinter
 from devices.sim_profiles import People, load_people
-from devices.smartcard.sim import SimBankCardReader
+from devices.smartcard.factory import build_smartcard
+from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from flows import catalogue
 from kiosk.app.config import KioskConfig
 from kiosk.core.clock import Clock, SystemClock
+from kiosk.engine.guide import VoiceGuide
 from kiosk.engine.recovery import recover
 from kiosk.engine.runtime import Engine
 from kiosk.engine.services import Devices, EngineSettings, Limits, Services, Timeouts
@@ -26,6 +29,9 @@ from kiosk.host.client import HostClient
 from kiosk.host.process import HostSimulatorProcess
 from kiosk.identity.face import SimulatedFaceVerifier
 from kiosk.journal import Journal
+from kiosk.voice import Speaker
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,13 +60,35 @@ def _idcard(ctx: BuildContext) -> Any:
     return reader
 
 
+def _smartcard(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.smartcard
+    if c.backend == "pcsc-sim":
+        _start_pcscd(ctx)
+    return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+
+
+def _start_pcscd(ctx: BuildContext) -> None:
+    """The PC/SC simulator needs pcscd with vsmartcard's reader: use the running one or start it (as root).
+    When it cannot be had, the reader reports not ready and the kiosk keeps its other flows."""
+    daemon = PcscDaemon(ctx.data_dir / "logs" / "pcscd.log", port=ctx.config.devices.smartcard.vpcd_port,
+                        lock_timeout=5.0)
+    try:
+        daemon.start()
+    except (PcscdUnavailable, RuntimeError, OSError) as exc:
+        log.warning("bank card simulator unavailable: %s", exc)
+        return
+    ctx.closers.append(daemon.stop)
+
+
 DeviceBuilder = Callable[[BuildContext], Any]
 
 DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
     ("idcard", "sim"): _idcard,
     ("idcard", "behavioural"): _idcard,
     ("idcard", "serial"): _idcard,
-    ("smartcard", "sim"): lambda ctx: SimBankCardReader(ctx.clock),
+    ("smartcard", "sim"): _smartcard,
+    ("smartcard", "pcsc-sim"): _smartcard,
+    ("smartcard", "pcsc"): _smartcard,
     ("camera", "sim"): lambda ctx: SimCamera(ctx.clock, ctx.people),
     ("pinpad", "sim"): lambda ctx: SimPinPad(
         ctx.clock, bytes.fromhex(ctx.config.devices.pinpad.sim_working_key), ctx.config.devices.pinpad.key_id,
@@ -83,6 +111,8 @@ class Kiosk:
     host_process: HostSimulatorProcess | None = None
     closers: list[Callable[[], Any]] = field(default_factory=list)
     sim_controls: dict[str, Any] = field(default_factory=dict)  # QA's hands on simulated devices, by name
+    speaker: Speaker | None = None
+    guide: VoiceGuide | None = None
 
     @property
     def host_url(self) -> str:
@@ -90,6 +120,8 @@ class Kiosk:
 
     def close(self) -> None:
         self.engine.shutdown()
+        if self.speaker is not None:
+            self.speaker.close()
         for device in self.devices.by_name().values():
             device.close()
         for closer in reversed(self.closers):
@@ -139,7 +171,9 @@ def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[Hos
 
 
 def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
-                on_ready: Callable[[], None] | None = None, data_dir: Path | None = None) -> Kiosk:
+                on_ready: Callable[[], None] | None = None, data_dir: Path | None = None,
+                voice: bool = False) -> Kiosk:
+    """``voice``: speak through the voice guide (the window does; headless runs stay silent)."""
     clock = clock or SystemClock()
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -161,5 +195,10 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
         if process is not None:
             process.stop()
         raise
-    return Kiosk(config, services, engine, people, devices, process, closers=[*ctx.closers, host.close],
-                 sim_controls=ctx.sim_controls)
+    kiosk = Kiosk(config, services, engine, people, devices, process, closers=[*ctx.closers, host.close],
+                  sim_controls=ctx.sim_controls)
+    if voice and config.voice.enabled:
+        kiosk.speaker = Speaker(config.voice_settings())
+        kiosk.guide = VoiceGuide(kiosk.speaker)
+        kiosk.guide.attach(engine)
+    return kiosk

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flows import catalogue
+from kiosk.voice import VoiceSettings
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
 APPROVAL_RULES = ("minor", "formal_loss", "over_limit")
@@ -72,6 +73,12 @@ class IdCardSection(_Section):
         return self
 
 
+class SmartcardSection(_Section):
+    backend: Literal["sim", "pcsc-sim", "pcsc"] = "pcsc-sim"  # pcsc-sim: a virtual card behind the real PC/SC stack
+    reader: str = ""  # pcsc: the reader's name or part of it; empty: any reader
+    vpcd_port: int = Field(35963, ge=1, le=65535)
+
+
 class PinPadSection(_Section):
     backend: Literal["sim"] = "sim"
     key_id: str = "TPK-DEMO-01"
@@ -92,7 +99,7 @@ class DispenserSection(_Section):
 
 class DevicesSection(_Section):
     idcard: IdCardSection = IdCardSection()
-    smartcard: SimDevice = SimDevice()
+    smartcard: SmartcardSection = SmartcardSection()
     camera: SimDevice = SimDevice()
     pinpad: PinPadSection = PinPadSection()
     printer: PrinterSection = PrinterSection()
@@ -123,6 +130,15 @@ class FaceSection(_Section):
     threshold: float = Field(0.5, gt=0, lt=1)
 
 
+class VoiceSection(_Section):
+    enabled: bool = True  # false: the kiosk never speaks
+    rate: int = Field(170, ge=60, le=400)  # espeak-ng words per minute
+    elderly_rate: int = Field(125, ge=60, le=400)
+    volume: float = Field(1.0, ge=0, le=1)
+    player: str = Field("auto", min_length=1)  # "auto" (pw-play, paplay, aplay), "none", or a command line
+    voices: dict[Literal["zh_CN", "en_US"], str] = {"zh_CN": "sit/cmn", "en_US": "gmw/en-us"}
+
+
 ApprovalRule = Literal["minor", "formal_loss", "over_limit"]
 
 
@@ -139,8 +155,12 @@ class KioskConfig(_Section):
     timeouts: TimeoutsSection = TimeoutsSection()
     limits: LimitsSection = LimitsSection()
     face: FaceSection = FaceSection()
+    voice: VoiceSection = VoiceSection()
     approvals: ApprovalsSection = ApprovalsSection()
     path: Path = Field(DEFAULT_CONFIG, exclude=True)
+
+    def voice_settings(self) -> VoiceSettings:
+        return VoiceSettings.from_mapping(self.voice.model_dump())
 
     @property
     def data_dir(self) -> Path:

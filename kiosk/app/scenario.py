@@ -133,8 +133,10 @@ def scenario_config(base: Path | None, overrides: dict[str, Any]) -> KioskConfig
     return KioskConfig.model_validate({**raw, "path": config.path})
 
 
-def run_scenario(scenario: Scenario, *, config_path: Path | None = None, data_dir: Path | None = None) -> dict[str, Any]:
-    config = scenario_config(config_path, scenario.config)
+def run_scenario(scenario: Scenario, *, config_path: Path | None = None, data_dir: Path | None = None,
+                 overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``overrides`` (dotted config keys) apply under the scenario's own ``[config]``."""
+    config = scenario_config(config_path, {**(overrides or {}), **scenario.config})
     data_dir = data_dir or config.data_dir / "scenarios" / uuid.uuid4().hex[:12]
     kiosk = build_kiosk(config, clock=ManualClock(), strict=True, data_dir=data_dir)
     try:

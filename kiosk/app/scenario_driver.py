@@ -70,7 +70,13 @@ class Driver:
         if flow not in self.engine.flows:
             raise ScenarioFailure(f"no flow {flow!r}; flows: {', '.join(sorted(self.engine.flows))}")
         self.engine.send(Input(InputKind.START, flow))
-        self.session_id = self.engine.session.id if self.engine.session else None
+        if self.engine.session is None:
+            choice = next((c for c in self.engine.screen.choices if c.id == flow), None)
+            down = [f"{name}: {d.status().detail or d.status().state}" for name, d in self.kiosk.devices.by_name().items()
+                    if name in self.engine.flows[flow].devices and d.status().state not in ("ok", "busy")]
+            raise ScenarioFailure(f"flow {flow!r} is not offered ({choice.detail if choice else 'out of service'}); "
+                                  + "; ".join(down))
+        self.session_id = self.engine.session.id
 
     def perform(self, number: int, action: Action) -> None:
         try:

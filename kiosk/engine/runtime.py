@@ -172,8 +172,10 @@ class Engine:
 
     def _home_input(self, inp: Input) -> None:
         if inp.kind is InputKind.START and inp.choice in self.flows and self.out_of_service is None:
-            self.start(inp.choice)
-            return
+            if render.flow_available(self.flows[inp.choice], self.services):
+                self.start(inp.choice)
+                return
+            self.services.journal.record(None, "system", "flow_unavailable", {"flow": inp.choice})
         if inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
             self.lang = inp.choice
         elif inp.kind is InputKind.ELDERLY:

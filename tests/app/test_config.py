@@ -19,8 +19,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     config = load_config()
     assert config.path == DEFAULT_CONFIG
-    assert {getattr(config.devices, d).backend for d in ("idcard", "smartcard", "camera", "pinpad", "printer",
+    assert {getattr(config.devices, d).backend for d in ("idcard", "camera", "pinpad", "printer",
                                                           "dispenser")} == {"sim"}
+    assert config.devices.smartcard.backend == "pcsc-sim"  # the virtual card behind the real PC/SC stack
     assert config.host.mode == "simulator"
     assert config.kiosk.language == "zh_CN"
     assert config.approvals.loss_report == ["formal_loss"]

@@ -24,7 +24,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app.compose import build_kiosk  # noqa: E402
-from kiosk.app.config import load_config  # noqa: E402
+from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.app.qa import SimulatorControls  # noqa: E402
 from kiosk.app.scenario_driver import Driver  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
@@ -89,7 +89,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="bench-engine-"))
-    kiosk = build_kiosk(load_config(), clock=ManualClock(), data_dir=data)
+    config = scenario_config(None, {"devices.smartcard.backend": "sim"})  # the engine, not PC/SC polling
+    kiosk = build_kiosk(config, clock=ManualClock(), data_dir=data)
     driver = Driver(kiosk, SimulatorControls(kiosk))
     timed = TimedEngine(kiosk.engine)
     rss = {}

@@ -1,0 +1,32 @@
+"""Build the bank card reader a configuration names (for the composition root in kiosk/app).
+
+* ``sim``: the behavioural simulator, in process, no PC/SC at all;
+* ``pcsc-sim``: the real PC/SC adapter reading a virtual card in vsmartcard's virtual reader
+  (needs pcscd running with the vsmartcard-vpcd driver); the same QA controls as ``sim``;
+* ``pcsc``: the real adapter on a real reader (``reader_name``: its name or part of it; none = any).
+"""
+
+from __future__ import annotations
+
+from devices.smartcard.api import BankCardReader
+from devices.smartcard.vpcd_card import VPCD_PORT
+from kiosk.core.clock import Clock
+
+BACKENDS = ("sim", "pcsc-sim", "pcsc")
+
+
+def build_smartcard(backend: str, clock: Clock, *, reader_name: str | None = None, vpcd_port: int = VPCD_PORT,
+                    name: str = "smartcard") -> BankCardReader:
+    if backend == "sim":
+        from devices.smartcard.sim import SimBankCardReader
+
+        return SimBankCardReader(clock, name)
+    if backend == "pcsc-sim":
+        from devices.smartcard.pcsc_sim import PcscSimBankCardReader
+
+        return PcscSimBankCardReader(clock, name, port=vpcd_port, reader_name=reader_name)
+    if backend == "pcsc":
+        from devices.smartcard.pcsc import PcscBankCardReader
+
+        return PcscBankCardReader(clock, reader_name, name=name)
+    raise ValueError(f"smartcard backend {backend!r}; backends: {', '.join(BACKENDS)}")

@@ -1,0 +1,37 @@
+"""The flows that take a bank card, run with the protocol-level bank card simulator: a virtual PBOC card
+behind the real pcscd and vsmartcard's vpcd reader, read by the real PC/SC adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
+from kiosk.app.scenario import load_scenario, run_scenario
+
+HERE = Path(__file__).parent
+SCENARIOS = sorted(p for p in HERE.rglob("*.toml") if "bank_card" in p.read_text(encoding="utf-8")
+                   or p.parent.name == "si_payment")
+
+pytestmark = pytest.mark.pcsc
+
+
+@pytest.fixture(scope="module")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscDaemon]:
+    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
+    try:
+        daemon.start()
+    except PcscdUnavailable as exc:
+        pytest.skip(str(exc))
+    yield daemon
+    daemon.stop()
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[str(p.relative_to(HERE).with_suffix("")) for p in SCENARIOS])
+def test_scenario_on_pcsc(path: Path, tmp_path: Path, pcscd: PcscDaemon) -> None:
+    result = run_scenario(load_scenario(path), data_dir=tmp_path / "kiosk",
+                          overrides={"devices.smartcard.backend": "pcsc-sim"})
+    assert result["passed"], "\n".join(result["failures"]) + "\nscreens: " + " > ".join(
+        s["step"] for s in result["screens"])
