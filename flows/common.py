@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from devices.idcard.api import IdCard
@@ -53,6 +54,17 @@ def holder_rows(s: Session) -> list[tuple[str, str]]:
 
 def yuan(s: Session, amount_fen: int) -> str:
     return s.t("money.yuan", amount=format_fen(amount_fen))
+
+
+def local_time(iso: str) -> str:
+    """A host timestamp (ISO 8601, UTC or with an offset) as the kiosk's local 'YYYY-MM-DD HH:MM'."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return str(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def check_mobile(value: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from devices.printer.api import Receipt
-from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify
+from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify, local_time
 from kiosk.engine.flow import Fail, Flow
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session
@@ -61,9 +61,9 @@ def summary(s: Session) -> list[Row]:
 
 def result_rows(s: Session) -> list[Row]:
     loss = s.data["loss"]
-    rows = [Row(s.t("row.loss_ref"), loss["loss_ref"]), Row(s.t("row.effective_at"), loss["effective_at"])]
+    rows = [Row(s.t("row.loss_ref"), loss["loss_ref"]), Row(s.t("row.effective_at"), local_time(loss["effective_at"]))]
     if loss.get("expires_at"):
-        rows.append(Row(s.t("row.expires_at"), loss["expires_at"]))
+        rows.append(Row(s.t("row.expires_at"), local_time(loss["expires_at"])))
     return rows
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from devices.printer.api import Receipt
 from devices.smartcard.api import BankCard
-from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify, masked, yuan
+from flows.common import IDENTITY_PREDICATES, holder_rows, id_card, identify, local_time, masked, yuan
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session
@@ -81,11 +81,13 @@ def summary(s: Session) -> list[Row]:
 def result_rows(s: Session) -> list[Row]:
     paid = s.data["payment"]
     return [Row(s.t("row.payment_ref"), paid["payment_ref"]), Row(s.t("row.amount"), yuan(s, paid["debited_fen"])),
-            Row(s.t("row.account"), paid["account_masked"]), Row(s.t("row.paid_at"), paid["paid_at"])]
+            Row(s.t("row.account"), paid["account_masked"]), Row(s.t("row.paid_at"), local_time(paid["paid_at"]))]
 
 
 def receipt(s: Session) -> Receipt:
-    return build_receipt(s, "flow.si_payment.receipt_title", summary(s)[2:] + result_rows(s),
+    items = [row for row in summary(s) if row.label == s.t("row.item")]
+    card = Row(s.t("row.card"), masked("pan", bank_card(s).pan))
+    return build_receipt(s, "flow.si_payment.receipt_title", [*items, card, *result_rows(s)],
                          s.data["payment"]["payment_ref"])
 
 

@@ -27,6 +27,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
+def test_overrides() -> dict:
+    return dict(TEST_OVERRIDES)
+
+
+@pytest.fixture
 def kiosk_factory(tmp_path: Path) -> Iterator:
     """Builds kiosks on simulators with a manual clock and the embedded host simulator; closes them after."""
     from kiosk.app.compose import build_kiosk

@@ -31,7 +31,7 @@ class _Section(BaseModel):
 class KioskSection(_Section):
     kiosk_id: str = Field("K0001", pattern=r"^[A-Z0-9-]{2,16}$")
     branch_id: str = Field("B0101", pattern=r"^[A-Z0-9-]{2,16}$")
-    branch_name: str = "示范银行 示范支行"
+    branch_name: str = "示范支行"
     bank_name: str = "示范银行"
     language: Literal["zh_CN", "en_US"] = "zh_CN"
     data_dir: str = "../var"  # journal, receipt spool, logs; relative to this file's folder

@@ -48,7 +48,9 @@ class PanelControls(SimulatorControls):
 
 
 def all_simulated(config: KioskConfig) -> bool:
-    return all(getattr(config.devices, name).backend == "sim" for name in DEVICE_NAMES)
+    """Every device is a simulator ("sim", "behavioural", or a protocol-level "...-sim")."""
+    backends = [getattr(config.devices, name).backend for name in DEVICE_NAMES]
+    return all(b in ("sim", "behavioural") or b.endswith("-sim") for b in backends)
 
 
 @dataclass
@@ -103,7 +105,7 @@ def run_gui(config: KioskConfig, windowed: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(QFont(FONT_FAMILY))
-    running = open_kiosk(config)
+    running = open_kiosk(config, voice=True)
     try:
         place(running.window, windowed)
         if running.panel is not None:
@@ -115,6 +117,7 @@ def run_gui(config: KioskConfig, windowed: bool = False) -> int:
         return app.exec()
     finally:
         running.close()
+        log.info("kiosk closed")
 
 
 def quit_on(app: QApplication, window: KioskWindow) -> None:

@@ -74,7 +74,8 @@ def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s
     return ScreenModel(
         kind=step.kind, step=step.id, title=step.title(s), prompt=prompt, voice=voice,
         flow_id=s.flow.id, session_id=s.id, error=error, notice=s.notice, progress=progress(s, step),
-        can_back=step.back and not busy, can_cancel=not critical, busy=busy, timeout_s=timeout_s,
+        can_back=step.back and not busy, can_cancel=not critical and s.outcome != Outcome.COMPLETED,
+        busy=busy, timeout_s=timeout_s,
         lang=s.lang, elderly=s.elderly, **parts,
     )
 

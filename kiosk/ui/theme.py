@@ -74,6 +74,9 @@ def style_sheet(scale: float, elderly: bool = False) -> str:
 QLabel {{ font-size: {m.pt(30)}px; }}
 QLabel#ScreenTitle {{ font-size: {m.pt(52)}px; font-weight: 700; }}
 QLabel#ScreenPrompt {{ font-size: {m.pt(34)}px; color: {p.muted}; }}
+QLabel#Message {{ font-size: {m.pt(40)}px; font-weight: 700; }}
+QLabel#OverlayText {{ font-size: {m.pt(36)}px; }}
+QLabel#ScreenPrompt[emphasis="true"] {{ font-size: {m.pt(40)}px; font-weight: 700; color: {p.ink}; }}
 QLabel#Status {{ font-size: {m.pt(36)}px; font-weight: 700; color: {p.brand_dark}; }}
 QLabel#OutcomeWords {{ font-size: {m.pt(48)}px; font-weight: 700; }}
 QLabel#OutcomeWords[outcome="success"] {{ color: {p.success}; }}
@@ -85,7 +88,7 @@ QLabel#Countdown {{ font-size: {m.pt(120)}px; font-weight: 700; color: {p.warnin
 QLabel#ChoiceLabel {{ font-size: {m.pt(36)}px; font-weight: 700; background: transparent; }}
 QLabel#ChoiceDetail {{ font-size: {m.pt(28)}px; color: {p.muted}; background: transparent; }}
 QLabel#FieldLabel {{ font-size: {m.pt(32)}px; font-weight: 700; }}
-QLabel#FieldHint {{ font-size: {m.pt(26)}px; color: {p.muted}; }}
+QLabel#FieldHint {{ font-size: {m.pt(28)}px; color: {p.muted}; }}
 #Card {{ background: {p.card}; border: {m.px(2)}px solid {p.line}; border-radius: {m.px(16)}px;
     padding: {m.px(20)}px {m.px(28)}px; }}
 #Card QLabel {{ background: transparent; }}

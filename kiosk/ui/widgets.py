@@ -70,8 +70,8 @@ class RowsCard(QFrame):
             key, value = label(row.label, "RowLabel", wrap=False), label(row.value, "RowValue")
             value.setObjectName("RowValue")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-            self._grid.addWidget(key, count, 0, Qt.AlignmentFlag.AlignTop)
-            self._grid.addWidget(value, count, 1)
+            self._grid.addWidget(key, count, 0, Qt.AlignmentFlag.AlignVCenter)
+            self._grid.addWidget(value, count, 1, Qt.AlignmentFlag.AlignVCenter)
         self.setVisible(count > 0)
 
 

@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.app.scenario import load_scenario, run_scenario
-from tests.conftest import TEST_OVERRIDES
 
 HERE = Path(__file__).parent
 SCENARIOS = sorted(HERE.rglob("*.toml"))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[str(p.relative_to(HERE).with_suffix("")) for p in SCENARIOS])
-def test_scenario(path: Path, tmp_path: Path) -> None:
-    result = run_scenario(load_scenario(path), data_dir=tmp_path / "kiosk", overrides=TEST_OVERRIDES)
+def test_scenario(path: Path, tmp_path: Path, test_overrides: dict) -> None:
+    result = run_scenario(load_scenario(path), data_dir=tmp_path / "kiosk", overrides=test_overrides)
     (tmp_path / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     assert result["passed"], "\n".join(result["failures"]) + "\nscreens: " + " > ".join(
         s["step"] for s in result["screens"])

@@ -44,11 +44,12 @@ def no_leaks(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     while time.monotonic() < deadline and [t for t in threading.enumerate() if t not in threads_before]:
         time.sleep(0.05)
     threads = [t.name for t in threading.enumerate() if t not in threads_before]
+    names = [f"{type(w).__name__}:{w.objectName()}" for w in leaked]
     for w in leaked:
         w.close()
         w.deleteLater()
     _flush_deletes()
-    assert not leaked, f"leaked widgets: {[type(w).__name__ + ':' + w.objectName() for w in leaked]}"
+    assert not names, f"leaked widgets: {names}"
     assert not timers, f"leaked running timers: {len(timers)}"
     assert not threads, f"leaked threads: {threads}"
 
@@ -102,9 +103,8 @@ class Customer:
     def wait_step(self, step: str, timeout_ms: int = 10_000) -> None:
         def shown() -> None:
             model = self.window.model
-            assert model is not None and model.step == step and not model.busy, (
-                f"on {model.step if model else None!r} (busy={model.busy if model else None}), "
-                f"error={model.error if model else None!r}; want {step!r}")
+            assert model is not None
+            assert (model.step, model.busy) == (step, False), f"error on screen: {model.error!r}"
 
         self.qtbot.waitUntil(shown, timeout=timeout_ms)
 

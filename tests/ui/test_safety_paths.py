@@ -51,7 +51,8 @@ def test_inactivity_warning_counts_down_and_more_time_keeps_the_session(ui: Any)
     ui.wait_until(lambda: overlay.countdown.text() == str(left - 5))
     ui.click("btn-extend")
     ui.wait_until(lambda: not overlay.isVisible())
-    assert ui.model.step == "consent" and ui.engine.session is not None
+    assert ui.model.step == "consent"
+    assert ui.engine.session is not None
     clock.advance(timeouts.screen + 1)
     ui.engine.tick()
     assert ui.finish_session() == "timeout"
@@ -119,7 +120,8 @@ def test_language_switch_to_english_and_back(ui: Any) -> None:
 
 def test_sim_panel_lists_device_status_and_refuses_politely(ui: Any) -> None:
     status = ui.panel.status.text()
-    assert "idcard: ok" in status and "printer: ok" in status
+    assert "idcard: ok" in status
+    assert "printer: ok" in status
     ui.panel.person.setCurrentIndex(ui.panel.person.findData("zhang_wei"))
     ui.click("sim-place-id", ui.panel)
     ui.click("sim-place-id", ui.panel)  # a second card on a reader that holds one

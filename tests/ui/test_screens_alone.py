@@ -51,14 +51,16 @@ def test_every_screen_opens_alone_and_fits(window: Any, kind: ScreenKind, size: 
     assert w.current_screen().kind is kind
     assert w.current_screen().title.text() == model.title
     needed = w.layout().totalMinimumSize()
-    assert needed.height() <= size[1] and needed.width() <= size[0], f"{kind} needs {needed} at {size}"
+    assert needed.height() <= size[1], f"{kind} needs {needed} at {size}"
+    assert needed.width() <= size[0], f"{kind} needs {needed} at {size}"
 
 
 @pytest.mark.parametrize("kind", [ScreenKind.HOME, ScreenKind.FORM, ScreenKind.CONFIRM, ScreenKind.CHOICE])
 def test_senior_mode_has_larger_type_and_still_fits(window: Any, kind: ScreenKind) -> None:
     w = window(sample_model(kind, elderly=True), (1920, 1080))
     QApplication.processEvents()
-    assert w.elderly and "font-size: 65px" in w.styleSheet()  # 52 px titles, a quarter larger
+    assert w.elderly
+    assert "font-size: 65px" in w.styleSheet()
     assert w.layout().totalMinimumSize().height() <= 1080
 
 
@@ -92,25 +94,29 @@ def test_form_keypad_types_deletes_clears_and_submits(window: Any, qtbot: Any) -
     assert not w.findChild(QPushButton, "btn-submit").isEnabled()
     press("key-8")
     press("btn-submit")
-    assert sent[-1].kind is InputKind.SUBMIT and dict(sent[-1].values) == {"mobile": "13812345678"}
+    assert sent[-1].kind is InputKind.SUBMIT
+    assert dict(sent[-1].values) == {"mobile": "13812345678"}
 
 
 def test_result_says_failure_in_words_and_icon(window: Any) -> None:
     w = window(sample_model(ScreenKind.RESULT, outcome=Outcome.DEVICE_FAULT))
     screen = w.current_screen()
-    assert screen.icon.kind() == "failure" and screen.words.text() == "未能办理"
+    assert screen.icon.kind() == "failure"
+    assert screen.words.text() == "未能办理"
 
 
 def test_warning_overlay_and_busy_screen(window: Any, qtbot: Any) -> None:
     model = sample_model(ScreenKind.CONFIRM)
     w = window(replace(model, warning_s_left=9))
-    assert w.overlay.isVisible() and w.overlay.countdown.text() == "9"
+    assert w.overlay.isVisible()
+    assert w.overlay.countdown.text() == "9"
     sent: list[Input] = []
     w.intent.connect(sent.append)
     qtbot.mouseClick(w.overlay.extend, Qt.MouseButton.LeftButton)
     assert sent[-1].kind is InputKind.EXTEND
     w.show_model(replace(model, busy=True))
-    assert not w.overlay.isVisible() and not w.current_screen().isEnabled()
+    assert not w.overlay.isVisible()
+    assert not w.current_screen().isEnabled()
 
 
 class FakeEngine:

@@ -16,17 +16,23 @@ class InfoScreen(Screen):
     kind = ScreenKind.INFO
 
     def build(self) -> None:
+        self.card = QFrame()
+        self.card.setObjectName("Card")
+        row = QHBoxLayout(self.card)
         self.icon = OutcomeIcon("info")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.icon)
-        row.addStretch(1)
+        self.message = label("", "Message")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.message, 1)
+        self.body.addWidget(self.card)
         self.body.addStretch(1)
-        self.body.addLayout(row)
-        self.body.addStretch(2)
 
     def render_body(self, model: ScreenModel) -> None:
-        self.icon.set_size(self.px(200))
+        """The message is the point of this screen: shown large beside its icon, not as a prompt."""
+        self.prompt.hide()
+        self.message.setText(model.prompt)
+        self.card.setVisible(bool(model.prompt))
+        self.card.layout().setSpacing(self.px(36))
+        self.icon.set_size(self.px(120))
         self.icon.set_kind("warning" if "warning" in model.step else "info")
 
 

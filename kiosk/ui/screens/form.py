@@ -47,7 +47,7 @@ class FormScreen(Screen):
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
         self.keypad.set_language(model.lang)
-        self.submit.setText(ui_text(model.lang, "button.confirm"))
+        self.submit.setText(ui_text(model.lang, "button.ok"))
         self.submit.setMinimumWidth(self.px(320))
         self._refresh()
 

@@ -41,6 +41,7 @@ class HomeScreen(Screen):
             column.addWidget(section_title(titles.get(category, "")))
             for flow_id in flow_ids:
                 b = tile(by_id[flow_id])
+                b.detail.setVisible(b.detail.text() not in ("", titles.get(category)))  # no echo of the heading
                 b.clicked.connect(lambda _=False, fid=flow_id: self.send(Input(InputKind.START, fid)))
                 column.addWidget(b)
             column.addStretch(1)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.engine.screens import Outcome, ScreenKind, ScreenModel
 from kiosk.ui.art import DeviceArt
 from kiosk.ui.screens.base import Screen, centered
 from kiosk.ui.text import ui_text
-from kiosk.ui.widgets import OutcomeIcon, RowsCard, Spinner, label
+from kiosk.ui.widgets import OutcomeIcon, RowsCard, Spinner, label, set_flag
 
 
 class ProcessingScreen(Screen):
@@ -29,9 +29,7 @@ class ProcessingScreen(Screen):
         hint = model.data.get("device_hint")
         self.spinner.set_size(self.px(150))
         self.art.set_size(self.px(300))
-        takes = hint in ("dispenser", "bank_card", "smartcard")
-        self.art.set_device("dispenser" if hint == "dispenser" else "smartcard")
-        self.art.setVisible(takes)
+        self.art.setVisible(hint in ("dispenser", "bank_card"))  # a card comes out: take it
 
 
 class WaitingStaffScreen(Screen):
@@ -66,20 +64,24 @@ class ResultScreen(Screen):
         self.words = label("", "OutcomeWords")
         self.rows = RowsCard()
         row = QHBoxLayout()
+        row.setSpacing(24)
         row.addWidget(self.icon)
         row.addWidget(self.words, 1)
-        self.body.addLayout(row)
+        outer = self.layout()
+        assert isinstance(outer, QVBoxLayout)
+        outer.insertLayout(0, row)  # the outcome first, above the title and the reason
         self.body.addWidget(self.rows)
         self.body.addStretch(1)
 
     def render_body(self, model: ScreenModel) -> None:
         kind = outcome_kind(model)
+        words = ui_text(model.lang, f"ui.result.{kind}")
         self.icon.set_size(self.px(110))
         self.icon.set_kind(kind)
-        self.words.setText(ui_text(model.lang, f"ui.result.{kind}"))
-        self.words.setProperty("outcome", kind)
-        self.words.style().unpolish(self.words)
-        self.words.style().polish(self.words)
+        self.words.setText(words)
+        set_flag(self.words, "outcome", kind)
+        self.title.setVisible(model.title != words)  # said once is enough
+        set_flag(self.prompt, "emphasis", "true" if kind == "failure" else "false")  # the reason matters most
         self.rows.set_rows(model.rows)
 
 

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Screenshots of every screen of the three flows, taken in the real window on the simulators.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Each flow is clicked through as in tests/ui; every screen it shows (host calls are slowed to 0.6 s
+so their processing screens are seen) is saved as ``<flow>-<nn>-<step>.png`` at 1920x1080. A few
+extra states (PIN half typed, the inactivity warning, a device fault, staff approval, English,
+senior mode) and 1280x800 shots follow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtGui import QFont  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
+
+from kiosk.app.compose import build_kiosk  # noqa: E402
+from kiosk.app.gui import KioskApp, open_kiosk  # noqa: E402
+from kiosk.app.qa import SimulatorControls  # noqa: E402
+from kiosk.app.scenario import scenario_config  # noqa: E402
+from kiosk.core.clock import ManualClock  # noqa: E402
+from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
+
+SETTLE_S = 0.25  # a screen is shot once it has been up this long
+FLOW_RUNS = ("si_payment", "loss_report", "account_opening")
+
+
+class Shooter:
+    def __init__(self, app: QApplication, running: KioskApp, out: Path, prefix: str) -> None:
+        self.app, self.running, self.out, self.prefix = app, running, out, prefix
+        self.window = running.window
+        self.qa = SimulatorControls(running.kiosk)
+        self.engine = running.kiosk.engine
+        self.count = 0
+        self.shot: set[tuple[str, int]] = set()
+        self._since = (None, time.monotonic())
+        self.saved: list[Path] = []
+        self.auto = prefix in FLOW_RUNS  # the flows: every screen; the others: chosen states only
+
+    @property
+    def model(self):  # noqa: ANN201
+        return self.window.model
+
+    def spin(self, until: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.app.processEvents()
+            self._auto_shot()
+            if until():
+                return
+            time.sleep(0.01)
+        raise SystemExit(f"screenshots: timed out waiting for {what} (on {self.model.step!r}: {self.model.error!r})")
+
+    def _auto_shot(self) -> None:
+        model = self.model
+        if not self.auto:
+            return
+        key = (model.step, model.seq)
+        if self._since[0] != key:
+            self._since = (key, time.monotonic())
+        elif time.monotonic() - self._since[1] >= SETTLE_S and (model.step, 0) not in self.shot:
+            self.save(model.step)
+
+    def save(self, name: str) -> None:
+        self.shot.add((self.model.step, 0))
+        self.count += 1
+        path = self.out / f"{self.prefix}-{self.count:02d}-{name}.png"
+        self.window.grab().save(str(path))
+        self.saved.append(path)
+
+    def step(self, step: str) -> None:
+        self.spin(lambda: self.model.step == step and not self.model.busy and (not self.auto or (step, 0) in self.shot),
+                  what=f"screen {step!r}")
+
+    def click(self, name: str) -> None:
+        self.app.processEvents()
+        buttons = [b for b in self.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
+        if not buttons:
+            raise SystemExit(f"screenshots: no button {name!r} on {self.model.step!r}")
+        buttons[0].click()
+
+    def first_enabled_choice(self) -> None:
+        self.app.processEvents()
+        for b in self.window.findChildren(QPushButton):
+            if b.objectName().startswith("choice-") and b.isVisible() and b.isEnabled():
+                b.click()
+                return
+
+    def home(self, take_card: bool = False) -> None:
+        if take_card:
+            self.spin(lambda: self.model.data.get("device_hint") == "bank_card" and ("ending", 0) in self.shot,
+                      what="card at the slot")
+            self.qa.take_bank_card()
+        self.spin(lambda: self.model.step == "home", what="home")
+
+
+def si_payment(s: Shooter) -> None:
+    s.step("home")
+    s.click("flow-si_payment")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("bill")
+    s.click("choice-all")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("fraud_warning")
+    s.click("choice-continue")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147")
+    s.spin(lambda: s.model.data.get("digits") == 3, what="3 PIN digits")
+    s.save("pin-3-digits")
+    s.qa.press_keys("258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.save("receipt-printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
+def loss_report(s: Shooter) -> None:
+    s.qa.show_camera("person:zhang_wei")
+    s.click("flow-loss_report")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("card")
+    s.first_enabled_choice()
+    s.step("kind")
+    s.click("choice-verbal")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def account_opening(s: Shooter) -> None:
+    s.qa.show_camera("person:chen_jing")
+    s.click("flow-account_opening")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("chen_jing")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("mobile")
+    for digit in "13912345678":
+        s.click(f"key-{digit}")
+    s.save("mobile-typed")
+    s.click("btn-submit")
+    s.step("sms_code")
+    code = s.qa.sms_code(s.engine.session.data["sms"]["sms_ref"])
+    for digit in code:
+        s.click(f"key-{digit}")
+    s.click("btn-submit")
+    s.step("agreement")
+    s.click("choice-agree")
+    s.step("new_pin")
+    s.qa.press_keys("135792E")
+    s.step("confirm_pin")
+    s.qa.press_keys("135792E")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.spin(lambda: s.model.step == "deliver_card" and (s.model.step, 0) in s.shot, what="deliver_card")
+    s.qa.take_new_card()
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def extras(s: Shooter) -> None:
+    """States the happy paths do not show."""
+    timeouts = s.running.kiosk.services.settings.timeouts
+    clock = s.running.kiosk.services.clock
+    s.click("btn-lang-en_US")
+    s.spin(lambda: s.model.lang == "en_US", what="English")
+    s.save("home-english")
+    s.click("btn-lang-zh_CN")
+    s.click("btn-elderly")
+    s.spin(lambda: s.model.elderly, what="senior mode")
+    s.save("home-senior")
+    s.click("btn-elderly")
+    s.spin(lambda: not s.model.elderly, what="senior mode off")
+    s.click("flow-loss_report")
+    s.step("consent")
+    clock.advance(timeouts.screen - timeouts.warning + 3)
+    s.engine.tick()
+    s.spin(lambda: s.model.warning_s_left is not None, what="the warning")
+    s.save("timeout-warning")
+    s.click("btn-extend")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("face_consent")
+    s.click("choice-decline")  # no face check: staff verify identity
+    s.spin(lambda: s.model.step == "staff_identity", what="staff approval")
+    s.save("waiting-staff")
+    s.click("btn-help")
+    s.spin(lambda: bool(s.model.notice), what="staff called")
+    s.save("staff-called")
+    s.click("btn-cancel")
+    s.home()
+    s.qa.device_fault("idcard", "sam_failure")
+    s.click("flow-si_payment")
+    s.step("consent")
+    s.click("choice-agree")  # the reader fails as the read starts
+    s.spin(lambda: s.model.step == "failed", what="the fault")
+    s.save("device-fault")
+    s.click("choice-continue")
+    s.home()
+    panel = s.running.panel
+    panel.show()
+    panel.refresh_status()
+    s.spin(lambda: panel.isVisible(), what="the sim panel")
+    s.count += 1
+    panel.grab().save(str(s.out / f"{s.prefix}-{s.count:02d}-sim-panel.png"))
+
+
+def small_screen(s: Shooter) -> None:
+    """1280x800: home, a form, a confirmation."""
+    s.shot.clear()
+    s.spin(lambda: s.model.step == "home", what="home")
+    s.save("home")
+    s.qa.show_camera("person:chen_jing")
+    s.click("flow-account_opening")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("chen_jing")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("mobile")
+    for digit in "139123":
+        s.click(f"key-{digit}")
+    s.save("mobile-form")
+    s.click("btn-cancel")
+    s.home()
+
+
+RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
+    ("si_payment", si_payment, (1920, 1080)),
+    ("loss_report", loss_report, (1920, 1080)),
+    ("account_opening", account_opening, (1920, 1080)),
+    ("extra", extras, (1920, 1080)),
+    ("1280x800", small_screen, (1280, 800)),
+]
+
+
+def shoot(app: QApplication, out: Path, prefix: str, run: Callable[[Shooter], None], size: tuple[int, int]) -> list[Path]:
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
+        config = scenario_config(None, {"devices.smartcard.backend": "sim"})  # no pcscd needed
+        running = open_kiosk(config, sim_panel=prefix == "extra", build=build_kiosk, clock=ManualClock(), strict=True,
+                             data_dir=Path(tmp))
+        try:
+            running.window.resize(*size)
+            running.window.show()
+            shooter = Shooter(app, running, out, prefix)
+            shooter.qa.host_fault("*", "delay", times=-1, delay_s=0.6)
+            shooter.spin(lambda: shooter.model is not None, what="first screen")
+            if prefix not in ("si_payment", "1280x800"):
+                shooter.shot.add(("home", 0))  # the home screen is shot once, in the first run
+            run(shooter)
+            return shooter.saved
+        finally:
+            running.close()
+            app.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", help="one run: " + ", ".join(name for name, _, _ in RUNS))
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setFont(QFont(FONT_FAMILY))
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, run, size in RUNS:
+        if args.only and name != args.only:
+            continue
+        for old in args.out.glob(f"{name}-*.png"):
+            old.unlink()
+        saved = shoot(app, args.out, name, run, size)
+        sys.stdout.write(f"{name}: {len(saved)} screenshots\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
