@@ -149,8 +149,13 @@ class Engine:
                     self._on_result(item)
 
     def tick(self) -> None:
-        """Check the inactivity timer against the clock."""
-        if self.session is None or self._deadline is None or (self._pending and self._pending.critical):
+        """Check the inactivity timer against the clock; while idle, notice devices failing or recovering."""
+        if self.session is None:
+            home = self._home_model()
+            if [c.enabled for c in home.choices] != [c.enabled for c in self.screen.choices]:
+                self._publish()
+            return
+        if self._deadline is None or (self._pending and self._pending.critical):
             return
         left = self._deadline - self.services.clock.monotonic()
         if left <= 0:
