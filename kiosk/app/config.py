@@ -114,6 +114,7 @@ class TimeoutsSection(_Section):
     card_take_s: float = Field(30, ge=10, le=120)
     processing_s: float = Field(120, ge=10, le=600)
     device_s: float = Field(20, ge=1, le=120)
+    fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode: the fraud warning waits before Continue
     elderly_factor: float = Field(2.0, ge=1, le=4)
 
 

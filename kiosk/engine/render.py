@@ -66,8 +66,20 @@ def progress(s: Session, step: Step) -> tuple[int, int]:
     return (shown.index(step) + 1, len(shown)) if step in shown else (1, len(shown))
 
 
+ELDERLY_OFFER_AGE = 60
+
+
+def offers_elderly_mode(s: Session) -> bool:
+    """Once the ID card shows 60 or more, every screen offers elderly mode until the customer answers."""
+    age = s.data.get("age")
+    return isinstance(age, int) and age >= ELDERLY_OFFER_AGE and not s.elderly \
+        and not s.data.get("elderly_offer_answered")
+
+
 def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s: float | None) -> ScreenModel:
     parts: dict[str, Any] = step.screen(s)
+    if offers_elderly_mode(s):
+        parts["data"] = {**parts.get("data", {}), "offer_elderly": s.t("elderly.offer")}
     prompt = step.prompt(s)
     error = s.error
     voice = " ".join(part for part in (error, prompt or step.title(s)) if part)

@@ -123,6 +123,13 @@ class Engine:
         elif inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
             s.lang = inp.choice
             self._publish()
+        elif inp.kind is InputKind.ELDERLY:
+            s.elderly = inp.choice == "on"
+            s.data["elderly_offer_answered"] = True
+            s.services.journal.record(s.id, "step", "elderly_mode", {"on": s.elderly})
+            if self.state not in (ENDING, FAILED, DONE):
+                self._arm_timer(self._timeout_for(s.flow.step(self.state).timeout))
+            self._publish()
         elif inp.kind is InputKind.HELP:
             s.services.journal.record(s.id, "staff", "help_requested", {"step": self.state})
             s.data["help_requested"] = True
@@ -155,6 +162,7 @@ class Engine:
             if [c.enabled for c in home.choices] != [c.enabled for c in self.screen.choices]:
                 self._publish()
             return
+        self._wake_waiting_step(self.session)
         if self._deadline is None or (self._pending and self._pending.critical):
             return
         left = self._deadline - self.services.clock.monotonic()
@@ -166,6 +174,18 @@ class Engine:
         warning = self.services.settings.timeouts.warning
         if left <= warning and self._warned_left != int(left + 0.999):
             self._warned_left = int(left + 0.999)
+            self._publish()
+
+    def _wake_waiting_step(self, s: Session) -> None:
+        """A step that enables its button after a while (the fraud warning) is re-rendered when it does."""
+        if self.state in (ENDING, FAILED, DONE):
+            return
+        ready_at = getattr(s.flow.step(self.state), "ready_at", None)
+        wait = self.screen.data.get("wait_s")
+        if ready_at is None or not wait:
+            return
+        ready = ready_at(s)
+        if ready is None or int(ready - self.services.clock.monotonic() + 0.999) != wait:
             self._publish()
 
     def shutdown(self) -> None:

@@ -44,6 +44,7 @@ class Timeouts:
     card_take: float = 30.0
     processing: float = 120.0  # device or host work with nobody to wait for
     device: float = 20.0  # a device call that waits for no customer
+    fraud_dwell: float = 6.0  # elderly mode: the fraud warning's Continue waits this long
     elderly_factor: float = 2.0
 
 

@@ -4,13 +4,14 @@ Each step renders its screen from the session, may start one operation on entry,
 and operation results into a verdict (Next, Goto, Stay, Fail, Stop).
 """
 
-from kiosk.engine.steps.basic import Agreement, Choose, Confirm, FieldRule, Form, Info, Result
+from kiosk.engine.steps.basic import Agreement, Choose, Confirm, FieldRule, Form, FraudWarning, Info, Result
 from kiosk.engine.steps.cards import DeliverCard, EnterPin, InsertBankCard, PickCard
 from kiosk.engine.steps.host import HostCall, StaffApproval
 from kiosk.engine.steps.identity import FaceCheck, ReadIdCard
 from kiosk.engine.steps.receipt import PrintReceipt
 
 __all__ = [
-    "Agreement", "Choose", "Confirm", "DeliverCard", "EnterPin", "FaceCheck", "FieldRule", "Form", "HostCall",
+    "Agreement", "Choose", "Confirm", "DeliverCard", "EnterPin", "FaceCheck", "FieldRule", "Form", "FraudWarning",
+    "HostCall",
     "Info", "InsertBankCard", "PickCard", "PrintReceipt", "ReadIdCard", "Result", "StaffApproval",
 ]

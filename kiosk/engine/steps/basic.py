@@ -58,6 +58,32 @@ class Info(Step):
         return None
 
 
+class FraudWarning(Info):
+    """The anti-fraud pause before money leaves the account. In elderly mode Continue is enabled only
+    after ``Timeouts.fraud_dwell`` seconds, so the warning is heard to the end."""
+
+    text_key = "fraud_warning"
+
+    def ready_at(self, s: Session) -> float | None:
+        """When Continue becomes enabled (monotonic clock), or None when it already is."""
+        shown = s.data.setdefault(f"shown_at:{self.id}", s.services.clock.monotonic())
+        if not s.elderly:
+            return None
+        ready = float(shown) + s.services.settings.timeouts.fraud_dwell
+        return ready if s.services.clock.monotonic() < ready else None
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        ready_at = self.ready_at(s)
+        wait = 0 if ready_at is None else int(ready_at - s.services.clock.monotonic() + 0.999)
+        label = s.t("button.fraud_understood") if wait == 0 else s.t("button.fraud_wait", seconds=wait)
+        return {"choices": (Choice("continue", label, enabled=wait == 0),), "data": {"warning": True, "wait_s": wait}}
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if self.ready_at(s) is not None:
+            return None  # not yet: the warning is still being read out
+        return super().on_input(s, inp)
+
+
 class Agreement(Step):
     """A text the customer must agree to. Declining ends the business, or goes to ``on_decline``."""
 
