@@ -24,8 +24,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.app.compose import build_kiosk  # noqa: E402
-from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.app.qa import SimulatorControls  # noqa: E402
+from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.app.scenario_driver import Driver  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.engine.screens import Input, InputKind  # noqa: E402

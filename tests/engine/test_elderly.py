@@ -18,10 +18,12 @@ def test_elderly_mode_is_offered_from_sixty_until_answered(kiosk, driver) -> Non
     start(driver, "li_xiuying")
     driver.wait_for_screen("bill")
     engine = kiosk.engine
-    assert "offer_elderly" in engine.screen.data and not engine.screen.elderly
+    assert "offer_elderly" in engine.screen.data
+    assert not engine.screen.elderly
     assert engine.screen.timeout_s == 60
     engine.send(Input(InputKind.ELDERLY, "on"))
-    assert engine.screen.elderly and "offer_elderly" not in engine.screen.data
+    assert engine.screen.elderly
+    assert "offer_elderly" not in engine.screen.data
     assert engine.screen.timeout_s == 120
 
 
@@ -43,13 +45,15 @@ def test_fraud_warning_waits_in_elderly_mode(kiosk, driver) -> None:
     go_to_fraud_warning(driver)
     engine = kiosk.engine
     (choice,) = engine.screen.choices
-    assert not choice.enabled and engine.screen.data["wait_s"] == 6
+    assert not choice.enabled
+    assert engine.screen.data["wait_s"] == 6
     engine.send(Input(InputKind.CONTINUE))
     assert engine.screen.step == "fraud_warning"  # too early: nothing happens
     driver.advance(3)
     assert engine.screen.data["wait_s"] == 3
     driver.advance(3)
-    assert engine.screen.choices[0].enabled and engine.screen.data["wait_s"] == 0
+    assert engine.screen.choices[0].enabled
+    assert engine.screen.data["wait_s"] == 0
     engine.send(Input(InputKind.CONTINUE))
     driver.wait_for_screen("confirm")
 
