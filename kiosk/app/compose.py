@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.camera.sim import SimCamera
+from devices.camera.factory import build_camera
 from devices.dispenser.sim import SimCardDispenser
 from devices.idcard.factory import build_idcard
 from devices.idcard.wlt import build_photo_decoder
 from devices.pinpad.sim import SimPinPad
-from devices.printer.sim import SimReceiptPrinter
+from devices.printer.factory import build_printer
 from devices.sim_profiles import People, load_people
 from devices.smartcard.factory import build_smartcard
 from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
@@ -80,6 +80,21 @@ def _start_pcscd(ctx: BuildContext) -> None:
     ctx.closers.append(daemon.stop)
 
 
+def _camera(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.camera
+    return build_camera(c.backend, ctx.clock, ctx.people, source=c.source, width=c.width, height=c.height,
+                        fps=c.fps, loop=c.loop)
+
+
+def _printer(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.printer
+    return build_printer(c.backend, ctx.clock, spool_dir=ctx.data_dir / "spool", paper=c.paper, low_at=c.low_at,
+                         usb=(c.usb_vendor_id, c.usb_product_id), usb_endpoints=(c.usb_in_ep, c.usb_out_ep),
+                         serial=c.serial_port, baudrate=c.baudrate, host=c.host, port=c.port,
+                         network_status=c.network_status, columns=c.columns, code=c.code,
+                         profile=c.profile or None, status_interval=c.status_interval_s)
+
+
 DeviceBuilder = Callable[[BuildContext], Any]
 
 DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
@@ -89,13 +104,12 @@ DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
     ("smartcard", "sim"): _smartcard,
     ("smartcard", "pcsc-sim"): _smartcard,
     ("smartcard", "pcsc"): _smartcard,
-    ("camera", "sim"): lambda ctx: SimCamera(ctx.clock, ctx.people),
+    ("camera", "sim"): _camera,
+    ("camera", "opencv"): _camera,
     ("pinpad", "sim"): lambda ctx: SimPinPad(
         ctx.clock, bytes.fromhex(ctx.config.devices.pinpad.sim_working_key), ctx.config.devices.pinpad.key_id,
         ctx.config.devices.pinpad.algorithm),
-    ("printer", "sim"): lambda ctx: SimReceiptPrinter(
-        ctx.clock, ctx.data_dir / "spool", paper=ctx.config.devices.printer.paper,
-        low_at=ctx.config.devices.printer.low_at),
+    **{("printer", backend): _printer for backend in ("sim", "escpos-usb", "escpos-serial", "escpos-network")},
     ("dispenser", "sim"): lambda ctx: SimCardDispenser(
         ctx.clock, list(ctx.people.stock), retain_capacity=ctx.config.devices.dispenser.retain_capacity),
 }
@@ -138,6 +152,7 @@ def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
         bank_name=config.kiosk.bank_name, language=config.kiosk.language, pin_key_id=config.devices.pinpad.key_id,
         timeouts=Timeouts(screen=t.screen_s, warning=t.warning_s, pin=t.pin_s, staff=t.staff_s,
                           card_take=t.card_take_s, processing=t.processing_s, device=t.device_s,
+                          fraud_dwell=t.fraud_dwell_s,
                           elderly_factor=t.elderly_factor),
         limits=Limits(kiosk_payment_limit_fen=lim.kiosk_payment_limit_fen, face_attempts=lim.face_attempts,
                       sms_attempts=lim.sms_attempts, card_read_attempts=lim.card_read_attempts,
@@ -147,12 +162,21 @@ def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
     )
 
 
+DEVICE_NAMES = ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")
+
+
+def build_device(ctx: BuildContext, name: str) -> Any:
+    """The one device ``name`` as configured; its QA controls and closers go into ``ctx``."""
+    backend = getattr(ctx.config.devices, name).backend
+    builder = DEVICE_BACKENDS.get((name, backend))
+    if builder is None:
+        wired = ", ".join(b for n, b in DEVICE_BACKENDS if n == name)
+        raise ValueError(f"devices.{name}.backend {backend!r} is not wired in kiosk.app.compose; wired: {wired}")
+    return builder(ctx)
+
+
 def build_devices(ctx: BuildContext) -> Devices:
-    built = {}
-    for name in ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"):
-        backend = getattr(ctx.config.devices, name).backend
-        built[name] = DEVICE_BACKENDS[(name, backend)](ctx)
-    return Devices(**built)
+    return Devices(**{name: build_device(ctx, name) for name in DEVICE_NAMES})
 
 
 def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[HostClient, HostSimulatorProcess | None]:

@@ -86,10 +86,42 @@ class PinPadSection(_Section):
     sim_working_key: str = Field("0123456789ABCDEFFEDCBA9876543210", pattern=r"^[0-9A-Fa-f]{32}([0-9A-Fa-f]{16})?$")
 
 
+class CameraSection(_Section):
+    backend: Literal["sim", "opencv"] = "sim"  # opencv: a real camera, a video file or a stream
+    source: int | str = 0  # opencv: device index, /dev/videoN, a video file, or an rtsp:// or http:// URL
+    width: int = Field(640, ge=160, le=3840)
+    height: int = Field(480, ge=120, le=2160)
+    fps: int = Field(15, ge=1, le=60)
+    loop: bool = True  # a video file starts again at its end (false: it ends, and so do the frames)
+
+
 class PrinterSection(_Section):
-    backend: Literal["sim"] = "sim"
-    paper: int = Field(300, ge=0)
-    low_at: int = Field(30, ge=0)
+    backend: Literal["sim", "escpos-usb", "escpos-serial", "escpos-network"] = "sim"
+    paper: int = Field(300, ge=0)  # sim: receipts on a roll
+    low_at: int = Field(30, ge=0)  # sim: "paper low" below this
+    usb_vendor_id: int = Field(0, ge=0, le=0xFFFF)  # escpos-usb: from lsusb, e.g. 0x0416
+    usb_product_id: int = Field(0, ge=0, le=0xFFFF)  # escpos-usb: e.g. 0x5011
+    usb_in_ep: int = Field(0x82, ge=0x81, le=0x8F)  # escpos-usb: bulk endpoints (lsusb -v)
+    usb_out_ep: int = Field(0x01, ge=0x01, le=0x0F)
+    serial_port: str = ""  # escpos-serial: e.g. /dev/ttyS0
+    baudrate: Literal[9600, 19200, 38400, 57600, 115200] = 9600  # escpos-serial
+    host: str = ""  # escpos-network: the printer's address
+    port: int = Field(9100, ge=1, le=65535)  # escpos-network: raw TCP port
+    network_status: bool = False  # escpos-network: the printer answers DLE EOT / GS r on that port
+    columns: int = Field(48, ge=16, le=96)  # escpos: 48 on 80 mm paper, 32 on 58 mm
+    code: Literal["qr", "code128", "text"] = "qr"  # escpos: how the reference is printed besides its text
+    profile: str = ""  # escpos: python-escpos printer profile, e.g. "TM-T88V" (empty: its default)
+    status_interval_s: float = Field(5.0, gt=0, le=60)  # escpos: paper check while idle
+
+    @model_validator(mode="after")
+    def _transport(self) -> PrinterSection:
+        if self.backend == "escpos-usb" and not (self.usb_vendor_id and self.usb_product_id):
+            raise ValueError("backend 'escpos-usb' needs usb_vendor_id and usb_product_id")
+        if self.backend == "escpos-serial" and not self.serial_port:
+            raise ValueError("backend 'escpos-serial' needs serial_port")
+        if self.backend == "escpos-network" and not self.host:
+            raise ValueError("backend 'escpos-network' needs host")
+        return self
 
 
 class DispenserSection(_Section):
@@ -100,7 +132,7 @@ class DispenserSection(_Section):
 class DevicesSection(_Section):
     idcard: IdCardSection = IdCardSection()
     smartcard: SmartcardSection = SmartcardSection()
-    camera: SimDevice = SimDevice()
+    camera: CameraSection = CameraSection()
     pinpad: PinPadSection = PinPadSection()
     printer: PrinterSection = PrinterSection()
     dispenser: DispenserSection = DispenserSection()
