@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kiosk.app.qa import SimulatorControls
 from kiosk.app.scenario import load_scenario
+from kiosk.app.scenario_driver import Driver
 from kiosk.core import i18n
 from kiosk.engine.guide import VoiceGuide
 from kiosk.engine.screens import Input, InputKind
@@ -15,7 +17,10 @@ from .conftest import FakeSpeaker
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "si_payment" / "wrong_pin.toml"
 
 
-def test_a_payment_in_elderly_mode_is_guided_screen_by_screen(kiosk, driver) -> None:
+def test_a_payment_in_elderly_mode_is_guided_screen_by_screen(kiosk_factory) -> None:
+    # the scenario was written for standard mode: no pause on the fraud warning
+    kiosk = kiosk_factory({"timeouts.fraud_dwell_s": 0})
+    driver = Driver(kiosk, SimulatorControls(kiosk))
     speaker = FakeSpeaker()
     guide = VoiceGuide(speaker)
     guide.attach(kiosk.engine)
