@@ -37,6 +37,9 @@ class StaffMember:
     number: str
     name: str
     role: str  # "supervisor", "maintenance"
+    password: str = field(default="", repr=False)  # demo only: QA signs in on the member's behalf
+    card: BankCardProfile | None = None  # the staff card, read by the bank card reader
+    card_pin: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class People:
     def person(self, key: str) -> dict[str, Any]:
         """The raw record of one person (pins, mobile, balances, bills, guardian)."""
         return self.persons[key]
+
+    @property
+    def staff_cards(self) -> dict[str, BankCardProfile]:
+        """The staff cards, keyed ``staff_<number>`` (not among ``bank_cards``: they hold no account)."""
+        return {m.card.key: m.card for m in self.staff if m.card is not None}
 
 
 def default_people_path() -> Path:
@@ -92,10 +100,20 @@ def load_people(path: Path | str | None = None) -> People:
         live_photos={key: (base / record["live_photo"]).read_bytes() for key, record in persons.items()},
         live_photo_paths={key: base / record["live_photo"] for key, record in persons.items()},
         stock=_stock(data.get("dispenser")),
-        staff=[StaffMember(str(s["number"]), s["name"], s["role"]) for s in data.get("staff", [])],
+        staff=[_staff_member(s) for s in data.get("staff", [])],
         persons=persons,
         blocked_cards=blocked,
     )
+
+
+def _staff_member(record: dict[str, Any]) -> StaffMember:
+    number, raw = str(record["number"]), record.get("card")
+    card = None
+    if raw:
+        bank_card = _bank_card(str(raw["pan"]), str(raw["expiry"]), record["name"], "Staff card")
+        card = BankCardProfile(f"staff_{number}", bank_card, holder_key="")
+    return StaffMember(number, record["name"], record["role"], str(record.get("password", "")), card,
+                       str((raw or {}).get("pin", "")))
 
 
 def _id_card(record: dict[str, Any], base: Path) -> IdCard:

@@ -6,7 +6,12 @@
 Each flow is clicked through as in tests/ui; every screen it shows (host calls are slowed to 0.6 s
 so their processing screens are seen) is saved as ``<flow>-<nn>-<step>.png`` at 1920x1080. A few
 extra states (PIN half typed, the inactivity warning, a device fault, staff approval, English,
-senior mode) and 1280x800 shots follow.
+senior mode), a payment by a customer of 75 who accepts elderly mode, and 1280x800 shots follow.
+The kiosk speaks through a silent speaker (``voice.player = "none"``), so the voice controls show.
+
+``modes``: every screen kind alone (kiosk.ui.preview's sample models) in standard and elderly mode, in
+both languages, as ``modes/<kind>-<mode>-<lang>.png``, plus a few states of elderly mode (the offer,
+the short menu with "more", the fraud warning counting down, the keypad's focus ring).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
@@ -29,6 +35,9 @@ from kiosk.app.gui import KioskApp, open_kiosk  # noqa: E402
 from kiosk.app.qa import SimulatorControls  # noqa: E402
 from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
+from kiosk.core.i18n import text  # noqa: E402
+from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
+from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
@@ -75,6 +84,7 @@ class Shooter:
         self.shot.add((self.model.step, 0))
         self.count += 1
         path = self.out / f"{self.prefix}-{self.count:02d}-{name}.png"
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the last render's layout, nothing else
         self.window.grab().save(str(path))
         self.saved.append(path)
 
@@ -262,20 +272,113 @@ def small_screen(s: Shooter) -> None:
     s.home()
 
 
+def elderly_payment(s: Shooter) -> None:
+    """李秀英 (75) pays in elderly mode: the offer after her ID card, then the large screens and the pause."""
+    clock = s.running.kiosk.services.clock
+    s.shot.clear()
+    s.spin(lambda: s.model.step == "home", what="home")
+    s.click("flow-si_payment")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("bill")
+    s.save("offer")
+    s.click("btn-offer-elderly-on")
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("bill")
+    s.first_enabled_choice()
+    s.step("card")
+    s.qa.insert_bank_card("li_xiuying_1")
+    s.step("fraud_warning")
+    s.save("fraud_warning-wait")
+    clock.advance(s.running.kiosk.services.settings.timeouts.fraud_dwell)
+    s.engine.tick()
+    s.spin(lambda: s.model.choices[0].enabled, what="Continue enabled")
+    s.save("fraud_warning-ready")
+    s.click("choice-continue")
+    s.step("confirm")
+    s.save("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("258")
+    s.spin(lambda: s.model.data.get("digits") == 3, what="3 PIN digits")
+    s.save("pin")
+    s.qa.press_keys("036E")
+    s.step("result")
+    s.save("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.click("choice-continue")
+    s.spin(lambda: s.model.data.get("device_hint") == "bank_card", what="card at the slot")
+    s.qa.take_bank_card()
+    s.spin(lambda: s.model.step == "home", what="home")
+    s.save("home")
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
     ("account_opening", account_opening, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
+    ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
 ]
+MODES = {"standard": False, "elderly": True}
+
+
+def focus_third(window: object) -> None:
+    """Three presses of Tab: the keypad's focus ring on the third button."""
+    window.activateWindow()  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    for _ in range(3):
+        window.focusNextPrevChild(True)  # type: ignore[attr-defined]
+
+
+def shoot_modes(app: QApplication, out: Path) -> list[Path]:
+    """Every screen kind alone, in both modes and both languages; then elderly mode's own states."""
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+
+    def save(model: object, name: str, prepare: Callable[[object], None] | None = None) -> None:
+        window = preview_window(model)
+        try:
+            window.show()
+            app.processEvents()
+            if prepare is not None:
+                prepare(window)
+            app.processEvents()
+            path = out / f"{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+    for kind in ScreenKind:
+        for mode, elderly in MODES.items():
+            for lang in ("zh_CN", "en_US"):
+                save(sample_model(kind, lang, elderly=elderly), f"{kind.value}-{mode}-{lang}")
+    for lang in ("zh_CN", "en_US"):
+        save(offering_elderly(sample_model(ScreenKind.CHOICE, lang)), f"state-offer-{lang}")
+        menu = tuple(Choice(f"f{i}", text(lang, f"flow.{flow}.title"), text(lang, "category.cards"))
+                     for i, flow in enumerate(("loss_report", "account_opening", "si_payment") * 3))
+        nine = sample_model(ScreenKind.HOME, lang, elderly=True, choices=menu,
+                            data={"category_titles": {"cards": text(lang, "category.cards")}})
+        save(nine, f"state-short-menu-{lang}")
+        save(nine, f"state-short-menu-more-{lang}",
+             lambda w: next(b for b in w.findChildren(QPushButton, "btn-more") if b.isVisible()).click())
+        save(sample_model(ScreenKind.FORM, lang, elderly=True), f"state-keypad-focus-{lang}", focus_third)
+    return saved
 
 
 def shoot(app: QApplication, out: Path, prefix: str, run: Callable[[Shooter], None], size: tuple[int, int]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
-        config = scenario_config(None, {"devices.smartcard.backend": "sim"})  # no pcscd needed
+        config = scenario_config(None, {"devices.smartcard.backend": "sim",  # no pcscd needed
+                                        "voice.player": "none"})  # speaks to nobody: the voice controls show
         running = open_kiosk(config, sim_panel=prefix == "extra", build=build_kiosk, clock=ManualClock(), strict=True,
-                             data_dir=Path(tmp))
+                             data_dir=Path(tmp), voice=True)
         try:
             running.window.resize(*size)
             running.window.show()
@@ -294,11 +397,15 @@ def shoot(app: QApplication, out: Path, prefix: str, run: Callable[[Shooter], No
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", help="one run: " + ", ".join(name for name, _, _ in RUNS))
+    parser.add_argument("--only", help="one run: " + ", ".join([name for name, _, _ in RUNS] + ["modes"]))
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setFont(QFont(FONT_FAMILY))
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "modes"):
+        for old in (args.out / "modes").glob("*.png"):
+            old.unlink()
+        sys.stdout.write(f"modes: {len(shoot_modes(app, args.out / 'modes'))} screenshots\n")
     for name, run, size in RUNS:
         if args.only and name != args.only:
             continue

@@ -12,7 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Most tests run the bank card reader's in-process simulator; the PC/SC simulator (one pcscd, one vpcd
 # port) runs in the tests marked `pcsc`, one at a time.
-TEST_OVERRIDES = {"devices.smartcard.backend": "sim"}
+# The face_recognition matcher (a worker process, ~2 s to start) runs in tests/identity; the rest decide
+# faces from the camera simulator's scene.
+TEST_OVERRIDES = {"devices.smartcard.backend": "sim", "face.matcher": "sim"}
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from kiosk.app.cli_card import add_card_commands
 from kiosk.app.cli_devices import add_status_command, build_configured_devices
+from kiosk.app.cli_face import add_face_commands
 from kiosk.app.cli_idcard import add_idcard_commands
+from kiosk.app.cli_journal import add_reconcile_command
 from kiosk.app.cli_voice import add_voice_commands
 from kiosk.app.config import ConfigError, load_config
 
@@ -68,10 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     _config_arg(show)
     show.set_defaults(handler=cmd_journal_show)
+    add_reconcile_command(journal)
 
     devices = sub.add_parser("devices", help="device diagnostics").add_subparsers(metavar="DEVICE")
     add_idcard_commands(devices)
     add_card_commands(devices)
+    add_face_commands(devices)
     add_status_command(devices, build_configured_devices)
 
     add_voice_commands(sub, load_settings=lambda path: load_config(path).voice_settings())

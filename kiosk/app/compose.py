@@ -27,7 +27,8 @@ from kiosk.engine.runtime import Engine
 from kiosk.engine.services import Devices, EngineSettings, Limits, Services, Timeouts
 from kiosk.host.client import HostClient
 from kiosk.host.process import HostSimulatorProcess
-from kiosk.identity.face import SimulatedFaceVerifier
+from kiosk.identity.chip import with_chip_photos
+from kiosk.identity.factory import make_face_verifier
 from kiosk.journal import Journal
 from kiosk.voice import Speaker
 
@@ -127,6 +128,7 @@ class Kiosk:
     sim_controls: dict[str, Any] = field(default_factory=dict)  # QA's hands on simulated devices, by name
     speaker: Speaker | None = None
     guide: VoiceGuide | None = None
+    data_dir: Path | None = None  # journal, spool, logs, exports (config.data_dir unless a test chose one)
 
     @property
     def host_url(self) -> str:
@@ -158,6 +160,7 @@ def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
                       sms_attempts=lim.sms_attempts, card_read_attempts=lim.card_read_attempts,
                       minor_age=lim.minor_age),
         approvals={flow: tuple(rules) for flow, rules in config.approvals.model_dump().items()},
+        dual_control=tuple(config.staff.dual_control),
         strict=strict,
     )
 
@@ -202,6 +205,10 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     people = load_people()
+    face = make_face_verifier(config.face.matcher, config.face.threshold)
+    real_matcher = config.face.matcher != "sim"
+    if real_matcher:  # ID cards carry chip-like photos (small, grey, compressed), as a real card does
+        people = with_chip_photos(people)
     ctx = BuildContext(config, clock, people, data_dir)
     devices = build_devices(ctx)
     for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
@@ -211,7 +218,7 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     host, process = start_host(config, data_dir, people)
     try:
         services = Services(devices=devices, host=host, journal=journal,
-                            face=SimulatedFaceVerifier(config.face.threshold), clock=clock,
+                            face=face, clock=clock,
                             settings=engine_settings(config, strict))
         recover(services)
         engine = Engine(services, catalogue(), on_ready=on_ready)
@@ -219,8 +226,14 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
         if process is not None:
             process.stop()
         raise
-    kiosk = Kiosk(config, services, engine, people, devices, process, closers=[*ctx.closers, host.close],
-                  sim_controls=ctx.sim_controls)
+    closers = [*ctx.closers, host.close]
+    if hasattr(face, "close"):
+        closers.append(face.close)  # the matcher's worker process
+    follow = getattr(devices.camera, "follow_screen", None)
+    if real_matcher and follow is not None:  # the simulated customer does what the face screen asks
+        engine.subscribe(follow)
+    kiosk = Kiosk(config, services, engine, people, devices, process, closers=closers,
+                  sim_controls=ctx.sim_controls, data_dir=data_dir)
     if voice and config.voice.enabled:
         kiosk.speaker = Speaker(config.voice_settings())
         kiosk.guide = VoiceGuide(kiosk.speaker)

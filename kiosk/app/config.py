@@ -159,8 +159,8 @@ class LimitsSection(_Section):
 
 
 class FaceSection(_Section):
-    matcher: Literal["sim"] = "sim"
-    threshold: float = Field(0.5, gt=0, lt=1)
+    matcher: Literal["sim", "face_recognition"] = "face_recognition"  # sim: decided from the camera simulator's scene
+    threshold: float = Field(0.55, gt=0, lt=1)  # face distance; docs/decisions/0006-face-threshold.md
 
 
 class VoiceSection(_Section):
@@ -181,6 +181,14 @@ class ApprovalsSection(_Section):
     si_payment: list[ApprovalRule] = ["over_limit"]
 
 
+class StaffSection(_Section):
+    """Branch staff at the kiosk (docs/staff.md)."""
+
+    idle_sign_out_s: float = Field(120, ge=30, le=900)  # signed out after this long without staff input
+    service_counter: str = Field("1", min_length=1, max_length=16)  # out of service: customers go to this counter
+    dual_control: list[Literal["minor", "formal_loss", "over_limit", "identity"]] = []  # rules needing 2 supervisors
+
+
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     host: HostSection = HostSection()
@@ -190,6 +198,7 @@ class KioskConfig(_Section):
     face: FaceSection = FaceSection()
     voice: VoiceSection = VoiceSection()
     approvals: ApprovalsSection = ApprovalsSection()
+    staff: StaffSection = StaffSection()
     path: Path = Field(DEFAULT_CONFIG, exclude=True)
 
     def voice_settings(self) -> VoiceSettings:

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
+from kiosk.app.gui_staff import StaffUi, attach_staff
 from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
 from kiosk.ui.bridge import EngineBridge, connect
 from kiosk.ui.shell import KioskWindow
 from kiosk.ui.simpanel import SimPanel
 from kiosk.ui.theme import FONT_FAMILY
+from kiosk.ui.voicebar import GuideVoice
 
 log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 800)
@@ -36,7 +38,8 @@ class PanelControls(SimulatorControls):
         return [(key, f"{card.name} ({key})") for key, card in sorted(self.people.id_cards.items())]
 
     def bank_card_keys(self) -> Sequence[tuple[str, str]]:
-        return [(key, f"{key} ({p.card.pan[-4:]})") for key, p in sorted(self.people.bank_cards.items())]
+        cards = sorted(self.people.bank_cards.items()) + sorted(self.people.staff_cards.items())  # staff cards last
+        return [(key, f"{key} ({p.card.pan[-4:]})") for key, p in cards]
 
     def device_statuses(self) -> Sequence[Any]:
         return [device.status() for device in self.devices.by_name().values()]
@@ -61,9 +64,12 @@ class KioskApp:
     bridge: EngineBridge
     window: KioskWindow
     panel: SimPanel | None = None
+    staff: StaffUi | None = None
 
     def close(self, close_kiosk: bool = True) -> None:
         self.bridge.detach()
+        if self.staff is not None:
+            self.staff.close()
         if self.panel is not None:
             self.panel.timer.stop()
             self.panel.close()
@@ -81,12 +87,15 @@ def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
     bridge = EngineBridge()
     window = KioskWindow(config.kiosk.bank_name)
     kiosk = build(config, on_ready=bridge.wake, **options)
+    if kiosk.guide is not None and kiosk.speaker is not None:  # the voice controls in the header
+        window.set_voice(GuideVoice(kiosk.guide, kiosk.speaker))
     connect(bridge, window, kiosk.engine)
+    staff = attach_staff(kiosk, window)  # after the bridge: staff mode stays above the customer screen
     panel = None
     if all_simulated(config) if sim_panel is None else sim_panel:
-        panel = SimPanel(PanelControls(kiosk), bridge.send, config.kiosk.language)
+        panel = SimPanel(PanelControls(kiosk), staff.route(bridge.send), config.kiosk.language)
         bridge.screen.connect(panel.show_model)
-    return KioskApp(kiosk, bridge, window, panel)
+    return KioskApp(kiosk, bridge, window, panel, staff)
 
 
 def place(window: QWidget, windowed: bool) -> None:
@@ -114,6 +123,9 @@ def run_gui(config: KioskConfig, windowed: bool = False) -> int:
             running.panel.raise_()
         quit_on(app, running.window)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
+        start_face_matcher = getattr(running.kiosk.services.face, "start", None)
+        if start_face_matcher is not None:  # heavy (~2 s, ~150 MB): its own process, after the first screen
+            QTimer.singleShot(0, start_face_matcher)
         return app.exec()
     finally:
         running.close()

@@ -10,6 +10,9 @@ import requests
 
 from kiosk.app.compose import Kiosk
 
+HOST_FAULTS = ("refuse", "delay", "reset", "drop_reply")
+HOST_DELAY_S = 15.0  # longer than the client's read timeout: the kiosk retries with the same key
+
 
 class QAError(ValueError):
     """A QA request that names something the simulators do not have."""
@@ -37,9 +40,11 @@ class SimulatorControls:
         self._sim("idcard").remove()
 
     def insert_bank_card(self, key: str) -> None:
-        profile = self.people.bank_cards.get(key)
+        """A bank card (``zhang_wei_1``) or a staff card (``staff_S1001``)."""
+        cards = {**self.people.bank_cards, **self.people.staff_cards}
+        profile = cards.get(key)
         if profile is None:
-            raise QAError(f"no bank card {key!r}; cards: {', '.join(sorted(self.people.bank_cards))}")
+            raise QAError(f"no bank card {key!r}; cards: {', '.join(sorted(cards))}")
         self._sim("smartcard").insert(profile.card, blocked=profile.blocked)
 
     def take_bank_card(self) -> None:
@@ -69,6 +74,21 @@ class SimulatorControls:
             controls.reset()
         for device in self.devices.by_name().values():
             device.reset()
+
+    def fault_choices(self) -> list[tuple[str, str]]:
+        """Every fault QA can inject: each simulated device's, then the host simulator's (``host``)."""
+        choices = [(name, fault) for name, controls in sorted(self.kiosk.sim_controls.items())
+                   for fault in sorted(getattr(controls, "FAULTS", {}))]
+        if self.kiosk.host_process is not None:
+            choices += [("host", kind) for kind in HOST_FAULTS]
+        return choices
+
+    def inject(self, target: str, fault: str) -> None:
+        """One fault from :meth:`fault_choices`: a device's next call, or the host's next request."""
+        if target == "host":
+            self.host_fault("*", fault, times=1, delay_s=HOST_DELAY_S if fault == "delay" else 0.0)
+        else:
+            self.device_fault(target, fault)
 
     def host_fault(self, op: str, kind: str, times: int = 1, delay_s: float = 0.0) -> None:
         self._post("/sim/faults", {"op": op, "kind": kind, "times": times, "delay_s": delay_s})

@@ -27,6 +27,7 @@ class Driver:
         self.engine = kiosk.engine
         self.qa = qa
         self.session_id: str | None = None
+        self._on_behalf: Any = None  # kiosk.app.staffdesk.StaffOnBehalf, made on the first approval
 
     # --- waiting ---------------------------------------------------------------------------
     def settle(self, until: Any = None, timeout: float = WAIT_S) -> bool:
@@ -142,9 +143,22 @@ class Driver:
         elif a.language:
             inp = Input(InputKind.LANGUAGE, a.language)
         elif a.approve is not None:
-            inp = Input(InputKind.APPROVE, a.approve.decision, staff=a.approve.staff, reason=a.approve.reason)
+            self._approve(a.approve.staff, a.approve.decision, a.approve.reason)
         if inp is not None:
             self.engine.send(inp)
+
+    def _approve(self, staff: str, decision: str, reason: str) -> None:
+        """The named member of staff signs in (demo password) and decides at the staff desk. A decision
+        the desk refuses (a maintenance account, the same supervisor twice) is journaled, not applied."""
+        from kiosk.app.staffdesk import StaffOnBehalf, build_staff_desk
+
+        if self._on_behalf is None:
+            self._on_behalf = StaffOnBehalf(build_staff_desk(self.kiosk), self.kiosk.people)
+        on_behalf = self._on_behalf
+        on_behalf.approve(staff, decision, reason)
+        self.settle(lambda: on_behalf.waiting is None)
+        if on_behalf.waiting is not None or (on_behalf.refused or "").startswith(("staff.sign_in", "no demo")):
+            raise ScenarioFailure(f"staff {staff} could not sign in: {on_behalf.refused or 'no answer'}")
 
     def _resolve(self, value: str) -> str:
         if value == "{sms_code}":

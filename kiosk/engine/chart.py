@@ -2,7 +2,8 @@
 
 The flow author lists steps; this module adds what every flow must have:
 ``next`` along the steps (skipping those whose condition is false), ``goto_<step>`` for declared
-branches, ``back`` where a step allows it, ``cancel``/``timeout`` from every state to the safe exit,
+branches, ``back`` where a step allows it, ``staff_back`` (a supervisor steps a stuck customer back to
+the previous screen a person answers), ``cancel``/``timeout`` from every state to the safe exit,
 ``device_fault``/``host_fault``/``fail`` from every step to the failure screen, and ``finish``
 from the safe exit to the final state. The library's error-hiding defaults are turned off: an
 exception in a callback propagates, and an event with no transition raises.
@@ -17,12 +18,16 @@ from statemachine import State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 
 from kiosk.engine.flow import Flow
+from kiosk.engine.screens import ScreenKind
 
 FAILED = "failed"
 ENDING = "ending"
 DONE = "done"
 ENGINE_STATES = (FAILED, ENDING, DONE)
 STOP_EVENTS = ("cancel", "timeout")
+# Screens staff never step back to: host calls and cards moving (they would run again), waiting for staff,
+# results and receipts.
+NOT_REVISITED = frozenset({ScreenKind.PROCESSING, ScreenKind.WAITING_STAFF, ScreenKind.RESULT, ScreenKind.RECEIPT})
 FAULT_EVENTS = ("fail", "device_fault", "host_fault")
 
 __all__ = ["DONE", "ENDING", "FAILED", "TransitionNotAllowed", "compile_chart", "condition_name"]
@@ -80,6 +85,21 @@ def _backward(states: dict[str, State], flow: Flow, index: int) -> Any:
     return transitions
 
 
+def _staff_backward(states: dict[str, State], flow: Flow, index: int) -> Any:
+    """``staff_back`` from step ``index``: the nearest earlier shown step that a person answers."""
+    source = states[flow.steps[index].id]
+    transitions = None
+    for earlier in reversed(flow.steps[:index]):
+        if earlier.kind in NOT_REVISITED:
+            continue
+        cond = condition_name(earlier.id) if earlier.when else None
+        t = source.to(states[earlier.id], cond=cond) if cond else source.to(states[earlier.id])
+        transitions = t if transitions is None else transitions | t
+        if cond is None:
+            break
+    return transitions
+
+
 def _join(items: list[Any]) -> Any:
     joined = items[0]
     for item in items[1:]:
@@ -103,6 +123,9 @@ def compile_chart(flow: Flow) -> type[StateChart]:
     backs = [_backward(states, flow, i) for i, step in enumerate(flow.steps) if step.back and i > 0]
     if backs:
         events["back"] = _join(backs)
+    staff_backs = [t for t in (_staff_backward(states, flow, i) for i in range(1, len(flow.steps))) if t is not None]
+    if staff_backs:
+        events["staff_back"] = _join(staff_backs)
     targets = sorted({t for step in flow.steps for t in step.branches})
     for target in targets:
         events[f"goto_{target}"] = _join(

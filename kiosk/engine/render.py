@@ -27,13 +27,10 @@ def flow_available(flow: Flow, services: Services) -> bool:
 
 
 def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderly: bool,
-                out_of_service: str | None) -> ScreenModel:
+                out_of_service: str | None, counter: str = "") -> ScreenModel:
     t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
     if out_of_service is not None:
-        return ScreenModel(ScreenKind.OUT_OF_SERVICE, "out_of_service", t("home.out_of_service.title"),
-                           prompt=t("home.out_of_service.prompt", reason=out_of_service),
-                           voice=t("home.out_of_service.prompt", reason=out_of_service),
-                           can_cancel=False, can_help=False, lang=lang, elderly=elderly)
+        return out_of_service_screen(lang, elderly, out_of_service, counter)
     ordered = sorted(flows.values(), key=lambda f: (_category_rank(f.category), f.id))
     choices = []
     for flow in ordered:
@@ -47,6 +44,17 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
                        choices=tuple(choices), can_cancel=False, lang=lang, elderly=elderly,
                        data={"categories": categories,
                              "category_titles": {c: t(f"category.{c}") for c in categories}})
+
+
+def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -> ScreenModel:
+    """Closed: why (free text, or a catalog key), and the branch counter to go to when there is one."""
+    t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
+    why = t(reason) if i18n.has_text(lang, reason) else reason
+    prompt = t("staff.out_of_service.prompt", reason=why, counter=counter) if counter \
+        else t("home.out_of_service.prompt", reason=why)
+    return ScreenModel(ScreenKind.OUT_OF_SERVICE, "out_of_service", t("home.out_of_service.title"), prompt=prompt,
+                       voice=prompt, can_cancel=False, can_help=False, lang=lang, elderly=elderly,
+                       data={"reason": why, "counter": counter})
 
 
 def _category_rank(category: str) -> int:
@@ -110,6 +118,6 @@ def ending_screen(s: Session, waiting_for: str | None) -> ScreenModel:
     prompt = s.t(f"ending.take.{waiting_for}") if waiting_for else s.t("ending.prompt")
     return ScreenModel(
         ScreenKind.PROCESSING, "ending", title, prompt=prompt, voice=prompt, flow_id=s.flow.id, session_id=s.id,
-        outcome=Outcome(outcome), busy=True, can_cancel=False, can_help=False, lang=s.lang, elderly=s.elderly,
+        outcome=Outcome(outcome), busy=True, can_cancel=False, lang=s.lang, elderly=s.elderly,
         data={"device_hint": waiting_for},
     )

@@ -13,15 +13,16 @@ import queue
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
+from kiosk.core import i18n
 from kiosk.core.masking import mask_text
 from kiosk.engine import render
-from kiosk.engine.chart import DONE, ENDING, FAILED, compile_chart
+from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.journaling import describe_result
-from kiosk.engine.ops import Inbox, OperationRunner, OpEvent, OpResult, Ticket
+from kiosk.engine.ops import STAFF_CHANNEL, Inbox, OperationRunner, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
@@ -52,6 +53,14 @@ class SessionReport:
     references: dict[str, str] = field(default_factory=dict)
 
 
+class StaffHooks(Protocol):
+    """The staff desk (kiosk/engine/staff.py): its operations come back through the engine's inbox
+    (ticket session ``STAFF_CHANNEL``), and it watches its own idle time on the engine's tick."""
+
+    def on_operation(self, item: OpResult | OpEvent) -> None: ...
+    def tick(self) -> None: ...
+
+
 class _ChartBridge:
     """The statechart's listener: conditions come from the flow, transitions go to the journal."""
 
@@ -78,6 +87,9 @@ class Engine:
         self.lang = services.settings.language
         self.elderly = False
         self.out_of_service: str | None = None
+        self.home_help_requested = False  # "call staff" at the home screen, until a session starts
+        self.service_counter = ""  # out of service: the counter the home screen sends customers to
+        self.staff: StaffHooks | None = None
         self.session: Session | None = None
         self.last_report: SessionReport | None = None
         self._chart: Any = None
@@ -150,13 +162,17 @@ class Engine:
             timeout = 0
             handled += 1
             with self.services.journal.batch():
-                if isinstance(item, OpEvent):
+                if item.ticket.session_id == STAFF_CHANNEL and self.staff is not None:
+                    self.staff.on_operation(item)
+                elif isinstance(item, OpEvent):
                     self._on_event(item)
                 else:
                     self._on_result(item)
 
     def tick(self) -> None:
         """Check the inactivity timer against the clock; while idle, notice devices failing or recovering."""
+        if self.staff is not None:
+            self.staff.tick()
         if self.session is None:
             home = self._home_model()
             if [c.enabled for c in home.choices] != [c.enabled for c in self.screen.choices]:
@@ -193,7 +209,8 @@ class Engine:
 
     # --- home ------------------------------------------------------------------------------
     def _home_model(self) -> ScreenModel:
-        return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service)
+        return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service,
+                                  self.service_counter)
 
     def _home_input(self, inp: Input) -> None:
         if inp.kind is InputKind.START and inp.choice in self.flows and self.out_of_service is None:
@@ -205,11 +222,15 @@ class Engine:
             self.lang = inp.choice
         elif inp.kind is InputKind.ELDERLY:
             self.elderly = inp.choice == "on"
+        elif inp.kind is InputKind.HELP:  # a person at the home screen asks for staff: no session to attach
+            self.services.journal.record(None, "staff", "help_requested", {"where": "home"})
+            self.home_help_requested = True
         self._publish()
 
     def start(self, flow_id: str) -> Session:
         if self.session is not None:
             raise RuntimeError("a session is already running")
+        self.home_help_requested = False
         flow = self.flows[flow_id]
         settings = self.services.settings
         session_id = self.services.journal.open_session(flow_id, settings.kiosk_id, settings.branch_id,
@@ -220,10 +241,47 @@ class Engine:
         self._enter()
         return s
 
-    def set_out_of_service(self, reason: str | None) -> None:
+    def set_out_of_service(self, reason: str | None, counter: str = "") -> None:
+        """``reason``: free text or a catalog key; None puts the kiosk back in service."""
         self.out_of_service = reason
+        self.service_counter = counter if reason is not None else ""
         if self.session is None:
             self._publish()
+
+    # --- staff at the kiosk (kiosk/engine/staff.py) -----------------------------------------
+    def staff_back(self) -> bool:
+        """Step the session back to the previous screen a person answers. False when there is none, or
+        when something was posted or a posting or card is on the move."""
+        s = self.session
+        if s is None or self.state in (ENDING, FAILED, DONE) or s.outcome == Outcome.COMPLETED \
+                or (self._pending is not None and self._pending.critical):
+            return False
+        try:
+            self._chart.send("staff_back")
+        except TransitionNotAllowed:
+            return False
+        self._drop_pending()
+        s.error = None
+        self._enter()
+        return True
+
+    def hand_back(self) -> None:
+        """Staff are done helping: the help call is answered and the customer gets the full time again."""
+        s = self.session
+        if s is None or self.state in (ENDING, DONE):
+            return
+        s.data.pop("help_requested", None)
+        s.notice = None
+        self._arm_timer()
+        self._publish()
+
+    def keep_session(self) -> None:
+        """Staff are working at the kiosk: the session's inactivity time starts again."""
+        if self.session is not None and self.state not in (ENDING, DONE):
+            warned = self._warned_left is not None
+            self._arm_timer()
+            if warned:
+                self._publish()
 
     # --- inputs ----------------------------------------------------------------------------
     def _step_input(self, s: Session, inp: Input) -> None:
@@ -426,6 +484,8 @@ class Engine:
         s = self.session
         if s is None:
             model = self._home_model()
+            if self.home_help_requested and model.can_help:
+                model = replace(model, notice=i18n.text(self.lang, "help.called"))
         elif self.state == FAILED:
             model = render.failed_screen(s, self._timeout_s)
         elif self.state == ENDING:

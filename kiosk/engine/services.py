@@ -69,6 +69,7 @@ class EngineSettings:
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
     approvals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # flow id -> approval rules that apply
+    dual_control: tuple[str, ...] = ()  # approval rules ("identity" for rule None) that need two supervisors
     strict: bool = False  # tests: an unexpected exception in an operation is raised, not turned into a fault
 
 

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 IdNumber = Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$"), AfterValidator(str.upper)]
 Pan = Annotated[str, StringConstraints(pattern=r"^\d{13,19}$")]
@@ -22,6 +30,9 @@ KeyId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Fen = Annotated[StrictInt, Field(ge=0)]
 CardStatus = Literal["active", "lost_verbal", "lost_formal"]
+StaffNumber = Annotated[str, StringConstraints(min_length=1, max_length=16)]
+StaffToken = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+StaffRole = Literal["supervisor", "maintenance"]
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
@@ -174,16 +185,55 @@ class SiPayResult(Result):
     account_masked: str
 
 
+class StaffSignInRequest(Request):
+    """Staff number and password, or the staff card's PAN and a PIN block bound to it (as a customer PIN)."""
+
+    staff_number: StaffNumber | None = None
+    password: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(None, repr=False)
+    card_pan: Pan | None = None
+    pin_block: PinBlockHex | None = Field(None, repr=False)
+    key_id: KeyId | None = None
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> StaffSignInRequest:
+        password = (self.staff_number, self.password)
+        card = (self.card_pan, self.pin_block, self.key_id)
+        by_password = all(v is not None for v in password) and all(v is None for v in card)
+        by_card = all(v is not None for v in card) and all(v is None for v in password)
+        if not (by_password or by_card):
+            raise ValueError("give staff_number and password, or card_pan, pin_block and key_id")
+        return self
+
+
+class StaffSignInResult(Result):
+    staff_token: str = Field(repr=False)
+    staff_number: str
+    name: str
+    role: StaffRole
+    expires_at: datetime
+
+
+class StaffSignOutRequest(Request):
+    staff_token: StaffToken = Field(repr=False)
+
+
+class StaffSignOutResult(Result):
+    signed_out: bool
+
+
 class ApprovalRecordRequest(Request):
     session_id: Ref
-    staff_number: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    staff_token: StaffToken = Field(repr=False)  # a supervisor's, from staff.sign_in
     decision: Literal["approve", "reject"]
     reason: Annotated[str, StringConstraints(max_length=200)]
     subject: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    countersigns: Ref | None = None  # dual control: the first supervisor's approval_ref
 
 
 class ApprovalRecordResult(Result):
     approval_ref: str
+    staff_number: str
+    supervisors: StrictInt  # 1, or 2 when this approval countersigns another supervisor's
 
 
 class OperationStatusRequest(Request):
@@ -241,8 +291,12 @@ OPERATIONS: dict[str, Operation] = {
                   ("card_not_found", "card_already_lost", "approval_required")),
         Operation("si.bills", SiBillsRequest, SiBillsResult, False, ()),
         Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND),
+        Operation("staff.sign_in", StaffSignInRequest, StaffSignInResult, False,
+                  ("staff_credentials_wrong", "staff_locked", *_PIN)),
+        Operation("staff.sign_out", StaffSignOutRequest, StaffSignOutResult, False, ()),
         Operation("approvals.record", ApprovalRecordRequest, ApprovalRecordResult, True,
-                  ("staff_unknown", "staff_not_supervisor")),
+                  ("staff_token_invalid", "staff_not_supervisor", "countersign_invalid",
+                   "countersign_same_supervisor")),
         Operation("operations.status", OperationStatusRequest, OperationStatusResult, False, ()),
     )
 }

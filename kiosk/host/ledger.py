@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.host import ops_accounts, ops_cards, ops_customers, ops_payments, ops_staff
+from kiosk.host import ops_accounts, ops_cards, ops_customers, ops_payments, ops_staff, staff_auth
 from kiosk.host.api import Operation, OperationStatusRequest, Request, Result
 from kiosk.host.context import OpContext, Refusal, SimulatorClock
-from kiosk.host.seed import SeedData, seed_database
+from kiosk.host.seed import SeedData, seed_database, seed_staff
 from kiosk.host.store import Store
 
 Handler = Callable[[OpContext, Any], Result]
@@ -32,6 +32,8 @@ HANDLERS: dict[str, Handler] = {
     "cards.report_loss": ops_cards.report_loss,
     "si.bills": ops_payments.list_bills,
     "si.pay": ops_payments.pay_bills,
+    "staff.sign_in": staff_auth.sign_in,
+    "staff.sign_out": staff_auth.sign_out,
     "approvals.record": ops_staff.record_approval,
     "operations.status": ops_staff.operation_status,
 }
@@ -90,6 +92,12 @@ class Ledger:
             if reset:
                 self.store.clear(conn)
             seed_database(conn, data, self.clock.now())
+
+    def seed_staff(self, data: SeedData) -> None:
+        """A database seeded before staff sign-in: give its staff their credentials (others are kept)."""
+        with self.store.transaction() as conn:
+            for staff in data.staff:
+                seed_staff(conn, staff)
 
     def execute(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
         if op.posting:

@@ -9,11 +9,11 @@ from typing import Any
 from kiosk.core.masking import scrub
 
 # Beyond kiosk.core.masking.SECRET_KEYS: fields of the host API that are secrets too.
-_WITHHELD = frozenset({"code", "key"})
+_WITHHELD = frozenset({"code", "key", "staff_token", "staff_number"})  # a mistyped password lands in staff_number
 
 
 def safe_payload(payload: Mapping[str, Any]) -> str:
-    """One line of JSON: PIN blocks and SMS codes withheld, ID and card numbers and names masked."""
+    """One line of JSON: PIN blocks, passwords, staff tokens and SMS codes withheld, ID and card numbers and names masked."""
     scrubbed = scrub(dict(payload))
     for key in _WITHHELD & scrubbed.keys():
         scrubbed[key] = "[withheld]"

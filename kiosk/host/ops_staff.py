@@ -1,4 +1,5 @@
-"""Supervisor approvals, and the status of an earlier posting (for reconciliation)."""
+"""Supervisor approvals (a signed-in supervisor's token; dual control by countersigning), and the status
+of an earlier posting (for reconciliation)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kiosk.host.api import (
     OperationStatusResult,
 )
 from kiosk.host.context import OpContext, Refusal, next_ref
+from kiosk.host.staff_auth import staff_for_token
 
 
 def is_approved(conn: sqlite3.Connection, approval_ref: str | None) -> bool:
@@ -22,20 +24,34 @@ def is_approved(conn: sqlite3.Connection, approval_ref: str | None) -> bool:
     return row is not None and row["decision"] == "approve"
 
 
+def _check_countersign(ctx: OpContext, req: ApprovalRecordRequest, staff_number: str) -> None:
+    """Dual control: the first approval exists, approves the same subject in the same session, and is
+    another supervisor's."""
+    first = ctx.conn.execute("SELECT * FROM approvals WHERE approval_ref = ?", (req.countersigns,)).fetchone()
+    if first is None or first["decision"] != "approve" or first["countersigns"] is not None:
+        raise Refusal("countersign_invalid", "there is no first approval to countersign", reason="not_an_approval")
+    if (first["session_id"], first["subject"]) != (req.session_id, req.subject):
+        raise Refusal("countersign_invalid", "the first approval is for another session or subject",
+                      reason="other_subject")
+    if first["staff_number"] == staff_number:
+        raise Refusal("countersign_same_supervisor", "dual control needs a second, different supervisor")
+
+
 def record_approval(ctx: OpContext, req: ApprovalRecordRequest) -> ApprovalRecordResult:
-    staff = ctx.conn.execute("SELECT role FROM staff WHERE number = ?", (req.staff_number,)).fetchone()
-    if staff is None:
-        raise Refusal("staff_unknown", "no such staff number")
+    staff = staff_for_token(ctx, req.staff_token)
     if staff["role"] != "supervisor":
         raise Refusal("staff_not_supervisor", "only a supervisor may approve", role=staff["role"])
+    if req.countersigns is not None:
+        _check_countersign(ctx, req, staff["number"])
     approval_ref = next_ref(ctx.conn, "A")
     ctx.conn.execute(
         "INSERT INTO approvals(approval_ref, session_id, staff_number, decision, reason, subject, recorded_at, "
-        "idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (approval_ref, req.session_id, req.staff_number, req.decision, req.reason, req.subject,
-         ctx.now.isoformat(), ctx.idempotency_key),
+        "idempotency_key, countersigns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (approval_ref, req.session_id, staff["number"], req.decision, req.reason, req.subject,
+         ctx.now.isoformat(), ctx.idempotency_key, req.countersigns),
     )
-    return ApprovalRecordResult(approval_ref=approval_ref)
+    return ApprovalRecordResult(approval_ref=approval_ref, staff_number=staff["number"],
+                                supervisors=2 if req.countersigns is not None else 1)
 
 
 def operation_status(ctx: OpContext, req: OperationStatusRequest) -> OperationStatusResult:

@@ -2,7 +2,7 @@
 
 Customers (``customer = true``) get a class I account per card, holding the card's balance; every
 person's social-insurance bills are unpaid; staff come from ``[[staff]]``. PINs are kept only as
-salted hashes. The file is read here with tomllib so the host does not depend on the device layer.
+salted hashes; staff passwords and staff card PINs as Argon2id hashes (kiosk/host/hashing.py). The file is read here with tomllib so the host does not depend on the device layer.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.host.context import next_ref
+from kiosk.host.hashing import demo_hash
 
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "sim" / "people.toml"
 
@@ -55,6 +56,9 @@ class SeedStaff:
     number: str
     name: str
     role: str
+    password: str = field(default="", repr=False)
+    card_pan: str | None = field(default=None, repr=False)
+    card_pin: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,29 @@ def load_seed(path: str | Path = DEFAULT_PEOPLE) -> SeedData:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
     people = tuple(_person(p) for p in raw.get("person", []))
-    staff = tuple(SeedStaff(s["number"], s["name"], s["role"]) for s in raw.get("staff", []))
+    staff = tuple(_staff(s) for s in raw.get("staff", []))
     return SeedData(people, staff)
+
+
+def _staff(raw: dict[str, Any]) -> SeedStaff:
+    card = raw.get("card") or {}
+    return SeedStaff(str(raw["number"]), raw["name"], raw["role"], str(raw.get("password", "")),
+                     str(card["pan"]) if card else None, str(card.get("pin", "")))
+
+
+def seed_staff(conn: sqlite3.Connection, staff: SeedStaff) -> None:
+    """Add a member of staff, or give one seeded before staff sign-in their credentials."""
+    row = conn.execute("SELECT password_hash FROM staff WHERE number = ?", (staff.number,)).fetchone()
+    if row is not None and row["password_hash"] is not None:
+        return
+    password = demo_hash(staff.password) if staff.password else None
+    pin = demo_hash(staff.card_pin) if staff.card_pan and staff.card_pin else None
+    conn.execute(
+        "INSERT INTO staff(number, name, role, password_hash, card_pan, card_pin_hash) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(number) DO UPDATE SET password_hash = excluded.password_hash, card_pan = excluded.card_pan, "
+        "card_pin_hash = excluded.card_pin_hash",
+        (staff.number, staff.name, staff.role, password, staff.card_pan, pin),
+    )
 
 
 def open_class1_account(
@@ -148,5 +173,5 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     for person in data.people:
         _seed_person(conn, person, now)
     for staff in data.staff:
-        conn.execute("INSERT INTO staff(number, name, role) VALUES (?, ?, ?)", (staff.number, staff.name, staff.role))
+        seed_staff(conn, staff)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

@@ -71,5 +71,17 @@ def snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
         "payments": _payments(conn),
         "losses": _rows(conn, "SELECT * FROM losses ORDER BY loss_ref"),
         "approvals": _rows(conn, "SELECT approval_ref, session_id, staff_number, decision, subject, recorded_at, "
-                                 "idempotency_key FROM approvals ORDER BY approval_ref"),
+                                 "idempotency_key, countersigns FROM approvals ORDER BY approval_ref"),
+        "staff": _staff(conn),
     }
+
+
+def _staff(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Who may sign in, and their lock state; never a hash."""
+    rows = _rows(conn, "SELECT number, role, card_pan, failed_tries, locked_until, "
+                       "(SELECT COUNT(*) FROM staff_tokens t WHERE t.staff_number = s.number AND t.signed_out_at "
+                       "IS NULL) AS tokens_open FROM staff s ORDER BY number")
+    for row in rows:
+        pan = row.pop("card_pan")
+        row["card_pan_masked"] = mask_pan(pan) if pan else None
+    return rows

@@ -87,6 +87,8 @@ def build_server(args: argparse.Namespace) -> HostSimulatorServer:
     if not store.is_seeded():
         ledger.seed(seed)
         log.info("seeded %d people and %d staff", len(seed.people), len(seed.staff))
+    else:
+        ledger.seed_staff(seed)
     return HostSimulatorServer(("127.0.0.1", args.port), ledger, seed)
 
 

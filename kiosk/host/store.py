@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS losses(
     loss_ref TEXT PRIMARY KEY, card_ref TEXT NOT NULL, kind TEXT NOT NULL, effective_at TEXT NOT NULL,
     expires_at TEXT, approval_ref TEXT, idempotency_key TEXT);
 CREATE TABLE IF NOT EXISTS staff(number TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_tokens(
+    token_hash TEXT PRIMARY KEY, staff_number TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    signed_out_at TEXT);
 CREATE TABLE IF NOT EXISTS approvals(
     approval_ref TEXT PRIMARY KEY, session_id TEXT NOT NULL, staff_number TEXT NOT NULL,
     decision TEXT NOT NULL, reason TEXT NOT NULL, subject TEXT NOT NULL, recorded_at TEXT NOT NULL,
@@ -49,9 +52,16 @@ CREATE TABLE IF NOT EXISTS postings(
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
 """
 
+# Columns added after the first release: a database made before them gets them on open.
+ADDED_COLUMNS = {
+    "staff": ("password_hash TEXT", "card_pan TEXT", "card_pin_hash TEXT",
+              "failed_tries INTEGER NOT NULL DEFAULT 0", "locked_until TEXT"),
+    "approvals": ("countersigns TEXT",),
+}
+
 # Children before parents, so that a reseed can empty them in this order.
 TABLES = ("meta", "counters", "persons", "cards", "accounts", "customers", "bills", "payments", "losses",
-          "staff", "approvals", "sms", "postings")
+          "staff_tokens", "staff", "approvals", "sms", "postings")
 
 
 class Store:
@@ -65,6 +75,14 @@ class Store:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column.split()[0] not in have:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

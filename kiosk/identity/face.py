@@ -1,7 +1,8 @@
 """Face verification: is the person before the camera the holder of the ID card?
 
 :class:`SimulatedFaceVerifier` decides from what the camera simulator says it shows (scene and
-subject); the face_recognition matcher with liveness plugs in behind the same interface.
+subject), for fast scenarios; :class:`kiosk.identity.verifier.FaceRecognitionVerifier` matches faces
+with face_recognition and checks liveness, behind the same interface.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from devices.api import Cancellation, DeviceError, ErrorCode
+from devices.api import Cancellation, DeviceError, ErrorCode, EventSink
 from devices.camera.api import Camera
+
+# Why a check ended. "two_faces", "no_face" and "poor_quality" are guidance (the customer can try again
+# at once); "no_match" and "liveness_failed" are failed attempts; "no_photo" goes to staff.
+REASONS = ("match", "no_match", "no_face", "two_faces", "poor_quality", "liveness_failed", "no_photo")
 
 
 @dataclass(frozen=True)
@@ -18,7 +23,7 @@ class FaceDecision:
     """What the journal may keep of a face check: no image, no encoding."""
 
     match: bool
-    reason: str  # "match", "no_match", "no_face", "two_faces", "liveness_failed", "no_photo"
+    reason: str  # one of REASONS
     distance: float | None
     threshold: float
     liveness: str  # "passed", "failed", "not_checked"
@@ -27,8 +32,13 @@ class FaceDecision:
 
 class FaceVerifier(Protocol):
     def verify(
-        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation
-    ) -> FaceDecision: ...
+        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation,
+        on_event: EventSink | None = None,
+    ) -> FaceDecision:
+        """Runs on an engine worker thread. ``on_event`` gets guidance while the check runs:
+        ``DeviceEvent("camera", "face_guidance", {"code", "box", "challenge"})`` (kiosk/identity/quality.py
+        lists the codes; ``box`` is [x, y, w, h] as shares of the frame, or None)."""
+        ...
 
 
 class SimulatedFaceVerifier:
@@ -39,7 +49,8 @@ class SimulatedFaceVerifier:
         self.frames = frames
 
     def verify(
-        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation
+        self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float, cancel: Cancellation,
+        on_event: EventSink | None = None,
     ) -> FaceDecision:
         if id_photo is None:
             return FaceDecision(False, "no_photo", None, self.threshold, "not_checked", 0)

@@ -1,5 +1,5 @@
-"""The parts around every screen: header (bank, step x of y, language), error and notice lines,
-footer (Back, Call staff, Cancel) and the inactivity warning overlay."""
+"""The parts around every screen: header (bank, step x of y, voice controls, language), the elderly-mode
+offer, error and notice lines, footer (Back, Call staff, Cancel) and the inactivity warning overlay."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kiosk.core.i18n import LANGUAGES
 from kiosk.engine.screens import Input, InputKind, ScreenModel
 from kiosk.ui.screens.base import centered
 from kiosk.ui.text import ui_text
+from kiosk.ui.voicebar import VoiceBar
 from kiosk.ui.widgets import OutcomeIcon, button, label, set_flag
 
 
@@ -26,16 +27,19 @@ class Header(QFrame):
         row.addStretch(1)
         row.addWidget(self.progress)
         row.addStretch(1)
+        self.voice = VoiceBar()
+        row.addWidget(self.voice)
+        row.addSpacing(24)
         self.languages = {}
         for lang in LANGUAGES:
-            b = button(ui_text(lang, f"ui.lang.{lang}"), f"btn-lang-{lang}", "lang")
+            b = button(ui_text(lang, f"ui.lang.{lang}"), f"btn-lang-{lang}", "bar")
             b.clicked.connect(lambda _=False, code=lang: self.intent.emit(Input(InputKind.LANGUAGE, code)))
             row.addWidget(b)
             self.languages[lang] = b
 
     def render(self, model: ScreenModel, scale: float) -> None:
         m = round(28 * scale)
-        self.layout().setContentsMargins(m * 2, m // 2, m * 2, m // 2)
+        self.layout().setContentsMargins(m * 2, m // 4, m * 2, m // 4)
         self.layout().setSpacing(m)
         if model.progress is not None:
             step, count = model.progress
@@ -43,6 +47,7 @@ class Header(QFrame):
         self.progress.setVisible(model.progress is not None)
         for lang, b in self.languages.items():
             set_flag(b, "selected", "true" if lang == model.lang else "false")
+        self.voice.render(model, m // 2)
 
 
 class MessageLine(QFrame):
@@ -65,6 +70,43 @@ class MessageLine(QFrame):
         self.layout().setSpacing(m)
         self.text.setText(text or "")
         self.setVisible(bool(text))
+
+
+class OfferBanner(QFrame):
+    """Once the ID card shows 60 or more (the model's ``data["offer_elderly"]``), every screen offers
+    elderly mode until the customer answers: "switch" or "no thanks", both an ELDERLY input."""
+
+    intent = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("OfferBanner")
+        row = QHBoxLayout(self)
+        self.icon = OutcomeIcon("info", 56)
+        self.text = label("", "OfferText")
+        self.accept = button("", "btn-offer-elderly-on", "primary")
+        self.decline = button("", "btn-offer-elderly-off")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.accept)
+        row.addWidget(self.decline)
+        self.accept.clicked.connect(lambda: self.intent.emit(Input(InputKind.ELDERLY, "on")))
+        self.decline.clicked.connect(lambda: self.intent.emit(Input(InputKind.ELDERLY, "off")))
+        self.hide()
+
+    def render(self, model: ScreenModel, scale: float) -> None:
+        offer = model.data.get("offer_elderly")
+        if not offer:
+            self.hide()
+            return
+        m = round(16 * scale)
+        self.layout().setContentsMargins(m * 2, m // 2, m, m // 2)
+        self.layout().setSpacing(m * 2)
+        self.icon.set_size(round(56 * scale))
+        self.text.setText(str(offer))
+        self.accept.setText(ui_text(model.lang, "ui.elderly.accept"))
+        self.decline.setText(ui_text(model.lang, "ui.elderly.decline"))
+        self.show()
 
 
 class Footer(QFrame):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from kiosk.core.i18n import text
@@ -35,7 +36,8 @@ def sample_model(kind: ScreenKind, lang: str = "zh_CN", **changes: Any) -> Scree
                                                   "payments": ["si_payment"]},
                                    "category_titles": {c: t(f"category.{c}") for c in ("accounts", "cards", "payments")}}},
         ScreenKind.INFO: {"step": "fraud_warning", "title": t("step.fraud_warning.title"),
-                          "prompt": t("step.fraud_warning.prompt"), "choices": (Choice("continue", t("button.continue")),)},
+                          "prompt": t("step.fraud_warning.prompt"), "data": {"warning": True, "wait_s": 0},
+                          "choices": (Choice("continue", t("button.fraud_understood")),)},
         ScreenKind.AGREEMENT: {"title": t("step.agreement.title"), "prompt": t("step.agreement.prompt"),
                                "data": {"document": t("doc.account_agreement")},
                                "choices": (Choice("agree", t("button.agree")), Choice("decline", t("button.decline")))},
@@ -69,16 +71,51 @@ def sample_model(kind: ScreenKind, lang: str = "zh_CN", **changes: Any) -> Scree
                                     "prompt": t("home.out_of_service.prompt", reason="maintenance"),
                                     "can_cancel": False, "can_help": False},
     }
+    if kind is ScreenKind.INFO and changes.get("elderly"):  # elderly mode: Continue waits while it is read out
+        parts[kind] |= {"data": {"warning": True, "wait_s": 4},
+                        "choices": (Choice("continue", t("button.fraud_wait", seconds=4), enabled=False),)}
     fields = {"kind": kind, "step": kind.value, **base, **parts[kind], **changes}
     return ScreenModel(**fields)
 
 
-def preview_window(model: ScreenModel, size: tuple[int, int] = (1920, 1080), bank_name: str = "示范银行") -> Any:
-    """A kiosk window showing ``model``; its ``intent`` signal shows what a touch would send."""
+def offering_elderly(model: ScreenModel) -> ScreenModel:
+    """``model`` as a session shows it once the ID card says 60 or more: with the elderly-mode offer."""
+    return replace(model, data={**model.data, "offer_elderly": text(model.lang, "elderly.offer")})
+
+
+class PreviewVoice:
+    """Voice controls that only remember what they were told (the preview does not speak)."""
+
+    def __init__(self, enabled: bool = False, volume: float = 1.0) -> None:
+        self._enabled, self._volume, self.repeats = enabled, volume, 0
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    def set_enabled(self, on: bool) -> None:
+        self._enabled = on
+
+    def repeat(self) -> None:
+        self.repeats += 1
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    def set_volume(self, volume: float) -> None:
+        self._volume = volume
+
+
+def preview_window(model: ScreenModel, size: tuple[int, int] = (1920, 1080), bank_name: str = "示范银行",
+                   voice: Any = "preview") -> Any:
+    """A kiosk window showing ``model``; its ``intent`` signal shows what a touch would send.
+    ``voice``: the voice controls to show (a :class:`PreviewVoice`, on in elderly mode, by default; None: none)."""
     from kiosk.ui.shell import KioskWindow
 
     window = KioskWindow(bank_name)
     window.resize(*size)
+    window.set_voice(PreviewVoice(enabled=model.elderly) if voice == "preview" else voice)
     window.show_model(model)
     return window
 
@@ -89,12 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.ui.preview", description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=[k.value for k in ScreenKind])
     parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en_US"])
+    parser.add_argument("--elderly", action="store_true", help="elderly mode (长辈模式)")
+    parser.add_argument("--offer", action="store_true", help="with the elderly-mode offer (a customer of 60 or more)")
     parser.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT")
     parser.add_argument("--out", help="save a PNG here and exit")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     width, height = (int(v) for v in args.size.lower().split("x"))
-    window = preview_window(sample_model(ScreenKind(args.kind), args.lang), (width, height))
+    model = sample_model(ScreenKind(args.kind), args.lang, elderly=args.elderly)
+    window = preview_window(offering_elderly(model) if args.offer else model, (width, height))
     window.intent.connect(lambda inp: sys.stderr.write(f"{inp!r}\n"))
     window.show()
     if args.out:

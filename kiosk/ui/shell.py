@@ -1,18 +1,22 @@
-"""The kiosk window: header, the current screen, error and notice lines, footer, timeout overlay.
+"""The kiosk window: header, the elderly-mode offer, the current screen, error and notice lines, footer,
+timeout overlay.
 
 It renders whatever :class:`ScreenModel` it is given (``show_model``) and emits what the person did
-as an :class:`Input` (``intent``). It knows nothing of the engine, the devices or the host."""
+as an :class:`Input` (``intent``). It knows nothing of the engine, the devices or the host; the voice
+controls come in through ``set_voice`` (kiosk/app/gui.py). Keypad use: kiosk/ui/keys.py."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QAbstractButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.engine.screens import ScreenKind, ScreenModel
-from kiosk.ui.chrome import Footer, Header, MessageLine, TimeoutOverlay
+from kiosk.ui import keys
+from kiosk.ui.chrome import Footer, Header, MessageLine, OfferBanner, TimeoutOverlay
 from kiosk.ui.screens import SCREENS, Screen
 from kiosk.ui.theme import scale_for, style_sheet
+from kiosk.ui.voicebar import VoiceControls
 
 
 class KioskWindow(QWidget):
@@ -24,18 +28,22 @@ class KioskWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("KioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the window holds focus until a keypad is used
         self.setWindowTitle(bank_name)
         self.model: ScreenModel | None = None
         self.scale = 0.0
         self.elderly = False
+        self.keyboard = False  # the customer uses the keypad: focus follows to each new screen
         self._screens: dict[ScreenKind, Screen] = {}
         self.header = Header(bank_name)
+        self.offer = OfferBanner()
         self.stack = QStackedWidget()
         self.stack.setObjectName("ScreenStack")
         self.error = MessageLine("ErrorLine", "warning")
         self.notice = MessageLine("NoticeLine", "info")
         self.footer = Footer()
         self._content = QVBoxLayout()
+        self._content.addWidget(self.offer)
         self._content.addWidget(self.stack, 1)
         self._content.addWidget(self.error)
         self._content.addWidget(self.notice)
@@ -47,8 +55,12 @@ class KioskWindow(QWidget):
         outer.addLayout(self._content, 1)
         outer.addWidget(self.footer)
         self.overlay = TimeoutOverlay(self)
-        for part in (self.header, self.footer, self.overlay):
+        for part in (self.header, self.offer, self.footer, self.overlay):
             part.intent.connect(self.intent.emit)
+
+    def set_voice(self, controls: VoiceControls | None) -> None:
+        """The voice guide's switch and repeat and the speaker's volume; None hides the voice controls."""
+        self.header.voice.set_controls(controls)
 
     # --- screens -----------------------------------------------------------------------------
     def screen(self, kind: ScreenKind) -> Screen:
@@ -68,7 +80,7 @@ class KioskWindow(QWidget):
         return widget
 
     def show_model(self, model: ScreenModel) -> None:
-        self.model = model
+        last, self.model = self.model, model
         self._rescale()
         screen = self.screen(model.kind)
         screen.render(model)
@@ -77,10 +89,14 @@ class KioskWindow(QWidget):
         self._render_chrome(model)
         if model.session_id is None:
             self._forget()
+        if self.keyboard:  # once the new screen's buttons are shown (a queued call shows them)
+            new = last is None or (last.step, last.kind) != (model.step, model.kind)
+            QTimer.singleShot(0, self, lambda: self._focus_first(force=new))
         self.rendered.emit(model)
 
     def _render_chrome(self, model: ScreenModel) -> None:
         self.header.render(model, self.scale)
+        self.offer.render(model, self.scale)
         self.error.show_text(model.error, self.scale)
         self.notice.show_text(model.notice, self.scale)
         self.footer.render(model, self.scale)
@@ -88,14 +104,77 @@ class KioskWindow(QWidget):
 
     def _forget(self) -> None:
         """The session ended: drop what a form still holds (mobile number, SMS code)."""
-        for screen in self._screens.values():
-            if screen.model is not None and screen.model.session_id is not None:
-                screen.forget()
-                screen.model = None
+        ended = [s for s in self._screens.values() if s.model is not None and s.model.session_id is not None]
+        for screen in ended:
+            screen.forget()
+            screen.model = None
+        if ended and self.keyboard:  # the next customer starts with touch: no focus ring left
+            self.keyboard = False
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.keyboard:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)  # not the first button: no focus ring for touch
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.closed.emit()
         super().closeEvent(event)
+
+    # --- keypad ------------------------------------------------------------------------------
+    def focus_order(self) -> list[QAbstractButton]:
+        """What Tab and the arrows move through (kiosk/ui/keys.py)."""
+        if self.overlay.isVisible():
+            return keys.actionable(self.overlay)
+        return [*keys.actionable(self.offer), *keys.actionable(self.stack.currentWidget()),
+                *keys.actionable(self.footer), *keys.actionable(self.header)]
+
+    def _keys_are_ours(self) -> bool:
+        """The focus is on the customer's window (not on something layered over it, e.g. staff mode)."""
+        focused = self.focusWidget()
+        parts = (self.header, self.offer, self.stack, self.footer, self.overlay)
+        return focused is None or focused is self or any(p.isAncestorOf(focused) for p in parts)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt's name (Tab, Shift+Tab)
+        if not self._keys_are_ours():
+            return super().focusNextPrevChild(forward)
+        self.keyboard = True
+        keys.move_focus(self.focus_order(), self.focusWidget(), forward)
+        return True
+
+    def _focus_first(self, force: bool) -> None:
+        """A new screen (``force``), or the focused button went away: focus the first one."""
+        order = self.focus_order()
+        if order and (force or self.focusWidget() not in order):
+            order[0].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        key = event.key()
+        if not self._keys_are_ours():
+            super().keyPressEvent(event)
+            return
+        if key in keys.NEXT_KEYS or key in keys.PREVIOUS_KEYS:
+            self.focusNextPrevChild(key in keys.NEXT_KEYS)
+        elif key in keys.ENTER_KEYS:
+            focused = self.focusWidget()
+            if isinstance(focused, QAbstractButton) and focused in self.focus_order():
+                focused.click()
+        elif key == Qt.Key.Key_Escape:
+            self._escape()
+        elif (typed := keys.typed(event)) is not None and not self.overlay.isVisible():
+            self.current_screen().type_key(typed)
+        else:
+            super().keyPressEvent(event)
+            return
+        self.keyboard = True
+        event.accept()
+
+    def _escape(self) -> None:
+        """Esc is Cancel, or Back where there is no Cancel (as the footer shows them)."""
+        for b in (self.footer.cancel, self.footer.back):
+            if b.isVisible() and b.isEnabled():
+                b.click()
+                return
 
     # --- size and theme ----------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
@@ -112,7 +191,7 @@ class KioskWindow(QWidget):
         self.scale, self.elderly = scale, elderly
         self.setStyleSheet(style_sheet(scale, elderly))
         margin = round(48 * scale)
-        self._content.setContentsMargins(margin * 2, margin, margin * 2, margin // 2)
+        self._content.setContentsMargins(margin * 2, margin * 2 // 3, margin * 2, margin // 2)
         self._content.setSpacing(round(16 * scale))
         for screen in self._screens.values():
             screen.set_scale(scale)

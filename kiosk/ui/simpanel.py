@@ -26,8 +26,6 @@ from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.text import ui_text
 
 CAMERA_SCENES = ("person", "photo", "nobody", "two_people")
-FAULTS = (("idcard", "sam_failure"), ("smartcard", "jam"), ("pinpad", "tamper"), ("camera", "offline"),
-          ("printer", "paper_out"), ("dispenser", "jam"))
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "E")
 STATUS_MS = 1000
 
@@ -43,6 +41,8 @@ class SimulatorHands(Protocol):
     def press_keys(self, keys: str) -> None: ...
     def show_camera(self, spec: str) -> None: ...
     def device_fault(self, device: str, fault: str, times: int = 1) -> None: ...
+    def fault_choices(self) -> Sequence[tuple[str, str]]: ...  # (device or "host", fault)
+    def inject(self, target: str, fault: str) -> None: ...
     def clear_device_faults(self) -> None: ...
     def id_card_keys(self) -> Sequence[tuple[str, str]]: ...  # (key, label)
     def bank_card_keys(self) -> Sequence[tuple[str, str]]: ...
@@ -163,7 +163,7 @@ class SimPanel(QWidget):
 
     def _fault_box(self) -> QGroupBox:
         box, column = self._box("ui.sim.faults")
-        self.fault = self._combo("sim-fault", [(f"{d}:{f}", f"{d}: {f}") for d, f in FAULTS])
+        self.fault = self._combo("sim-fault", [(f"{d}:{f}", f"{d}: {f}") for d, f in self.controls.fault_choices()])
         column.addWidget(self.fault)
         column.addLayout(self._row(
             self._button("ui.sim.inject", "sim-inject", self._inject),
@@ -198,7 +198,7 @@ class SimPanel(QWidget):
 
     def _inject(self) -> None:
         device, _, fault = str(self.fault.currentData()).partition(":")
-        self.controls.device_fault(device, fault)
+        self.controls.inject(device, fault)
 
     def _decide(self, choice: str) -> None:
         self._send(Input(InputKind.APPROVE, choice, staff=self.staff.text().strip(), reason=self.reason.text().strip()))

@@ -18,7 +18,7 @@ def button(text: str, name: str, role: str = "", parent: QWidget | None = None) 
     b.setObjectName(name)
     if role:
         b.setProperty("role", role)
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a keypad can reach it; a touch leaves no focus ring
     b.setCursor(Qt.CursorShape.PointingHandCursor)
     return b
 
@@ -60,7 +60,7 @@ class RowsCard(QFrame):
         self.setObjectName("Card")
         self._grid = QGridLayout(self)
         self._grid.setHorizontalSpacing(32)
-        self._grid.setVerticalSpacing(14)
+        self._grid.setVerticalSpacing(8)
         self._grid.setColumnStretch(1, 1)
 
     def set_rows(self, rows: Iterable[Row]) -> None:

@@ -44,7 +44,7 @@ def test_flows_diagram_unknown_flow(capsys) -> None:
 
 def scenario_config(tmp_path: Path) -> Path:
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "var"}"\n[devices.smartcard]\nbackend = "sim"\n',
+    path.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "var"}"\n[devices.smartcard]\nbackend = "sim"\n[face]\nmatcher = "sim"\n',
                     encoding="utf-8")
     return path
 
@@ -86,7 +86,7 @@ def test_journal_show_after_a_scenario(tmp_path, capsys) -> None:
                  "--config", str(config)]) == 0
     capsys.readouterr()
     journal_dir = next((tmp_path / "var" / "scenarios").iterdir())
-    config.write_text(f'[kiosk]\ndata_dir = "{journal_dir}"\n[devices.smartcard]\nbackend = "sim"\n',
+    config.write_text(f'[kiosk]\ndata_dir = "{journal_dir}"\n[devices.smartcard]\nbackend = "sim"\n[face]\nmatcher = "sim"\n',
                       encoding="utf-8")
     assert main(["journal", "show", "--json", "--flow", "loss_report", "--config", str(config)]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="bench-engine-"))
-    config = scenario_config(None, {"devices.smartcard.backend": "sim"})  # the engine, not PC/SC polling
+    config = scenario_config(None, {"devices.smartcard.backend": "sim", "face.matcher": "sim"})  # the engine only
     kiosk = build_kiosk(config, clock=ManualClock(), data_dir=data)
     driver = Driver(kiosk, SimulatorControls(kiosk))
     timed = TimedEngine(kiosk.engine)

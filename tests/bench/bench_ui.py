@@ -29,7 +29,7 @@ if not os.environ.get("DISPLAY"):
 CHILD_FLAG = "--child-start"
 # The sessions measure the window, not the devices: in-process simulators (the default ID card reader
 # polls its pseudo-terminal once a second and needs the card lifted between reads, as a real one does).
-FAST_DEVICES = {"devices.idcard.backend": "behavioural", "devices.smartcard.backend": "sim"}
+FAST_DEVICES = {"devices.idcard.backend": "behavioural", "devices.smartcard.backend": "sim", "face.matcher": "sim"}
 SESSION_TIMEOUT_S = 15.0
 
 

@@ -151,3 +151,10 @@ def test_cancel_is_refused_while_a_card_moves(kiosk, driver) -> None:
     engine.send(Input(InputKind.CANCEL))
     driver.wait_for_screen("result")
     assert engine.session.outcome == "completed"
+
+
+def test_call_staff_at_the_home_screen_is_journaled_and_shown(kiosk) -> None:
+    kiosk.engine.send(Input(InputKind.HELP))
+    assert kiosk.engine.screen.notice
+    calls = kiosk.services.journal.entries_on(kiosk.services.clock.now().date(), "staff")
+    assert [(e.name, e.detail) for e in calls] == [("help_requested", {"where": "home"})]

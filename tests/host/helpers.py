@@ -96,9 +96,20 @@ def verified_sms(client: HostClient, sim: SimControl, mobile: str) -> str:
     return sms_ref
 
 
+STAFF_PASSWORDS = {"S1001": "zhou1001", "S1002": "wu1002", "M2001": "zheng2001"}  # demo, from people.toml
+STAFF_CARDS = {"S1001": ("6230998800010013", "314159"), "M2001": ("6230998800020012", "161803")}
+
+
+def sign_in(client: HostClient, staff: str = "S1001", password: str | None = None) -> str:
+    """A staff token for ``staff`` (the demo password unless ``password`` is given)."""
+    reply = call(client, "staff.sign_in", {"staff_number": staff, "password": password or STAFF_PASSWORDS[staff]})
+    return str(reply["staff_token"])
+
+
 def approval(client: HostClient, subject: str, decision: str = "approve", staff: str = "S1001") -> str:
-    reply = call(client, "approvals.record", {"session_id": "S-TEST", "staff_number": staff, "decision": decision,
-                                              "reason": "checked in person", "subject": subject})
+    reply = call(client, "approvals.record", {"session_id": "S-TEST", "staff_token": sign_in(client, staff),
+                                              "decision": decision, "reason": "checked in person",
+                                              "subject": subject})
     return str(reply["approval_ref"])
 
 

@@ -27,6 +27,7 @@ from .helpers import (
     open_account_payload,
     pay_payload,
     pin_block,
+    sign_in,
     verified_sms,
     zhang_bills,
 )
@@ -200,8 +201,9 @@ def test_approvals(client: HostClient, sim: SimControl) -> None:
     ref = approval(client, "formal loss")
     assert ref.startswith("A")
     request = {"session_id": "S-TEST", "decision": "approve", "reason": "", "subject": "formal loss"}
-    assert _refused(client, "approvals.record", {**request, "staff_number": "S9999"}).code == "staff_unknown"
-    assert _refused(client, "approvals.record", {**request, "staff_number": "M2001"}).code == "staff_not_supervisor"
+    assert _refused(client, "approvals.record", {**request, "staff_token": "0" * 32}).code == "staff_token_invalid"
+    maintenance = sign_in(client, "M2001")
+    assert _refused(client, "approvals.record", {**request, "staff_token": maintenance}).code == "staff_not_supervisor"
     assert [a["approval_ref"] for a in sim.state()["approvals"]] == [ref]
 
 

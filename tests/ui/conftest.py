@@ -62,9 +62,21 @@ def open_ui(qtbot: Any, kiosk_factory: Any) -> Iterator[Any]:
 
     opened = []
 
-    def open_(overrides: dict[str, Any] | None = None, size: tuple[int, int] = (1280, 800)) -> Customer:
-        config = scenario_config(None, overrides or {})
-        running = open_kiosk(config, sim_panel=True, build=lambda _config, **kw: kiosk_factory(overrides, **kw))
+    def open_(overrides: dict[str, Any] | None = None, size: tuple[int, int] = (1280, 800),
+              speaker: Any = None) -> Customer:
+        """``speaker``: a fake speaker; the real VoiceGuide speaks through it (and the window shows its controls)."""
+        config = scenario_config(None, {"face.matcher": "sim", **(overrides or {})})
+
+        def build(_config: Any, **kw: Any) -> Any:
+            kiosk = kiosk_factory(overrides, **kw)
+            if speaker is not None:
+                from kiosk.engine.guide import VoiceGuide
+
+                kiosk.speaker, kiosk.guide = speaker, VoiceGuide(speaker)
+                kiosk.guide.attach(kiosk.engine)
+            return kiosk
+
+        running = open_kiosk(config, sim_panel=True, build=build)
         opened.append(running)
         running.window.resize(*size)
         running.window.show()
@@ -101,12 +113,25 @@ class Customer:
         return self.window.model
 
     def wait_step(self, step: str, timeout_ms: int = 10_000) -> None:
+        """Wait for ``step`` (not busy), then check its words are all catalog text or model data."""
         def shown() -> None:
             model = self.window.model
             assert model is not None
             assert (model.step, model.busy) == (step, False), f"error on screen: {model.error!r}"
 
         self.qtbot.waitUntil(shown, timeout=timeout_ms)
+        self.check_words()
+
+    def check_words(self) -> None:
+        from kiosk.engine.screens import ScreenKind
+
+        from .a11y import foreign_texts
+
+        QApplication.processEvents()  # a widget added to a shown layout is shown by a queued call
+        model = self.window.model
+        typed = self.window.screen(ScreenKind.FORM).values if model.kind is ScreenKind.FORM else None
+        foreign = foreign_texts(self.window, model, self.kiosk.config.kiosk.bank_name, typed)
+        assert foreign == [], f"on {model.step!r}: text from neither a catalog nor the model"
 
     def wait_until(self, predicate: Any, timeout_ms: int = 10_000) -> None:
         self.qtbot.waitUntil(predicate, timeout=timeout_ms)

@@ -107,9 +107,22 @@ class HostCall(Step):
         return verdict if verdict is not None else Next()
 
 
+IDENTITY_RULE = "identity"  # the name of the rule None (staff verify identity) in dual control
+# What the customer's screen says when the host refuses a supervisor's decision.
+APPROVAL_REFUSALS = {
+    "staff_token_invalid": "staff.approval.sign_in_again",
+    "countersign_same_supervisor": "staff.approval.second_supervisor",
+}
+
+
 class StaffApproval(Step):
     """Wait for a supervisor. Shown only when ``when`` holds and ``rule`` is switched on for the flow
-    in config (a rule of None always applies: staff verifying identity cannot be switched off)."""
+    in config (a rule of None always applies: staff verifying identity cannot be switched off).
+
+    A decision comes as ``Input(APPROVE, "approve"|"reject", staff=number, staff_token=token)`` from the
+    staff desk (kiosk/engine/staff.py); the host records it only for a signed-in supervisor's token.
+    Under dual control (``settings.dual_control`` names the rule) a first approval is recorded and the
+    step waits for a second, different supervisor, whose approval countersigns the first."""
 
     kind = ScreenKind.WAITING_STAFF
     timeout = "staff"
@@ -120,34 +133,62 @@ class StaffApproval(Step):
         self.rule = rule
         self.reason = reason  # catalog key telling customer and staff why approval is needed
 
+    @property
+    def rule_name(self) -> str:
+        return self.rule or IDENTITY_RULE
+
     def active(self, s: Session) -> bool:
         return self.rule is None or self.rule in s.services.settings.approvals.get(s.flow.id, ())
 
+    def dual(self, s: Session) -> bool:
+        return self.rule_name in s.services.settings.dual_control
+
+    def first_approval(self, s: Session) -> tuple[str, str] | None:
+        """Dual control: (approval_ref, staff number) of the first supervisor, once they approved."""
+        first: tuple[str, str] | None = s.data.get(f"approval_first:{self.id}")
+        return first
+
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"rows": (Row(s.t("approval.reason"), s.t(self.reason)),), "data": {"rule": self.rule}}
+        rows = [Row(s.t("approval.reason"), s.t(self.reason))]
+        first = self.first_approval(s)
+        if self.dual(s):
+            rows.append(Row(s.t("staff.approval.supervisors"),
+                            s.t("staff.approval.progress", done=1 if first else 0, needed=2)))
+        return {"rows": tuple(rows), "data": {"rule": self.rule, "reason_key": self.reason, "dual": self.dual(s),
+                                              "first_by": first[1] if first else None}}
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
-        if inp.kind is not InputKind.APPROVE or inp.choice not in ("approve", "reject") or not inp.staff:
+        if inp.kind is not InputKind.APPROVE or inp.choice not in ("approve", "reject") or not inp.staff \
+                or not inp.staff_token:
             return None
-        s.data[f"decision:{self.id}"] = (inp.choice, inp.staff, inp.reason)
+        first = self.first_approval(s)
+        if first is not None and first[1] == inp.staff:
+            return Stay(error="staff.approval.second_supervisor")
+        s.data[f"decision:{self.id}"] = (inp.choice, inp.staff, inp.reason, inp.staff_token)
         return Stay(restart=True)
 
     def begin(self, s: Session) -> Operation | None:
         decision = s.data.get(f"decision:{self.id}")
         if decision is None:
             return None
-        choice, staff, reason = decision
-        payload = {"session_id": s.id, "staff_number": staff, "decision": choice,
-                   "reason": reason or self.reason, "subject": f"{s.flow.id}:{self.rule or self.id}"}
+        choice, _staff, reason, token = decision
+        first = self.first_approval(s)
+        payload = {"session_id": s.id, "staff_token": token, "decision": choice,
+                   "reason": reason or self.reason, "subject": f"{s.flow.id}:{self.rule or self.id}",
+                   "countersigns": first[0] if first else None}
         return host_operation(s, "approvals.record", payload, posting=False)
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        choice, _staff, reason = s.data.pop(f"decision:{self.id}")
+        choice, staff, reason, _token = s.data.pop(f"decision:{self.id}")
         if not result.ok:
             if isinstance(result.error, HostRejected):
-                return Stay(error="approval.staff_invalid")
+                return Stay(error=APPROVAL_REFUSALS.get(result.error.code, "approval.staff_invalid"))
             return host_verdict(s, result, False, {})
         if choice == "reject":
             return Fail("approval.rejected", params={"reason": reason})
+        if self.dual(s) and self.first_approval(s) is None:
+            s.data[f"approval_first:{self.id}"] = (result.value["approval_ref"], staff)
+            s.notice = s.t("staff.approval.second_needed")
+            return Stay()
         s.data[f"approval:{self.id}"] = result.value["approval_ref"]
         return Next()

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, EventSink
 from devices.idcard.api import IdCard
+from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind
 from kiosk.engine.steps.basic import device_verdict
 from kiosk.identity.face import FaceDecision
+from kiosk.identity.guidance import GUIDANCE_EVENT
 from kiosk.identity.idcheck import age_of, check_id_card
 
 if TYPE_CHECKING:
@@ -79,10 +81,16 @@ class ReadIdCard(Step):
 
 class FaceCheck(Step):
     """Look at the camera: the face must match the ID card photo. After ``face_attempts`` failures,
-    or when the customer asks, verification goes to staff (``fallback``)."""
+    or when the customer asks, verification goes to staff (``fallback``).
+
+    While the check runs, the verifier's guidance events (``face_guidance``) reach the screen model's
+    ``data``: ``guidance`` (code) and ``guidance_text``, ``face_box`` ([x, y, w, h] as shares of the
+    camera frame, unmirrored), ``challenge`` (blink, turn_left, turn_right, nod) and ``challenge_text``.
+    The prompt (and so the voice) says the challenge or the guidance while there is one."""
 
     kind = ScreenKind.FACE
     text_key = "face"
+    GUIDANCE = GUIDANCE_EVENT  # session data key and event kind
 
     def __init__(self, id: str, *, fallback: str, **kw: Any) -> None:
         super().__init__(id, **kw)
@@ -95,11 +103,29 @@ class FaceCheck(Step):
             (Choice("retry", s.t("button.face_retry")), Choice("staff", s.t("button.face_staff")))
             if failed else ()
         )
-        return {"choices": choices, "data": {"device_hint": "camera", "attempts": s.attempts["face"]}}
+        data = {"device_hint": "camera", "attempts": s.attempts["face"], **self._guidance(s)}
+        return {"choices": choices, "data": data}
+
+    def prompt(self, s: Session) -> str:
+        shown = self._guidance(s)
+        return shown["challenge_text"] or shown["guidance_text"] or super().prompt(s)
+
+    def _guidance(self, s: Session) -> dict[str, Any]:
+        seen = s.data.get(self.GUIDANCE) or {}
+        code, challenge = seen.get("code"), seen.get("challenge")
+        guide_key, challenge_key = f"face.guide.{code}", f"face.challenge.{challenge}"
+        return {
+            "guidance": code,
+            "guidance_text": s.t(guide_key) if code and i18n.has_text(s.lang, guide_key) else None,
+            "face_box": seen.get("box"),
+            "challenge": challenge,
+            "challenge_text": s.t(challenge_key) if challenge and i18n.has_text(s.lang, challenge_key) else None,
+        }
 
     def begin(self, s: Session) -> Operation | None:
         if s.data.get("face_last") is not None:
             return None  # waiting for the customer to choose: try again or staff
+        s.data.pop(self.GUIDANCE, None)
         card: IdCard = s.data["id_card"]
         camera = s.services.devices.camera
         verifier = s.services.face
@@ -107,9 +133,15 @@ class FaceCheck(Step):
         wait = s.services.settings.timeouts.device
 
         def verify(cancel: Cancellation, on_event: EventSink) -> FaceDecision:
-            return verifier.verify(card.photo, card.id_number, camera, wait, cancel)
+            return verifier.verify(card.photo, card.id_number, camera, wait, cancel, on_event)
 
         return Operation("face.verify", verify, device="camera", waits_for_customer=True)
+
+    def on_event(self, s: Session, event: Any) -> bool:
+        if event.kind != self.GUIDANCE:
+            return False
+        s.data[self.GUIDANCE] = {key: event.data.get(key) for key in ("code", "box", "challenge")}
+        return True
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
         if inp.kind is not InputKind.CHOOSE or s.data.get("face_last") in (None, "match"):
@@ -122,6 +154,7 @@ class FaceCheck(Step):
         return None
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
+        s.data.pop(self.GUIDANCE, None)
         if not result.ok:
             verdict = device_verdict(s, result, waits_for_customer=False)
             if isinstance(verdict, Fail):  # a broken camera never blocks the customer: staff verify instead
@@ -129,14 +162,18 @@ class FaceCheck(Step):
             return verdict
         decision: FaceDecision = result.value
         s.data["face_last"] = decision.reason
+        counted = decision.reason in ("no_match", "liveness_failed")
+        if counted:
+            s.attempts["face"] += 1
+        s.services.journal.record(s.id, "outcome", "face.attempt",
+                                  {"attempt": s.attempts["face"], "reason": decision.reason, "counted": counted})
         if decision.match:
             s.data["face"] = "passed"
             return Next()
         if decision.reason == "no_photo":
             return Goto(self.fallback, error="face.no_photo")
-        if decision.reason in ("two_faces", "no_face"):
-            return Stay(error=f"face.{decision.reason}")  # guidance; not counted as a failed attempt
-        s.attempts["face"] += 1
+        if not counted:  # two people, nobody, no usable picture: guidance, not a failed attempt
+            return Stay(error=f"face.{decision.reason}")
         if s.attempts["face"] >= s.services.settings.limits.face_attempts:
             return Goto(self.fallback, error="face.fallback_staff")
         return Stay(error=f"face.{decision.reason}", params={"left": self._left(s)})

@@ -28,6 +28,7 @@ class Screen(QWidget):
         self.scale = 1.0
         self.model: ScreenModel | None = None
         self._shown_choices: tuple[Choice, ...] | None = None
+        self._action_buttons: dict[str, QPushButton] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(18)
@@ -53,6 +54,9 @@ class Screen(QWidget):
     def forget(self) -> None:
         """The session ended: drop anything personal the screen still holds."""
 
+    def type_key(self, key: str) -> None:
+        """A digit or "delete" from a physical keypad; only forms take them (never a PIN: that is the PIN pad's)."""
+
     def px(self, design_px: float) -> int:
         return max(1, round(design_px * self.scale))
 
@@ -74,14 +78,25 @@ class Screen(QWidget):
     def _render_actions(self, choices: tuple[Choice, ...]) -> None:
         if choices == self._shown_choices:
             return
-        self._shown_choices = choices
+        shown, self._shown_choices = self._shown_choices, choices
+        if shown is not None and [c.id for c in shown] == [c.id for c in choices]:
+            self._update_actions(choices)  # e.g. the fraud warning's countdown: the same buttons, new words
+            return
         clear_layout(self.actions)
+        self._action_buttons = {}
         self.actions.addStretch(1)
         for choice in choices:
             role = "" if choice.id in SECONDARY_CHOICES else "primary"
             b = self.choice_button(choice, role)
             b.setMinimumWidth(self.px(320))
             self.actions.addWidget(b)
+            self._action_buttons[choice.id] = b
+
+    def _update_actions(self, choices: tuple[Choice, ...]) -> None:
+        for choice in choices:
+            b = self._action_buttons[choice.id]
+            b.setText(choice.label)
+            b.setEnabled(choice.enabled)
 
     def choice_button(self, choice: Choice, role: str) -> QPushButton:
         b = button(choice.label, f"choice-{choice.id}", role)

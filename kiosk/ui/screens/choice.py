@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.engine.screens import Choice, ScreenKind, ScreenModel
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import RowsCard, button, clear_layout, label
+from kiosk.ui.widgets import RowsCard, clear_layout, label
 
 
 class ChoiceButton(QPushButton):
@@ -17,7 +17,7 @@ class ChoiceButton(QPushButton):
         super().__init__(parent)
         self.setObjectName(name)
         self.setProperty("role", "choice")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setEnabled(choice.enabled)
         lines = QVBoxLayout(self)
@@ -71,7 +71,7 @@ class ChoiceScreen(Screen):
             b = ChoiceButton(choice, f"choice-{choice.id}")
             b.clicked.connect(lambda _=False, cid=choice.id: self.choose(cid))
             buttons.append(b)
-        fill_grid(self._grid, buttons, 2 if len(buttons) > 3 else 1)
+        fill_grid(self._grid, buttons, 2 if len(buttons) > 2 else 1)
 
 
 class ConfirmScreen(Screen):
@@ -97,11 +97,4 @@ def section_title(text: str) -> QWidget:
 def tile(choice: Choice) -> ChoiceButton:
     b = ChoiceButton(choice, f"flow-{choice.id}")
     b.setProperty("tile", "true")
-    return b
-
-
-def elderly_button(text: str, on: bool) -> QPushButton:
-    b = button(text, "btn-elderly", "primary" if on else "")
-    b.setCheckable(True)
-    b.setChecked(on)
     return b

@@ -7,11 +7,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QScroller
 
 from kiosk.engine.screens import ScreenKind, ScreenModel
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.widgets import OutcomeIcon, label
+from kiosk.ui.widgets import OutcomeIcon, label, set_flag
 
 
 class InfoScreen(Screen):
-    """A message to read (a notice, the anti-fraud warning) with Continue."""
+    """A message to read (a notice, the anti-fraud warning) with Continue.
+
+    The fraud warning (``data["warning"]``) is large, on a warning card with its "!" icon; in elderly
+    mode its Continue stays disabled while the warning is read out, and says so with the seconds left
+    (the engine's label, ``data["wait_s"]``)."""
 
     kind = ScreenKind.INFO
 
@@ -28,12 +32,17 @@ class InfoScreen(Screen):
 
     def render_body(self, model: ScreenModel) -> None:
         """The message is the point of this screen: shown large beside its icon, not as a prompt."""
+        warning = bool(model.data.get("warning"))
         self.prompt.hide()
         self.message.setText(model.prompt)
         self.card.setVisible(bool(model.prompt))
-        self.card.layout().setSpacing(self.px(36))
-        self.icon.set_size(self.px(120))
-        self.icon.set_kind("warning" if "warning" in model.step else "info")
+        set_flag(self.card, "warning", "true" if warning else "false")
+        set_flag(self.message, "warning", "true" if warning else "false")
+        margin = self.px(40 if warning else 20)
+        self.card.layout().setContentsMargins(margin, margin, margin, margin)
+        self.card.layout().setSpacing(self.px(40))
+        self.icon.set_size(self.px(170 if warning else 120))
+        self.icon.set_kind("warning" if warning else "info")
 
 
 class AgreementScreen(Screen):

@@ -1,7 +1,9 @@
-"""A form typed on the on-screen numeric keypad: the fields on the left, the keypad on the right."""
+"""A form typed on the on-screen numeric keypad: the fields and OK on the left, the keypad on the right.
+A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
@@ -25,18 +27,17 @@ class FormScreen(Screen):
         row.setSpacing(60)
         self._column = QVBoxLayout()
         self._column.setSpacing(12)
+        self.submit = button("", "btn-submit", "primary")
+        self.submit.clicked.connect(self._submit)
         left = QVBoxLayout()
         left.addLayout(self._column)
+        left.addWidget(self.submit, 0, Qt.AlignmentFlag.AlignLeft)  # OK beside the keypad, under the fields
         left.addStretch(1)
         row.addLayout(left, 3)
         self.keypad = NumericKeypad()
         self.keypad.key.connect(self._key)
         row.addWidget(self.keypad, 2)
         self.body.addLayout(row, 1)
-        self.submit = button("", "btn-submit", "primary")
-        self.submit.clicked.connect(self._submit)
-        self.actions.addStretch(1)
-        self.actions.addWidget(self.submit)
 
     def render_body(self, model: ScreenModel) -> None:
         key = (model.session_id, model.step, model.fields)
@@ -68,6 +69,10 @@ class FormScreen(Screen):
             hint.setVisible(bool(f.hint))
             self._column.addWidget(hint)
             self._column.addSpacing(self.px(24))
+
+    def type_key(self, key: str) -> None:
+        """A physical keypad types as the on-screen keypad does."""
+        self._key(key)
 
     def _activate(self, name: str) -> None:
         self.active = name

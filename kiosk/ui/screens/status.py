@@ -76,7 +76,7 @@ class ResultScreen(Screen):
     def render_body(self, model: ScreenModel) -> None:
         kind = outcome_kind(model)
         words = ui_text(model.lang, f"ui.result.{kind}")
-        self.icon.set_size(self.px(110))
+        self.icon.set_size(self.px(88))
         self.icon.set_kind(kind)
         self.words.setText(words)
         set_flag(self.words, "outcome", kind)

@@ -1,0 +1,269 @@
+"""Staff screens for the machine and the books: maintenance (devices, stock, paper, retain bins, out of
+service) and records (the journal, masked and filtered; the day's reconciliation, printed or exported)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from devices.api import DeviceStatus
+from kiosk.core.i18n import has_text
+from kiosk.core.money import format_fen
+from kiosk.engine.staff import Action
+from kiosk.engine.staff_devices import RetainedCardView
+from kiosk.ui.staff.base import StaffScreen, Table, heading
+from kiosk.ui.widgets import button, label, set_flag
+
+CARD_COUNTS = (10, 50, 100)
+PAPER_COUNTS = (100, 300, 500)
+OUTCOMES = ("completed", "failed", "cancelled", "timeout")
+SESSION_ROWS = 40
+LOG_ROWS = 30
+
+
+def scrolled(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    inner.setObjectName("ScrollBody")
+    area.setWidget(inner)
+    return area
+
+
+class Chips(QWidget):
+    """One of several choices (a count, a filter), the chosen one highlighted."""
+
+    def __init__(self, name: str, options: list[tuple[str, str]], screen: StaffScreen, stretch: bool = True) -> None:
+        super().__init__()
+        self.value = options[0][0]
+        self.screen = screen
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        self.buttons: dict[str, QPushButton] = {}
+        for value, text in options:
+            b = button(text, f"staff-{name}-{value}", "chip")
+            b.clicked.connect(lambda _=False, v=value: self.choose(v))
+            self.buttons[value] = b
+            row.addWidget(b)
+        if stretch:
+            row.addStretch(1)
+        self.show_choice()
+
+    def choose(self, value: str) -> None:
+        self.value = value
+        self.show_choice()
+        self.screen.desk.touch()
+        getattr(self.screen, "filters_changed", self.screen.refresh)()
+
+    def show_choice(self) -> None:
+        for value, b in self.buttons.items():
+            set_flag(b, "selected", "true" if value == self.value else "false")
+
+
+class MaintenanceScreen(StaffScreen):
+    name = "maintenance"
+
+    def build(self) -> None:
+        self.column.addWidget(heading(self.t("staff.ui.maintenance.title")))
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setSpacing(14)
+        self.devices = Table("devices")
+        column.addWidget(self.devices)
+        below = QHBoxLayout()
+        below.setSpacing(40)
+        self.cards = Chips("cards", [(str(n), str(n)) for n in CARD_COUNTS], self, stretch=False)
+        self.paper = Chips("paper", [(str(n), str(n)) for n in PAPER_COUNTS], self, stretch=False)
+        self.replenish = self.action("staff.ui.maintenance.replenish", "staff-replenish",
+                                     lambda: self.desk.maintenance.replenish_cards(int(self.cards.value)))
+        self.load_paper = self.action("staff.ui.maintenance.load_paper", "staff-load-paper",
+                                      lambda: self.desk.maintenance.load_paper(int(self.paper.value)))
+        self.stock_box = QWidget()
+        stock = QVBoxLayout(self.stock_box)
+        stock.setContentsMargins(0, 0, 0, 0)
+        for text_key, chips, go in (("staff.ui.maintenance.cards", self.cards, self.replenish),
+                                    ("staff.ui.maintenance.paper", self.paper, self.load_paper)):
+            stock.addWidget(label(self.t(text_key), "StaffSection"))
+            line = QHBoxLayout()
+            line.addWidget(chips)
+            line.addSpacing(16)
+            line.addWidget(go)
+            line.addStretch(1)
+            stock.addLayout(line)
+        stock.addStretch(1)
+        below.addWidget(self.stock_box, 2)
+        bins = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(label(self.t("staff.ui.maintenance.retained"), "StaffSection"), 1)
+        self.empty = self.action("staff.ui.maintenance.empty_bins", "staff-empty-bins",
+                                 self.desk.maintenance.empty_retain_bins, "danger")
+        head.addWidget(self.empty)
+        bins.addLayout(head)
+        self.retained = Table("retained")
+        bins.addWidget(self.retained)
+        self.emptied_title = label(self.t("staff.ui.maintenance.emptied"), "StaffSection")
+        self.emptied = Table("emptied")
+        bins.addWidget(self.emptied_title)
+        bins.addWidget(self.emptied)
+        bins.addStretch(1)
+        below.addLayout(bins, 3)
+        column.addLayout(below)
+        column.addStretch(1)
+        self.column.addWidget(scrolled(body), 1)
+
+    def _device_buttons(self, name: str, may: bool) -> list[QWidget]:
+        test = button(self.t("staff.ui.maintenance.self_test"), f"staff-selftest-{name}", "small")
+        reset = button(self.t("staff.ui.maintenance.reset"), f"staff-reset-{name}", "small")
+        test.clicked.connect(lambda _=False: self.act(lambda: self.desk.maintenance.self_test(name)))
+        reset.clicked.connect(lambda _=False: self.act(lambda: self.desk.maintenance.reset(name)))
+        busy = any(k.endswith(f":{name}") for k in self.desk.maintenance.running)
+        for b in (test, reset):
+            b.setVisible(may)
+            b.setEnabled(not busy)
+        return [test, reset]
+
+    def refresh(self) -> None:
+        may = self.desk.may(Action.SERVICE)
+        statuses = self.desk.maintenance.statuses()
+        last = self.desk.maintenance.last
+        rows = [[self.t(f"staff.device.{s.device}"), self.t(f"staff.state.{s.state.value}"), self._detail(s),
+                 last.get(s.device, "")] for s in statuses]
+        head = [self.t("staff.ui.col.device"), self.t("staff.ui.col.state"), self.t("staff.ui.col.detail"),
+                self.t("staff.ui.col.last")]
+        key = (tuple(map(tuple, rows)), may, tuple(sorted(self.desk.maintenance.running)))
+        if key != getattr(self, "_device_key", None):
+            self._device_key = key
+            self.devices.set_table(head, rows, widgets=[self._device_buttons(s.device, may) for s in statuses],
+                                   stretch=3)
+            for r, s in enumerate(statuses, 1):
+                item = self.devices.grid.itemAtPosition(r, 1)
+                if item is not None and item.widget() is not None:
+                    set_flag(item.widget(), "state", s.state.value)
+        self.stock_box.setVisible(may)
+        self.empty.setVisible(may)
+        cards = self.desk.maintenance.retained_cards()
+        self.empty.setEnabled(bool(cards))
+        card_head = [self.t("staff.ui.col.device"), self.t("staff.ui.col.card"), self.t("staff.ui.col.reason"),
+                     self.t("staff.ui.col.time")]
+        self.retained.set_table(card_head, [self._card_row(c) for c in cards], self.t("staff.ui.maintenance.bins_empty"))
+        emptied = self.desk.maintenance.emptied
+        self.emptied_title.setVisible(bool(emptied))
+        self.emptied.setVisible(bool(emptied))
+        self.emptied.set_table(card_head, [self._card_row(c) for c in emptied])
+
+    def _detail(self, status: DeviceStatus) -> str:
+        """Counters in words, and the fault's code when there is one (the device's own line is English)."""
+        parts = [self.t(f"staff.counter.{name}", n=n) for name, n in status.counters.items()
+                 if has_text(self.lang, f"staff.counter.{name}")]
+        if status.fault:
+            parts.append(self.t("staff.ui.fault", code=status.fault))
+        return "，".join(parts) if self.lang == "zh_CN" else ", ".join(parts)
+
+    def _card_row(self, card: RetainedCardView) -> list[str]:
+        key = f"staff.retain.{card.reason}"
+        words = self.t(key) if has_text(self.lang, key) else card.reason
+        return [self.t(f"staff.device.{card.device}"), card.pan_masked, words, card.at]
+
+
+class RecordsScreen(StaffScreen):
+    """The journal of a day (sessions, staff actions), filtered by flow and outcome; the reconciliation."""
+
+    name = "records"
+
+    def build(self) -> None:
+        self.day: date | None = None
+        self.column.addWidget(heading(self.t("staff.ui.records.title")))
+        days = QHBoxLayout()
+        self.prev = self.action("staff.ui.records.prev", "staff-day-prev", lambda: self._move(-1), "small")
+        self.day_label = label("", "StaffSection", wrap=False)
+        self.next = self.action("staff.ui.records.next", "staff-day-next", lambda: self._move(1), "small")
+        self.today = self.action("staff.ui.records.today", "staff-day-today", lambda: self._move(0), "small")
+        for w in (self.prev, self.day_label, self.next, self.today):
+            days.addWidget(w)
+        days.addStretch(1)
+        self.column.addLayout(days)
+        flows = sorted(self.desk.engine.flows)
+        self.flow = Chips("flow", [("all", self.t("staff.ui.records.all_flows"))]
+                          + [(f, self.t(f"flow.{f}.title")) for f in flows], self)
+        self.outcome = Chips("outcome", [("all", self.t("staff.ui.records.all_outcomes"))]
+                             + [(o, self.t(f"staff.outcome.{o}")) for o in OUTCOMES], self)
+        self.column.addWidget(self.flow)
+        self.column.addWidget(self.outcome)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setSpacing(12)
+        self.sessions = Table("sessions")
+        self.log = Table("staff_log")
+        self.recon_title = label(self.t("staff.ui.records.reconciliation"), "StaffSection")
+        self.recon = Table("reconciliation")
+        recon_buttons = QHBoxLayout()
+        self.print_recon = self.action("staff.ui.records.print", "staff-print-recon", self._print)
+        self.export_recon = self.action("staff.ui.records.export", "staff-export-recon", self._export)
+        recon_buttons.addWidget(self.recon_title, 1)
+        recon_buttons.addWidget(self.print_recon)
+        recon_buttons.addWidget(self.export_recon)
+        column.addWidget(label(self.t("staff.ui.records.sessions"), "StaffSection"))
+        column.addWidget(self.sessions)
+        column.addLayout(recon_buttons)
+        column.addWidget(self.recon)
+        column.addWidget(label(self.t("staff.ui.records.staff_log"), "StaffSection"))
+        column.addWidget(self.log)
+        column.addStretch(1)
+        self.column.addWidget(scrolled(body), 1)
+
+    def entered(self) -> None:
+        self.day = self.desk.services.clock.now().date()
+        self.filters_changed()
+
+    def _move(self, days: int) -> None:
+        today = self.desk.services.clock.now().date()
+        self.day = today if days == 0 or self.day is None else min(today, self.day + timedelta(days=days))
+        self.filters_changed()
+
+    def _print(self) -> None:
+        if self.day is not None:
+            self.desk.records.print_reconciliation(self.day)
+
+    def _export(self) -> None:
+        if self.day is not None:
+            self.desk.records.export_reconciliation(self.day)
+
+    def filters_changed(self) -> None:
+        """Read the journal again (each reading is itself journaled: who looked at what)."""
+        if self.day is None or not self.desk.may(Action.JOURNAL):
+            return
+        self.day_label.setText(self.day.isoformat())
+        flow = None if self.flow.value == "all" else self.flow.value
+        outcome = None if self.outcome.value == "all" else self.outcome.value
+        rows = self.desk.records.sessions(self.day, flow, outcome)[:SESSION_ROWS]
+        self.sessions.set_table(
+            [self.t(f"staff.ui.col.{c}") for c in ("time", "flow", "outcome", "reason", "session")],
+            [[r.time, r.flow, r.outcome, r.reason, r.session] for r in rows], self.t("staff.ui.records.empty"),
+            stretch=3)
+        log = self.desk.records.staff_log(self.day)[:LOG_ROWS]
+        self.log.set_table([self.t(f"staff.ui.col.{c}") for c in ("time", "action", "staff", "detail")],
+                           [[r.time, r.action, r.staff, r.detail] for r in log], self.t("staff.ui.records.empty"),
+                           stretch=3)
+        self._reconciliation()
+
+    def _reconciliation(self) -> None:
+        may = self.desk.may(Action.RECONCILE)
+        for w in (self.recon_title, self.recon, self.print_recon, self.export_recon):
+            w.setVisible(may)
+        if not may or self.day is None:
+            return
+        rec = self.desk.records.reconciliation(self.day)
+        columns = ("sessions", "completed", "failed", "cancelled", "timeout", "unsettled")
+        rows = [[self.t(f"flow.{f.flow}.title") if f.flow != "total" else self.t("staff.reconcile.total"),
+                 *(str(getattr(f, c)) for c in columns), format_fen(f.amount_fen)] for f in (*rec.flows, rec.totals)]
+        self.recon.set_table([self.t("staff.ui.col.flow"), *(self.t(f"staff.ui.col.{c}") for c in columns),
+                              self.t("staff.ui.col.amount")], rows)
+
+    def refresh(self) -> None:
+        if self.day is not None:
+            self.day_label.setText(self.day.isoformat())
+        self.next.setEnabled(self.day is not None and self.day < self.desk.services.clock.now().date())
