@@ -224,6 +224,7 @@ class SimCamera(SimulatedDevice):
         self._person: str | None = None
         self._starts = 0
         self._index = 0
+        self._last_frame: Frame | None = None
         self._images: dict[tuple[str, str | None], tuple[np.ndarray, FaceGeometry | None]] = {}
         self._action: tuple[str, int] | None = None
         self._followed: str | None = None
@@ -274,6 +275,14 @@ class SimCamera(SimulatedDevice):
     def stop(self) -> None:
         with self._lock:
             self._starts = max(0, self._starts - 1)
+            if self._starts == 0:
+                self._last_frame = None
+
+    def peek_frame(self) -> Frame | None:
+        """The newest frame someone took, without taking one: a preview must not move the scene's
+        scripted movements on (they follow the frames the face check reads)."""
+        with self._lock:
+            return self._last_frame if self._starts else None
 
     def latest_frame(self, timeout: float) -> Frame:
         with self._lock:
@@ -285,13 +294,16 @@ class SimCamera(SimulatedDevice):
             index, scene, person = self._index, self._scene, self._person
             movement = self._movement(index)
         image = self._render(scene, person, index, movement)
-        return Frame(
+        frame = Frame(
             image=image,
             timestamp=self.clock.monotonic(),
             index=index,
             scene=scene,
             subject=self._subject(person),
         )
+        with self._lock:
+            self._last_frame = frame
+        return frame
 
     # -- rendering ---------------------------------------------------------------------------
     def _subject(self, person: str | None) -> str | None:

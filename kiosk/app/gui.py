@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
+from kiosk.app.gui_camera import CameraPreview
 from kiosk.app.gui_staff import StaffUi, attach_staff
 from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
@@ -90,6 +91,9 @@ def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
     if kiosk.guide is not None and kiosk.speaker is not None:  # the voice controls in the header
         window.set_voice(GuideVoice(kiosk.guide, kiosk.speaker))
     connect(bridge, window, kiosk.engine)
+    if kiosk.devices.camera is not None:  # the face screen's live preview
+        preview = CameraPreview(kiosk.devices.camera, window)
+        bridge.screen.connect(preview.on_model)
     staff = attach_staff(kiosk, window)  # after the bridge: staff mode stays above the customer screen
     panel = None
     if all_simulated(config) if sim_panel is None else sim_panel:

@@ -4,12 +4,15 @@ They show where to act and what the device reported (through the model); they ne
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.engine.screens import ScreenKind, ScreenModel
 from kiosk.ui.art import DeviceArt
 from kiosk.ui.screens.base import Screen, centered
 from kiosk.ui.text import ui_text
+from kiosk.ui.theme import PALETTE
 from kiosk.ui.widgets import PinDots, Spinner, label
 
 
@@ -60,14 +63,67 @@ class BankCardScreen(DeviceScreen):
         return ui_text(model.lang, "ui.bank_card.reading") if model.data.get("inserted") else ""
 
 
+class CameraView(QWidget):
+    """The live preview: the newest camera frame, mirrored like a looking glass, and the tracked face's
+    box from the model (shares of the frame). It paints what it is given; it never reads the camera."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.image: QImage | None = None
+        self.box: tuple[float, float, float, float] | None = None
+
+    def show_frame(self, image: QImage | None) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+        if self.image is None:
+            return
+        p = QPainter(self)
+        frame = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        left, top = (self.width() - frame.width()) // 2, (self.height() - frame.height()) // 2
+        p.drawImage(QRect(left, top, frame.width(), frame.height()), self.image.mirrored(True, False))
+        if self.box is not None:
+            x, y, w, h = self.box
+            p.setPen(QPen(QColor(PALETTE.brand), max(3, self.width() // 160)))
+            p.drawRect(QRectF(left + (1 - x - w) * frame.width(), top + y * frame.height(),
+                              w * frame.width(), h * frame.height()))
+        p.end()
+
+
 class FaceScreen(DeviceScreen):
-    """Look at the camera. After a failed check the model offers "try again" and "verify with staff"."""
+    """Look at the camera: the live preview with the face box and guidance while the check runs. After a
+    failed check the model offers "try again" and "verify with staff"."""
 
     kind = ScreenKind.FACE
     device = "camera"
 
+    def build(self) -> None:
+        super().build()
+        self.view = CameraView()
+        self.view.setObjectName("face-preview")
+        self.view.hide()
+        self.body.insertWidget(1, self.view, 4)
+
+    def show_frame(self, image: QImage | None) -> None:
+        """A frame from the composition root's preview pump (None: no frame, show the picture)."""
+        live = image is not None and not (self.model is not None and self.model.choices)
+        self.view.setVisible(live)
+        self.art.setVisible(not live)
+        self.view.show_frame(image if live else None)
+
+    def render_body(self, model: ScreenModel) -> None:
+        super().render_body(model)
+        box = model.data.get("face_box")
+        self.view.box = tuple(box) if box else None  # type: ignore[assignment]
+        self.view.setMinimumHeight(self.px(420))
+        if model.choices:
+            self.show_frame(None)
+
     def status_text(self, model: ScreenModel) -> str:
-        return "" if model.choices else ui_text(model.lang, "ui.face.checking")
+        if model.choices:
+            return ""
+        return str(model.data.get("guidance_text") or ui_text(model.lang, "ui.face.checking"))
 
 
 class PinEntryScreen(Screen):

@@ -1,0 +1,61 @@
+"""The face screen's live preview: while the face screen shows, the composition root takes the camera's
+newest frame 25 times a second and hands it to the screen, which only paints it. The face check reads its
+own frames on the engine's worker; the preview never takes one from it (a simulator is peeked at)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QImage
+
+from devices.api import DeviceError
+from kiosk.engine.screens import ScreenKind, ScreenModel
+from kiosk.ui.shell import KioskWindow
+
+PREVIEW_MS = 40  # 25 frames a second
+
+
+def to_qimage(bgr: Any) -> QImage:
+    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class CameraPreview(QObject):
+    def __init__(self, camera: Any, window: KioskWindow) -> None:
+        super().__init__(window)
+        self.camera = camera
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setInterval(PREVIEW_MS)
+        self.timer.timeout.connect(self.tick)
+        self.frames = 0
+
+    def on_model(self, model: ScreenModel) -> None:
+        showing = model.kind is ScreenKind.FACE and not model.choices
+        if showing and not self.timer.isActive():
+            self.timer.start()
+        elif not showing and self.timer.isActive():
+            self.timer.stop()
+            self.window.screen(ScreenKind.FACE).show_frame(None)  # type: ignore[attr-defined]
+
+    def tick(self) -> None:
+        frame = self._frame()
+        if frame is not None:
+            self.frames += 1
+        screen = self.window.screen(ScreenKind.FACE)
+        screen.show_frame(to_qimage(frame.image) if frame is not None else None)  # type: ignore[attr-defined]
+
+    def _frame(self) -> Any:
+        peek = getattr(self.camera, "peek_frame", None)
+        if peek is not None:
+            return peek()
+        try:
+            return self.camera.latest_frame(0.0)
+        except DeviceError:
+            return None
+
+    def stop(self) -> None:
+        self.timer.stop()
