@@ -35,6 +35,7 @@ class SimReceiptPrinter(SimulatedDevice):
         self._paper = paper
         self._printed = 0
         self._sequence = 0
+        self._at_presenter: str | None = None
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load_paper(self, receipts: int) -> None:
@@ -63,8 +64,19 @@ class SimReceiptPrinter(SimulatedDevice):
             with self._lock:
                 self._paper -= 1
                 self._printed += 1
+                self._at_presenter = job_id  # cut and waiting in the receipt slot until taken
                 low = self._paper < self.low_at
             return PrintResult(job_id=job_id, paper_low=low, spool_path=str(png_path))
+
+    def take_receipt(self) -> str | None:
+        """QA's hand: take the receipt from the slot; its job id, or None when the slot is empty."""
+        with self._lock:
+            taken, self._at_presenter = self._at_presenter, None
+        return taken
+
+    def receipt_waiting(self) -> str | None:
+        with self._lock:
+            return self._at_presenter
 
     def _next_job(self, day: str, stamp: str) -> Path:
         """A job id that names no file yet in today's spool folder."""

@@ -53,6 +53,10 @@ class SimulatorControls:
     def take_new_card(self) -> None:
         self._sim("dispenser").take()
 
+    def take_receipt(self) -> None:
+        if self._sim("printer").take_receipt() is None:
+            raise QAError("no receipt in the printer's slot")
+
     def press_keys(self, keys: str) -> None:
         self._sim("pinpad").press(keys)
 

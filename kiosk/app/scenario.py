@@ -54,6 +54,7 @@ class Action(_Model):
     insert_card: str | None = None
     take_card: bool | None = None
     take_new_card: bool | None = None
+    take_receipt: bool | None = None
     device_fault: DeviceFault | None = None
     host_fault: HostFault | None = None
     pinpad: str | None = None

@@ -119,6 +119,8 @@ class Driver:
             qa.take_bank_card()
         if a.take_new_card:
             qa.take_new_card()
+        if a.take_receipt:
+            qa.take_receipt()
         if a.pinpad:
             qa.press_keys(a.pinpad)
 

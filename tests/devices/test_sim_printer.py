@@ -138,3 +138,16 @@ def test_a_jam_shows_until_reset(printer, receipt):
     assert (printer.status().state, printer.status().fault) == (DeviceState.FAULT, "jam")
     printer.reset()
     assert printer.status().state is DeviceState.OK
+
+
+def test_the_receipt_waits_in_the_slot_until_taken(tmp_path) -> None:
+    from devices.printer.api import Receipt, ReceiptLine
+    from devices.printer.sim import SimReceiptPrinter
+    from kiosk.core.clock import ManualClock
+
+    printer = SimReceiptPrinter(ManualClock(), tmp_path)
+    assert printer.take_receipt() is None
+    job = printer.print_receipt(Receipt("凭证", [ReceiptLine("金额", "1.00 元")], "P1"), 5.0).job_id
+    assert printer.receipt_waiting() == job
+    assert printer.take_receipt() == job
+    assert printer.receipt_waiting() is None
