@@ -8,7 +8,8 @@ events while it runs (card inserted, key pressed) through an ``on_event`` callba
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -152,3 +153,40 @@ class FaultInjection:
 
     def _raise_fault(self, reason: str, detail: str = "injected by QA") -> None:
         raise DeviceError(self.name, self.FAULTS[reason], reason, detail)
+
+
+LATCHING = frozenset({ErrorCode.HARDWARE_ERROR, ErrorCode.FRAUD_ATTEMPT})
+
+
+class CallGuard:
+    """One call at a time on a device. A hardware or fraud error latches (``latched`` holds its reason, the
+    device reports FAULT) until the next good call or :meth:`clear`. Shared by adapters and simulators."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self.busy = False
+        self.latched: str | None = None
+
+    @contextmanager
+    def call(self, busy_error: Callable[[], DeviceError]) -> Iterator[None]:
+        with self._lock:
+            if self.busy:
+                raise busy_error()
+            self.busy = True
+        try:
+            yield
+        except DeviceError as exc:
+            if exc.code in LATCHING:
+                with self._lock:
+                    self.latched = exc.reason
+            raise
+        else:
+            with self._lock:
+                self.latched = None
+        finally:
+            with self._lock:
+                self.busy = False
+
+    def clear(self) -> None:
+        with self._lock:
+            self.latched = None

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from devices.api import (
+    CallGuard,
     Cancellation,
     DeviceError,
     DeviceEvent,
@@ -36,7 +37,6 @@ from kiosk.core.clock import Clock
 
 POLL_SECONDS = 0.01
 OFFLINE = "offline"
-_LATCHING = frozenset({ErrorCode.HARDWARE_ERROR, ErrorCode.FRAUD_ATTEMPT})
 
 
 class QAControlError(RuntimeError):
@@ -71,9 +71,8 @@ class SimulatedDevice(FaultInjection):
         self.name = name
         self.clock = clock
         self._lock = threading.RLock()
-        self._busy = False
+        self._guard = CallGuard(self._lock)
         self._closed = False
-        self._latched_fault: str | None = None
         self._init_faults()
 
     # -- Device ------------------------------------------------------------------------------
@@ -84,18 +83,18 @@ class SimulatedDevice(FaultInjection):
             counters = self._counters()
             if self.is_offline():
                 return DeviceStatus(self.name, DeviceState.OFFLINE, OFFLINE, "offline", counters)
-            fault = self._latched_fault or self._standing_fault()
+            fault = self._guard.latched or self._standing_fault()
             if fault is not None:
                 state = DeviceState.FAULT
             else:
-                state = DeviceState.BUSY if self._busy else DeviceState.OK
+                state = DeviceState.BUSY if self._guard.busy else DeviceState.OK
             return DeviceStatus(self.name, state, fault, self._detail(), counters)
 
     def reset(self) -> None:
         """Staff servicing: clear every fault and return to idle."""
         self.clear_faults()
         with self._lock:
-            self._latched_fault = None
+            self._guard.clear()
             self._on_reset()
 
     def close(self) -> None:
@@ -135,22 +134,8 @@ class SimulatedDevice(FaultInjection):
         """One call at a time: BUSY while it runs; a hardware or fraud error latches FAULT."""
         with self._lock:
             self._check_ready()
-            if self._busy:
-                raise self._error(ErrorCode.NOT_READY, "busy", "another call is running")
-            self._busy = True
-        try:
+        with self._guard.call(lambda: self._error(ErrorCode.NOT_READY, "busy", "another call is running")):
             yield
-        except DeviceError as exc:
-            if exc.code in _LATCHING:
-                with self._lock:
-                    self._latched_fault = exc.reason
-            raise
-        else:
-            with self._lock:
-                self._latched_fault = None
-        finally:
-            with self._lock:
-                self._busy = False
 
     def _fail_if_armed(self, *reasons: str) -> None:
         """Raise the first armed fault among ``reasons`` (consuming one of its ``times``)."""

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from devices.api import (
+    CallGuard,
     Cancellation,
     DeviceError,
     DeviceEvent,
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 3.0  # seconds for one reply; reading the chip takes about one second on real readers
 POLL_INTERVAL = 1.0
 WAIT_SLICE = 0.01
-_LATCHING = frozenset({ErrorCode.HARDWARE_ERROR, ErrorCode.FRAUD_ATTEMPT})
 
 
 class SerialIdCardReader:
@@ -69,9 +69,8 @@ class SerialIdCardReader:
         self._link = SamLink(port, timeout)
         self._lock = threading.RLock()  # guards the state below
         self._io = threading.Lock()  # one exchange on the line at a time
-        self._busy = False
+        self._guard = CallGuard(self._lock)
         self._closed = False
-        self._latched: str | None = None
         self._offline: tuple[str, str] | None = None  # (reason, detail) while the reader cannot be reached
         self._card_read = False  # a card was read and has not left the field since
         self._reads = 0
@@ -86,15 +85,15 @@ class SerialIdCardReader:
             if self._offline is not None:
                 return DeviceStatus(self.name, DeviceState.OFFLINE, self._offline[0], self._offline[1], counters)
             detail = "card on the reader, already read" if self._card_read else f"port {self.port}"
-            if self._latched is not None:
-                return DeviceStatus(self.name, DeviceState.FAULT, self._latched, detail, counters)
-            state = DeviceState.BUSY if self._busy else DeviceState.OK
+            if self._guard.latched is not None:
+                return DeviceStatus(self.name, DeviceState.FAULT, self._guard.latched, detail, counters)
+            state = DeviceState.BUSY if self._guard.busy else DeviceState.OK
             return DeviceStatus(self.name, state, None, detail, counters)
 
     def reset(self) -> None:
         """Staff servicing: forget a latched fault and (re)open the port if it is closed."""
         with self._lock:
-            self._latched = None
+            self._guard.clear()
             if self._closed:
                 return
         self._open()
@@ -241,19 +240,5 @@ class SerialIdCardReader:
         with self._lock:
             if self._closed:
                 raise self._error(ErrorCode.NOT_READY, "closed", "the reader was closed")
-            if self._busy:
-                raise self._error(ErrorCode.NOT_READY, "busy", "another read is running")
-            self._busy = True
-        try:
+        with self._guard.call(lambda: self._error(ErrorCode.NOT_READY, "busy", "another read is running")):
             yield
-        except DeviceError as exc:
-            if exc.code in _LATCHING:
-                with self._lock:
-                    self._latched = exc.reason
-            raise
-        else:
-            with self._lock:
-                self._latched = None
-        finally:
-            with self._lock:
-                self._busy = False
