@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -41,3 +42,29 @@ class CardDispenser(Device, Protocol):
         ...
 
     def retained(self) -> list[RetainedCard]: ...
+
+
+class RetainBin:
+    """The cards a device has captured (a card reader's or the dispenser's bin), for staff to empty."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cards: list[RetainedCard] = []
+
+    def add(self, card: RetainedCard) -> None:
+        with self._lock:
+            self._cards.append(card)
+
+    def cards(self) -> list[RetainedCard]:
+        with self._lock:
+            return list(self._cards)
+
+    def empty(self) -> list[RetainedCard]:
+        """Staff take the cards out; returns what was in the bin."""
+        with self._lock:
+            cards, self._cards = self._cards, []
+            return cards
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._cards)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 from devices.api import Cancellation, ErrorCode, EventSink, ignore_events
-from devices.dispenser.api import RetainedCard, StockCard
+from devices.dispenser.api import RetainBin, RetainedCard, StockCard
 from devices.simkit import SimulatedDevice
 from kiosk.core.clock import Clock
 from kiosk.core.masking import mask_pan
@@ -38,7 +38,7 @@ class SimCardDispenser(SimulatedDevice):
         self._picked: StockCard | None = None
         self._at_gate = False
         self._take_ahead = False
-        self._retained: list[RetainedCard] = []
+        self._bin = RetainBin()
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load(self, cards: list[StockCard]) -> None:
@@ -56,9 +56,7 @@ class SimCardDispenser(SimulatedDevice):
 
     def empty_retain_bin(self) -> list[RetainedCard]:
         """Staff empty the retain bin; returns what was in it."""
-        with self._lock:
-            cards, self._retained = self._retained, []
-            return cards
+        return self._bin.empty()
 
     def stock_count(self) -> int:
         with self._lock:
@@ -78,7 +76,7 @@ class SimCardDispenser(SimulatedDevice):
             with self._lock:
                 if self._picked is not None:
                     return self._picked
-                if len(self._retained) >= self.retain_capacity:
+                if len(self._bin) >= self.retain_capacity:
                     raise self._error(ErrorCode.NOT_READY, BIN_FULL, "empty the retain bin")
                 if not self._stock:
                     raise self._error(ErrorCode.NOT_READY, EMPTY, "load stock cards")
@@ -111,25 +109,24 @@ class SimCardDispenser(SimulatedDevice):
                 self._move_to_bin(reason)
 
     def retained(self) -> list[RetainedCard]:
-        with self._lock:
-            return list(self._retained)
+        return self._bin.cards()
 
     # -- internals ---------------------------------------------------------------------------
     def _move_to_bin(self, reason: str) -> None:
         with self._lock:
             if self._picked is None:
                 return
-            if len(self._retained) >= self.retain_capacity:
+            if len(self._bin) >= self.retain_capacity:
                 raise self._error(ErrorCode.HARDWARE_ERROR, BIN_FULL, "the retain bin is full")
             card = RetainedCard(pan_masked=mask_pan(self._picked.pan), reason=reason, at=self.clock.now())
-            self._retained.append(card)
+            self._bin.add(card)
             self._picked, self._at_gate, self._take_ahead = None, False, False
 
     def _counters(self) -> dict[str, int]:
-        return {"stock": len(self._stock), "retained": len(self._retained)}
+        return {"stock": len(self._stock), "retained": len(self._bin)}
 
     def _standing_fault(self) -> str | None:
-        if len(self._retained) >= self.retain_capacity:
+        if len(self._bin) >= self.retain_capacity:
             return BIN_FULL
         if not self._stock and self._picked is None:
             return EMPTY

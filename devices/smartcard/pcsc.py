@@ -32,7 +32,7 @@ from devices.api import (
     EventSink,
     ignore_events,
 )
-from devices.dispenser.api import RetainedCard
+from devices.dispenser.api import RetainBin, RetainedCard
 from devices.smartcard import emv
 from devices.smartcard.api import BankCard, CardReturn
 from devices.smartcard.pcsc_link import (
@@ -71,7 +71,7 @@ class PcscBankCardReader:
         self._closed = False
         self._held: tuple[str, int] | None = None  # (reader, event count) of a kept card still in the slot
         self._last_pan = ""  # masked PAN of the card read last
-        self._retained: list[RetainedCard] = []
+        self._bin = RetainBin()
 
     # -- Device --------------------------------------------------------------------------------
     def status(self) -> DeviceStatus:
@@ -156,13 +156,10 @@ class PcscBankCardReader:
         return next(((bool(state & present), state >> 16) for _, state, _ in states), (False, -1))
 
     def retained(self) -> list[RetainedCard]:
-        with self._lock:
-            return list(self._retained)
+        return self._bin.cards()
 
     def empty_retain_bin(self) -> list[RetainedCard]:
-        with self._lock:
-            cards, self._retained = self._retained, []
-            return cards
+        return self._bin.empty()
 
     # -- internals -----------------------------------------------------------------------------
     def _check_open(self) -> None:
@@ -218,7 +215,7 @@ class PcscBankCardReader:
     def _keep(self, card: tuple[str, int], reason: str) -> None:
         with self._lock:
             self._held = card
-            self._retained.append(RetainedCard(pan_masked=self._last_pan, reason=reason, at=self.clock.now()))
+            self._bin.add(RetainedCard(pan_masked=self._last_pan, reason=reason, at=self.clock.now()))
 
     def _check_wait(self, cancel: Cancellation) -> None:
         if cancel.cancelled:

@@ -37,7 +37,7 @@ from devices.api import (
     EventSink,
     ignore_events,
 )
-from devices.dispenser.api import RetainedCard
+from devices.dispenser.api import RetainBin, RetainedCard
 from devices.simkit import QAControlError, SimulatedDevice
 from devices.smartcard.api import BankCard, CardReturn
 from devices.smartcard.card_app import CardProfile, VirtualPbocCard, profile_from_card
@@ -78,7 +78,7 @@ class PcscSimBankCardReader(SimulatedDevice):
         self._card: _Inserted | None = None
         self._take_ahead = False
         self._pending = {"mute": False, "fail_reads": False}  # faults of the running read
-        self._retained: list[RetainedCard] = []
+        self._bin = RetainBin()
         self._settle_lock = threading.Lock()
 
     # -- QA controls -------------------------------------------------------------------------
@@ -116,13 +116,10 @@ class PcscSimBankCardReader(SimulatedDevice):
             return self._card.position if self._card is not None else None
 
     def retained(self) -> list[RetainedCard]:
-        with self._lock:
-            return list(self._retained)
+        return self._bin.cards()
 
     def empty_retain_bin(self) -> list[RetainedCard]:
-        with self._lock:
-            cards, self._retained = self._retained, []
-            return cards
+        return self._bin.empty()
 
     # -- Device --------------------------------------------------------------------------------
     def status(self) -> DeviceStatus:
@@ -241,7 +238,7 @@ class PcscSimBankCardReader(SimulatedDevice):
             self._take_ahead = False
             if inserted is None:
                 return
-            self._retained.append(RetainedCard(pan_masked=inserted.pan_masked, reason=reason, at=self.clock.now()))
+            self._bin.add(RetainedCard(pan_masked=inserted.pan_masked, reason=reason, at=self.clock.now()))
         inserted.vcard.remove()
         self._settle(present=False)
 
@@ -260,7 +257,7 @@ class PcscSimBankCardReader(SimulatedDevice):
                                      f"({self.adapter.status().detail or 'is pcscd running?'})")
 
     def _counters(self) -> dict[str, int]:
-        return {"retained": len(self._retained)}
+        return {"retained": len(self._bin)}
 
     def _detail(self) -> str:
         if self._card is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from devices.api import Cancellation, ErrorCode, EventSink, ignore_events
-from devices.dispenser.api import RetainedCard
+from devices.dispenser.api import RetainBin, RetainedCard
 from devices.simkit import QAControlError, SimulatedDevice
 from devices.smartcard.api import BankCard, CardReturn
 from kiosk.core.clock import Clock
@@ -46,7 +46,7 @@ class SimBankCardReader(SimulatedDevice):
         super().__init__(clock, name)
         self._slot: _CardInReader | None = None
         self._take_ahead = False
-        self._retained: list[RetainedCard] = []
+        self._bin = RetainBin()
 
     # -- QA controls -------------------------------------------------------------------------
     def insert(self, card: BankCard, blocked: bool = False) -> None:
@@ -73,14 +73,11 @@ class SimBankCardReader(SimulatedDevice):
             return self._slot.position if self._slot is not None else None
 
     def retained(self) -> list[RetainedCard]:
-        with self._lock:
-            return list(self._retained)
+        return self._bin.cards()
 
     def empty_retain_bin(self) -> list[RetainedCard]:
         """Staff take the captured cards out of the reader."""
-        with self._lock:
-            cards, self._retained = self._retained, []
-            return cards
+        return self._bin.empty()
 
     # -- BankCardReader ----------------------------------------------------------------------
     def read_card(
@@ -139,12 +136,12 @@ class SimBankCardReader(SimulatedDevice):
             if self._slot is None:
                 return
             pan = mask_pan(self._slot.card.pan)
-            self._retained.append(RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now()))
+            self._bin.add(RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now()))
             self._slot = None
             self._take_ahead = False
 
     def _counters(self) -> dict[str, int]:
-        return {"retained": len(self._retained)}
+        return {"retained": len(self._bin)}
 
     def _detail(self) -> str:
         if self._slot is None:
