@@ -33,4 +33,3 @@ def test_preview_paints_the_newest_frame_without_taking_one(ui: Any) -> None:
     preview.on_model(sample_model(ScreenKind.PROCESSING))
     assert not preview.timer.isActive()
     assert screen.view.image is None
-    preview.deleteLater()
