@@ -205,7 +205,7 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     people = load_people()
-    face = make_face_verifier(config.face.matcher, config.face.threshold)
+    face = make_face_verifier(config.face.matcher, *config.face.thresholds(), embedder=config.face.embedder)
     real_matcher = config.face.matcher != "sim"
     if real_matcher:  # ID cards carry chip-like photos (small, grey, compressed), as a real card does
         people = with_chip_photos(people)

@@ -160,7 +160,24 @@ class LimitsSection(_Section):
 
 class FaceSection(_Section):
     matcher: Literal["sim", "face_recognition"] = "face_recognition"  # sim: decided from the camera simulator's scene
-    threshold: float = Field(0.55, gt=0, lt=1)  # face distance; docs/decisions/0006-face-threshold.md
+    embedder: Literal["mobilefacenet", "dlib"] = "mobilefacenet"  # kiosk/identity/embedders.py
+    # Face distances (docs/decisions/0006-face-threshold.md); empty: the embedder's measured defaults.
+    threshold: float | None = Field(None, gt=0, lt=2)  # at or under: the faces match
+    review_threshold: float | None = Field(None, gt=0, lt=2)  # up to here: a second look, then staff
+
+    @model_validator(mode="after")
+    def _band(self) -> FaceSection:
+        if self.threshold is not None and self.review_threshold is not None and self.review_threshold < self.threshold:
+            raise ValueError("review_threshold must not be below threshold")
+        return self
+
+    def thresholds(self) -> tuple[float, float]:
+        """The match threshold and the review threshold, defaults filled in for the embedder."""
+        from kiosk.identity.settings import DEFAULT_REVIEW_THRESHOLDS, DEFAULT_THRESHOLDS
+
+        threshold = self.threshold if self.threshold is not None else DEFAULT_THRESHOLDS[self.embedder]
+        review = self.review_threshold if self.review_threshold is not None else DEFAULT_REVIEW_THRESHOLDS[self.embedder]
+        return threshold, max(review, threshold)
 
 
 class VoiceSection(_Section):

@@ -1,9 +1,10 @@
 """Simulated ID card chip photos, for the simulator's ID cards and the benchmark.
 
 The chip of a second-generation resident ID card holds a small, heavily compressed photo: about
-102x126 px once decoded, head and shoulders on a plain background, often shown grey. What the face
-check compares a live face with is that picture, not the printed one, so the simulator's cards and the
-benchmark use :func:`chip_photo`: a crop around the face at that size, grey, JPEG quality 50.
+102x126 px once decoded, colour, head and shoulders on a plain background. What the face check compares
+a live face with is that picture, not the printed one, so the simulator's cards and the benchmarks use
+:func:`chip_photo`: a crop around the face at that size, colour, JPEG quality 50 (``grey=True`` for the
+grey copies some readers hand out).
 
 Finding the face in the source photo uses dlib's detector through the camera simulator's helper (no
 face_recognition import, so this is cheap enough for the composition root).
@@ -27,7 +28,7 @@ JPEG_QUALITY = 50
 
 
 def chip_photo(photo: np.ndarray | bytes, face_box: Box | None = None, *, quality: int = JPEG_QUALITY,
-               grey: bool = True) -> bytes:
+               grey: bool = False) -> bytes:
     """A simulated chip photo (JPEG bytes) of the face in ``photo`` (BGR array or image bytes).
 
     ``face_box`` (x, y, w, h in the photo) says where the face is; without it the largest face found is

@@ -14,8 +14,9 @@ from devices.api import Cancellation, DeviceError, ErrorCode, EventSink
 from devices.camera.api import Camera
 
 # Why a check ended. "two_faces", "no_face" and "poor_quality" are guidance (the customer can try again
-# at once); "no_match" and "liveness_failed" are failed attempts; "no_photo" goes to staff.
-REASONS = ("match", "no_match", "no_face", "two_faces", "poor_quality", "liveness_failed", "no_photo")
+# at once); "no_match" and "liveness_failed" are failed attempts; "no_photo" goes to staff, and so does
+# "uncertain": the distance stayed between the match threshold and the review threshold after a second look.
+REASONS = ("match", "no_match", "uncertain", "no_face", "two_faces", "poor_quality", "liveness_failed", "no_photo")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ import dataclasses
 import importlib.util
 
 from kiosk.identity.face import FaceVerifier, SimulatedFaceVerifier
-from kiosk.identity.settings import FaceSettings
+from kiosk.identity.settings import DEFAULT_EMBEDDER, FaceSettings
 from kiosk.identity.verifier import FaceRecognitionVerifier
 
 MATCHERS = ("sim", "face_recognition")
-NEEDS = ("face_recognition", "face_recognition_models", "dlib")
+NEEDS = ("face_recognition", "face_recognition_models", "dlib", "ai_edge_litert")
 
 
 def face_recognition_missing() -> str | None:
@@ -25,7 +25,8 @@ def face_recognition_missing() -> str | None:
     return f"face matcher 'face_recognition' needs {', '.join(missing)} (see scripts/setup.sh)"
 
 
-def make_face_verifier(matcher: str, threshold: float, settings: FaceSettings | None = None) -> FaceVerifier:
+def make_face_verifier(matcher: str, threshold: float, review_threshold: float | None = None, *,
+                       embedder: str = DEFAULT_EMBEDDER, settings: FaceSettings | None = None) -> FaceVerifier:
     """The verifier for ``matcher``. The face_recognition one starts no process here: call its
     ``start()`` once the first screen is up, and ``close()`` when the kiosk stops."""
     if matcher == "sim":
@@ -34,5 +35,7 @@ def make_face_verifier(matcher: str, threshold: float, settings: FaceSettings | 
         problem = face_recognition_missing()
         if problem is not None:
             raise RuntimeError(problem)
-        return FaceRecognitionVerifier(dataclasses.replace(settings or FaceSettings(), threshold=threshold))
+        review = threshold if review_threshold is None else review_threshold
+        return FaceRecognitionVerifier(dataclasses.replace(settings or FaceSettings(), embedder=embedder,
+                                                           threshold=threshold, review_threshold=review))
     raise ValueError(f"unknown face matcher {matcher!r}; allowed: {', '.join(MATCHERS)}")

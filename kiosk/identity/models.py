@@ -1,4 +1,8 @@
-"""face_recognition (dlib) behind three calls: encode a photo, analyse a camera frame, encode a face.
+"""The face models behind three calls: encode a photo, analyse a camera frame, encode a face.
+
+dlib (through face_recognition's model files) finds faces and their 68 landmarks, which tracking, the
+quality gates and liveness use; the vector two faces are compared by comes from the embedder the
+configuration names (embedders.py; MobileFaceNet by default, chosen by the accuracy benchmark).
 
 Importing face_recognition costs about 2 s and 150 MB, and dlib holds the GIL while it works, so the
 kiosk builds :class:`FaceModels` only inside the face worker process (worker.py). The command line
@@ -14,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from kiosk.identity.embedders import FaceEmbedder, make_embedder
 from kiosk.identity.measures import Box, brightness, distinct, face_grey, overlap, sharpness
 from kiosk.identity.quality import FaceObservation
 
@@ -26,12 +31,13 @@ PROBE_PARTS = ((0.0, 1.0), (0.0, 0.6), (0.4, 1.0))  # whole frame, left, right (
 
 @dataclass(frozen=True)
 class PhotoFaces:
-    """A still photo's faces: the encoding of the largest (128 floats), how many, or why none."""
+    """A still photo's faces: the encoding of the largest (or the most central), how many, or why none."""
 
     encoding: np.ndarray | None
     faces: int
     problem: str | None = None  # "undecodable", "no_face"
     box: Box | None = None
+    landmarks: np.ndarray | None = None  # the chosen face's 68 landmarks, in the photo's pixels
 
 
 def load_face_recognition() -> Any:
@@ -61,18 +67,19 @@ def steady_box(previous: Box | None, found: Box) -> Box:
 
 
 class FaceModels:
-    def __init__(self) -> None:
+    def __init__(self, embedder: str = "mobilefacenet") -> None:
         api = load_face_recognition()
         import dlib
 
         self._dlib = dlib
         self._detector = api.face_detector
         self._predictor = api.pose_predictor_68_point
-        self._encoder = api.face_encoder
+        self.embedder: FaceEmbedder = make_embedder(embedder)
 
     # -- still photos ------------------------------------------------------------------------
-    def photo(self, data: bytes) -> PhotoFaces:
-        """Encode the largest face of a JPEG/PNG (an ID chip photo: small, grey, compressed)."""
+    def photo(self, data: bytes, prefer_centre: bool = False) -> PhotoFaces:
+        """Encode the largest face of a JPEG/PNG (an ID chip photo: small, compressed); with
+        ``prefer_centre``, the face nearest the middle of the picture instead."""
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
             return PhotoFaces(None, 0, "undecodable")
@@ -80,15 +87,27 @@ class FaceModels:
         if scale < 1:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         rgb = _rgb(image)
-        upsample = 1 if max(image.shape[:2]) <= SMALL_PHOTO_SIDE else 0
-        rects = list(self._detector(rgb, upsample)) or list(self._detector(rgb, upsample + 1))
-        if not rects:
+        boxes = self._photo_boxes(rgb)
+        if not boxes:
             return PhotoFaces(None, 0, "no_face")
-        boxes = distinct([self._box(r) for r in rects])
-        largest = boxes[0]
-        encoding = self._encode(rgb, largest)
-        x, y, w, h = largest
-        return PhotoFaces(encoding, len(boxes), box=(x / scale, y / scale, w / scale, h / scale))
+        chosen = boxes[0]
+        if prefer_centre:
+            h, w = rgb.shape[:2]
+            chosen = min(boxes, key=lambda b: (b[0] + b[2] / 2 - w / 2) ** 2 + (b[1] + b[3] / 2 - h / 2) ** 2)
+        landmarks = self._landmarks(rgb, chosen)
+        encoding = self.embedder.embed(rgb, landmarks)
+        x, y, w, h = chosen
+        return PhotoFaces(encoding, len(boxes), box=(x / scale, y / scale, w / scale, h / scale),
+                          landmarks=landmarks / scale)
+
+    def face_boxes(self, image: np.ndarray) -> list[Box]:
+        """The distinct faces of a still picture (BGR), largest first."""
+        return self._photo_boxes(_rgb(image))
+
+    def _photo_boxes(self, rgb: np.ndarray) -> list[Box]:
+        upsample = 1 if max(rgb.shape[:2]) <= SMALL_PHOTO_SIDE else 0
+        rects = list(self._detector(rgb, upsample)) or list(self._detector(rgb, upsample + 1))
+        return distinct([self._box(r) for r in rects])
 
     # -- camera frames -----------------------------------------------------------------------
     def analyse(self, image: np.ndarray, previous: Box | None, probe: float | None, scale: float,
@@ -139,5 +158,4 @@ class FaceModels:
         return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
     def _encode(self, rgb: np.ndarray, box: Box) -> np.ndarray:
-        shape = self._predictor(rgb, self._rect(box))
-        return np.array(self._encoder.compute_face_descriptor(rgb, shape, 1), dtype=np.float64)
+        return self.embedder.embed(rgb, self._landmarks(rgb, box))

@@ -22,8 +22,9 @@ BLURRED = "blurred"
 LOOK_STRAIGHT = "look_straight"
 CHECKING = "checking"  # a good face: matching runs
 CHALLENGE = "challenge"  # the customer is asked to move (the event's "challenge" says how)
+SECOND_LOOK = "second_look"  # the first frames were not conclusive: matching looks once more
 GUIDANCE_CODES = (NO_FACE, TWO_FACES, TOO_FAR, TOO_CLOSE, OFF_CENTRE, TOO_DARK, TOO_BRIGHT, BLURRED,
-                  LOOK_STRAIGHT, CHECKING, CHALLENGE)
+                  LOOK_STRAIGHT, CHECKING, SECOND_LOOK, CHALLENGE)
 
 
 @dataclass(frozen=True)

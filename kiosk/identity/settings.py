@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEFAULT_THRESHOLD = 0.55  # docs/decisions/0006-face-threshold.md
+DEFAULT_EMBEDDER = "mobilefacenet"
+# Face distance at or under which two faces match, per embedder, and the upper edge of the uncertain
+# band above it: a distance in the band gets a second look, and staff when it stays there
+# (docs/decisions/0006-face-threshold.md).
+DEFAULT_THRESHOLDS = {"mobilefacenet": 0.80, "dlib": 0.55}
+DEFAULT_REVIEW_THRESHOLDS = {"mobilefacenet": 1.10, "dlib": 0.55}
+DEFAULT_THRESHOLD = DEFAULT_THRESHOLDS[DEFAULT_EMBEDDER]
 CHALLENGES = ("turn_left", "turn_right", "nod")
 
 
@@ -45,7 +51,9 @@ class LivenessSettings:
 
 @dataclass(frozen=True)
 class FaceSettings:
+    embedder: str = DEFAULT_EMBEDDER  # embedders.py
     threshold: float = DEFAULT_THRESHOLD  # face distance at or under which the faces match
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLDS[DEFAULT_EMBEDDER]  # above it: no match; between: uncertain
     match_frames: int = 5  # good frames gathered before matching
     encode_frames: int = 3  # the best of them encoded; the decision is on their mean distance
     track_scale: float = 0.5  # faces are found on the frame scaled by this (faces >= ~120 px at 640)

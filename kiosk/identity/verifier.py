@@ -6,7 +6,9 @@ One verification, on the engine's operation thread (the heavy work runs in the f
 2. follow the face frame by frame (found on a downscaled frame, landmarks on the full one) and tell
    the customer what to change (guidance events) until ``match_frames`` frames pass the quality gates;
 3. encode the best ``encode_frames`` of them at full resolution; the faces match when the mean
-   distance to the chip photo is at most the threshold. No match ends here;
+   distance to the chip photo is at most the threshold. Over the review threshold: no match, ending
+   here. In between (uncertain): a second look gathers as many frames again and decides on the mean of
+   both; still uncertain ends as "uncertain" (staff verify in person), never as a match;
 4. liveness: a blink, then one movement picked at random, each within ``challenge_s`` seconds;
    a sequence of unchanged frames (a still image) fails at once, whatever the phase;
 5. once more, a frontal frame after the movements is encoded and compared with the live frames that
@@ -37,6 +39,7 @@ from kiosk.identity.quality import (
     CHALLENGE,
     CHECKING,
     NO_FACE,
+    SECOND_LOOK,
     TOO_FAR,
     TWO_FACES,
     FaceObservation,
@@ -82,7 +85,8 @@ class FaceRecognitionVerifier:
                  rng: random.Random | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings or FaceSettings()
         self.threshold = self.settings.threshold
-        self.worker = worker or FaceWorker()
+        self.review_threshold = max(self.settings.review_threshold, self.threshold)
+        self.worker = worker or FaceWorker(embedder=self.settings.embedder)
         self._owns_worker = worker is None
         self._rng = rng or random.SystemRandom()
         self._clock = clock
@@ -151,11 +155,14 @@ class _Attempt:
         self.last_problem: str | None = None
         self.candidates: list[_Candidate] = []
         self.live: np.ndarray | None = None  # the mean encoding of the live frames that were compared
+        self.encodings: list[np.ndarray] = []  # of the live frames compared so far (one or two looks)
+        self.looking_again = False
         self.resting: list[np.ndarray] = []
 
     def clear(self) -> None:
         self.reference = self.last_image = self.live = None
         self.candidates.clear()
+        self.encodings.clear()
         self.resting.clear()
 
     # -- the phases --------------------------------------------------------------------------
@@ -163,8 +170,14 @@ class _Attempt:
         decide = self.v._decision
         try:
             distance = self.distance = self._match(deadline)
+            if self.v.threshold < distance <= self.v.review_threshold:
+                self.looking_again = True  # the customer is told the kiosk takes another look
+                distance = self.distance = self._match(deadline)  # the mean over both looks
+                if self.v.threshold < distance <= self.v.review_threshold:
+                    return decide("uncertain", distance, faces=self.faces)
             if distance > self.v.threshold:
                 return decide("no_match", distance, faces=self.faces)
+            self.looking_again = False
             baseline = Baseline.of(self.resting)
             for challenge in (BLINK, self.v.challenge()):
                 if not self._perform(challenge, baseline):
@@ -194,10 +207,10 @@ class _Attempt:
         self.candidates.clear()
         self.resting = [c.landmarks for c in steady]
         best = sorted(steady, key=lambda c: -c.score)[: self.s.encode_frames]
-        encodings = [self._encode(candidate) for candidate in best]
-        self.live = np.mean(encodings, axis=0)
+        self.encodings += [self._encode(candidate) for candidate in best]
+        self.live = np.mean(self.encodings, axis=0)
         assert self.reference is not None
-        return statistics.fmean(float(np.linalg.norm(e - self.reference)) for e in encodings)
+        return statistics.fmean(float(np.linalg.norm(e - self.reference)) for e in self.encodings)
 
     def _steady(self) -> list[_Candidate]:
         """The kept frames whose eyes are as open as in most of them, when there are enough."""
@@ -266,7 +279,7 @@ class _Attempt:
         self._watch_still(image, seen)
         self.last_problem = problem
         shown = problem if problem in (NO_FACE, TWO_FACES) or not challenge else CHALLENGE
-        self.guide.show(shown or CHECKING, seen.box, size, challenge)
+        self.guide.show(shown or (SECOND_LOOK if self.looking_again else CHECKING), seen.box, size, challenge)
         return image, seen, problem
 
     def _next_frame(self, until: float) -> Frame:

@@ -34,13 +34,13 @@ class FaceWorkerError(RuntimeError):
         super().__init__(f"face worker: {reason}" + (f": {detail}" if detail else ""))
 
 
-def serve(conn: Connection) -> None:
+def serve(conn: Connection, embedder: str = "mobilefacenet") -> None:
     """The worker process: load the models, then answer requests until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the kiosk, which stops the worker
     try:
         from kiosk.identity.models import FaceModels
 
-        models = FaceModels()
+        models = FaceModels(embedder)
     except Exception as exc:  # reported to the kiosk, which falls back to staff
         conn.send((0, "failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -70,8 +70,10 @@ def _answer(models: Any, seq: int, operation: str, args: tuple[Any, ...]) -> tup
 class FaceWorker:
     """Client of one worker process. Calls are serialised; ``stop()`` may come from any thread."""
 
-    def __init__(self, start_method: str = "spawn", ready_timeout: float = READY_TIMEOUT_S) -> None:
+    def __init__(self, start_method: str = "spawn", ready_timeout: float = READY_TIMEOUT_S,
+                 embedder: str = "mobilefacenet") -> None:
         self._context: Any = multiprocessing.get_context(start_method)
+        self._embedder = embedder
         self._ready_timeout = ready_timeout
         self._call_lock = threading.Lock()
         self._state_lock = threading.Lock()
@@ -88,7 +90,7 @@ class FaceWorker:
                 return
             self._discard()
             parent, child = self._context.Pipe()
-            process = self._context.Process(target=serve, args=(child,), name="kiosk-face-worker", daemon=True)
+            process = self._context.Process(target=serve, args=(child, self._embedder), name="kiosk-face-worker", daemon=True)
             process.start()
             child.close()
             self._process, self._conn, self._ready, self._seq = process, parent, False, 0

@@ -2,7 +2,7 @@
 frame rate while matching runs.
 
 1. Distances (face_recognition, large model, 1 jitter): every photo against every photo, and simulated
-   ID chip photos (102x126, grey, JPEG 50; three crops each) against 640x480 camera frames made from the
+   ID chip photos (102x126, colour, JPEG 50; three crops each) against 640x480 camera frames made from the
    photos (face 150/180/220 px, three exposures, sharp or slightly soft). Genuine pairs are split into
    "independent" (two different photographs) and "same source" (the same pixels, cropped or degraded).
    False accepts and false rejects at the chosen threshold and around it.
@@ -60,7 +60,7 @@ SOURCES = [
     ("collins", "nasa", "eileen_collins_nasa.png", 0),
 ]
 CHIP_CROPS = [(0.0, 0.0, 1.0), (-0.04, -0.03, 0.92), (0.04, 0.03, 1.08)]  # shift x, shift y, scale of the box
-THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65)
+THRESHOLDS = (0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.1)
 SETTINGS = FaceSettings()
 
 
@@ -302,7 +302,7 @@ def report(result: dict[str, Any]) -> None:
     print("| photo | photo | pair | distance |\n|---|---|---|---|")
     for p in sorted(table["photo_pairs"], key=lambda p: (p["kind"], p["distance"])):
         print(f"| {p['a']} | {p['b']} | {p['kind']} | {p['distance']:.3f} |")
-    print(f"\n## simulated chip {CHIP_SIZE[0]}x{CHIP_SIZE[1]} (grey, JPEG 50) vs 640x480 frame")
+    print(f"\n## simulated chip {CHIP_SIZE[0]}x{CHIP_SIZE[1]} (colour, JPEG 50) vs 640x480 frame")
     for kind, values in sorted(table["chip_pairs"].items()):
         print(f"- {kind}: {summary(values)}" if kind != "no face" else f"- no face found: {len(values)}")
     print("- closest impostors:", ", ".join(f"{c['distance']} ({c['chip']} / {c['frame']})"

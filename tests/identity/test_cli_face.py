@@ -35,20 +35,30 @@ def chip_file(tmp_path_factory):
 
 def test_the_holder_matches(chip_file, capsys):
     photo = faces_dir() / "obama_2009_joint_session.jpg"
-    assert kiosk_cli(["--id-photo", str(chip_file), "--photo", str(photo), "--threshold", "0.55"]) == 0
+    assert kiosk_cli(["--id-photo", str(chip_file), "--photo", str(photo)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "match: true"
-    assert lines[1].startswith("distance: 0.")
-    assert lines[2:] == ["threshold: 0.55", "faces in photo: 1"]
+    threshold, review = load_config().face.thresholds()
+    assert lines[:2] == ["match: true", "decision: match"]
+    assert lines[2].startswith("distance: 0.")
+    assert lines[3:] == [f"threshold: {threshold}", f"review threshold: {review}", "embedder: mobilefacenet",
+                         "faces in photo: 1"]
+
+
+def test_a_threshold_and_an_embedder_can_be_given(chip_file, capsys):
+    photo = faces_dir() / "obama_2009_joint_session.jpg"
+    assert kiosk_cli(["--id-photo", str(chip_file), "--photo", str(photo), "--embedder", "dlib",
+                      "--threshold", "0.3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["embedder"], result["threshold"], result["match"]) == ("dlib", 0.3, False)
 
 
 def test_another_person_does_not_match_but_exits_0_with_json(chip_file, capsys):
     photo = faces_dir() / "obama_biden_2010_two_faces.jpg"  # the largest face is Biden's
     assert kiosk_cli(["--id-photo", str(chip_file), "--photo", str(photo), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"match", "distance", "threshold", "faces"}
-    assert result["match"] is False
-    assert result["distance"] > result["threshold"] == load_config().face.threshold
+    assert set(result) == {"match", "decision", "distance", "threshold", "review_threshold", "embedder", "faces"}
+    assert (result["match"], result["decision"]) == (False, "no_match")
+    assert result["distance"] > result["review_threshold"] >= result["threshold"] == load_config().face.thresholds()[0]
     assert result["faces"] == 2
 
 

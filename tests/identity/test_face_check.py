@@ -119,3 +119,14 @@ def test_guidance_results_are_not_counted_failures_are(scripted, driver, kiosk):
     assert attempts == [{"attempt": 0, "reason": "two_faces", "counted": False},
                         {"attempt": 1, "reason": "no_match", "counted": True},
                         {"attempt": 1, "reason": "poor_quality", "counted": False}]
+
+
+def test_an_uncertain_face_goes_to_staff_without_counting_a_failure(scripted, driver, kiosk):
+    scripted.guide("second_look")
+    shows(driver, guidance="second_look")
+    assert driver.engine.screen.prompt == "Please keep looking straight at the camera: checking once more."
+    scripted.decide("uncertain", 0.93, "not_checked")
+    driver.wait_for_screen("staff_identity")
+    assert "could not confirm that this is you" in (driver.engine.screen.error or "")
+    attempts = [e.detail for e in kiosk.services.journal.entries(driver.engine.session.id) if e.name == "face.attempt"]
+    assert attempts == [{"attempt": 0, "reason": "uncertain", "counted": False}]

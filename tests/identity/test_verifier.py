@@ -183,3 +183,28 @@ def chip_photo_of(name: str) -> bytes:
     from .helpers import face_bytes
 
     return chip_photo(face_bytes(name))
+
+
+def test_a_distance_in_the_uncertain_band_gets_a_second_look_then_staff(face_worker, camera, chip):
+    # The holder's distance is far above a match threshold of 0.05 and under a review threshold of 1.9:
+    # uncertain on the first look and on the mean of both, so the check ends for staff, never as a match.
+    verifier = FaceRecognitionVerifier(replace(QUICK, threshold=0.05, review_threshold=1.9), face_worker,
+                                       rng=random.Random(7))
+    camera.show("person", "zhang_wei")
+    customer = Customer(camera)
+    decision, _ = check(verifier, chip("zhang_wei"), camera, customer)
+    assert (decision.match, decision.reason, decision.liveness) == (False, "uncertain", "not_checked")
+    assert 0.05 < decision.distance <= 1.9
+    codes = [e.data["code"] for e in customer.events]
+    assert "second_look" in codes
+    assert codes.index("checking") < codes.index("second_look")
+
+
+def test_over_the_review_threshold_there_is_no_second_look(face_worker, camera, chip):
+    verifier = FaceRecognitionVerifier(replace(QUICK, threshold=0.05, review_threshold=0.05), face_worker,
+                                       rng=random.Random(7))
+    camera.show("person", "zhang_wei")
+    customer = Customer(camera)
+    decision, _ = check(verifier, chip("zhang_wei"), camera, customer)
+    assert decision.reason == "no_match"
+    assert "second_look" not in {e.data["code"] for e in customer.events}

@@ -170,8 +170,8 @@ class FaceCheck(Step):
         if decision.match:
             s.data["face"] = "passed"
             return Next()
-        if decision.reason == "no_photo":
-            return Goto(self.fallback, error="face.no_photo")
+        if decision.reason in ("no_photo", "uncertain"):  # staff verify in person; not a failed attempt
+            return Goto(self.fallback, error=f"face.{decision.reason}")
         if not counted:  # two people, nobody, no usable picture: guidance, not a failed attempt
             return Stay(error=f"face.{decision.reason}")
         if s.attempts["face"] >= s.services.settings.limits.face_attempts:
