@@ -63,22 +63,28 @@ def _idcard(ctx: BuildContext) -> Any:
 
 def _smartcard(ctx: BuildContext) -> Any:
     c = ctx.config.devices.smartcard
-    if c.backend == "pcsc-sim":
-        _start_pcscd(ctx)
-    return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+    if c.backend != "pcsc-sim":
+        return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+    daemon, unavailable = _start_pcscd(ctx)
+    if daemon is None:
+        return build_smartcard(c.backend, ctx.clock, vpcd_port=c.vpcd_port, unavailable=unavailable)
+    return build_smartcard(c.backend, ctx.clock, reader_name=daemon.reader, vpcd_port=daemon.port)
 
 
-def _start_pcscd(ctx: BuildContext) -> None:
-    """The PC/SC simulator needs pcscd with vsmartcard's reader: use the running one or start it (as root).
-    When it cannot be had, the reader reports not ready and the kiosk keeps its other flows."""
+def _start_pcscd(ctx: BuildContext) -> tuple[PcscDaemon | None, str]:
+    """The PC/SC simulator needs pcscd with vsmartcard's reader: this run's own (its own vpcd port and
+    socket) or the shared one. When none can be had, the reader reports why and the kiosk keeps its
+    other flows."""
     daemon = PcscDaemon(ctx.data_dir / "logs" / "pcscd.log", port=ctx.config.devices.smartcard.vpcd_port,
                         lock_timeout=5.0)
     try:
         daemon.start()
-    except (PcscdUnavailable, RuntimeError, OSError) as exc:
+    except (PcscdUnavailable, OSError) as exc:
         log.warning("bank card simulator unavailable: %s", exc)
-        return
+        return None, str(exc)
+    log.info("pcscd for the bank card simulator: socket %s, vpcd port %d", daemon.socket, daemon.port)
     ctx.closers.append(daemon.stop)
+    return daemon, ""
 
 
 def _camera(ctx: BuildContext) -> Any:
