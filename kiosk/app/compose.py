@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,16 @@ def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[Hos
     return client, process
 
 
+def _stop_started_host(started: Future[tuple[HostClient, HostSimulatorProcess | None]]) -> None:
+    """The kiosk could not be built: stop the host simulator started for it (once it is up)."""
+    try:
+        _client, process = started.result()
+    except Exception:  # it failed to start as well; the build's own error is the one to report
+        return
+    if process is not None:
+        process.stop()
+
+
 def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
                 on_ready: Callable[[], None] | None = None, data_dir: Path | None = None,
                 voice: bool = False) -> Kiosk:
@@ -211,17 +222,24 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     people = load_people()
-    face = make_face_verifier(config.face.matcher, config.face.threshold)
-    real_matcher = config.face.matcher != "sim"
-    if real_matcher:  # ID cards carry chip-like photos (small, grey, compressed), as a real card does
-        people = with_chip_photos(people)
-    ctx = BuildContext(config, clock, people, data_dir)
-    devices = build_devices(ctx)
+    starting = ThreadPoolExecutor(1, thread_name_prefix="host-start")  # the host starts while devices are built
+    host_started = starting.submit(start_host, config, data_dir, people)
+    starting.shutdown(wait=False)
+    try:
+        face = make_face_verifier(config.face.matcher, config.face.threshold)
+        real_matcher = config.face.matcher != "sim"
+        if real_matcher:  # ID cards carry chip-like photos (small, grey, compressed), as a real card does
+            people = with_chip_photos(people)
+        ctx = BuildContext(config, clock, people, data_dir)
+        devices = build_devices(ctx)
+    except BaseException:
+        _stop_started_host(host_started)
+        raise
     for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
         if hasattr(device, "inject"):
             ctx.sim_controls.setdefault(name, device)
     journal = Journal(data_dir / "journal.sqlite", clock)
-    host, process = start_host(config, data_dir, people)
+    host, process = host_started.result()
     try:
         services = Services(devices=devices, host=host, journal=journal,
                             face=face, clock=clock,
