@@ -55,8 +55,8 @@ def lookup(key: str) -> list[Location] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     with _lock:
-        _memory[key] = found  # type: ignore[assignment]
-    return found  # type: ignore[return-value]
+        _memory[key] = found
+    return found
 
 
 def store(key: str, found: list[Location]) -> None:
