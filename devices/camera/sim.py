@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from devices.api import ErrorCode
+from devices.camera import face_cache
 from devices.camera.api import Frame
 from devices.sim_profiles import People
 from devices.simkit import SimulatedDevice
@@ -92,7 +93,19 @@ def _face_models() -> Any:
 
 
 def locate_faces(image: np.ndarray, upsample: int = 1) -> list[FaceGeometry]:
-    """Faces in a BGR photo, largest first (empty without dlib)."""
+    """Faces in a BGR photo, largest first (empty without dlib); cached by the photo's content
+    (devices/camera/face_cache.py), so a start does not run the detector over the demo photos again."""
+    key = face_cache.content_key(image, upsample)
+    cached = face_cache.lookup(key)
+    if cached is not None:
+        return [FaceGeometry(box, np.array(points, dtype=np.float64)) for box, points in cached]
+    found = _detect_faces(image, upsample)
+    if _face_models():  # without dlib nothing was looked for: nothing to remember
+        face_cache.store(key, [(face.box, face.points.tolist()) for face in found])
+    return found
+
+
+def _detect_faces(image: np.ndarray, upsample: int) -> list[FaceGeometry]:
     models = _face_models()
     if not models:
         return []

@@ -73,6 +73,7 @@ class PtyIdCardSimulator(FaultInjection):
         self._card: IdCard | None = None
         self._swap = False  # a card was exchanged for another: the next FIND sees an empty field
         self._found = self._selected = False
+        self._empty_finds = 0  # FIND CARDs answered with an empty field: the reader saw no card
         self._photos: dict[bytes, bytes | None] = {}
         self._scripted: dict[Command, int] = {}
         self._exchanges: deque[tuple[bytes, bytes | None]] = deque(maxlen=history)
@@ -102,6 +103,12 @@ class PtyIdCardSimulator(FaultInjection):
     def current(self) -> IdCard | None:
         with self._lock:
             return self._card
+
+    def empty_finds(self) -> int:
+        """How many times the reader has polled and found the field empty (QA waits on it to know a
+        removal was seen before placing the next card)."""
+        with self._lock:
+            return self._empty_finds
 
     def answer_next(self, command: Command, sw3: int) -> None:
         """Answer the next ``command`` with status ``sw3`` (and no data), whatever the card."""
@@ -186,6 +193,7 @@ class PtyIdCardSimulator(FaultInjection):
         found = self._card is not None and not self._swap and not self._take_fault("no_card")
         self._swap = False
         self._found, self._selected = found, False
+        self._empty_finds += not found
         return encode_response(Response(Sw3.FOUND, FIND_REPLY) if found else Response(Sw3.FIND_FAILED))
 
     def _select(self) -> bytes:

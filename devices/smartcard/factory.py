@@ -16,7 +16,8 @@ BACKENDS = ("sim", "pcsc-sim", "pcsc")
 
 
 def build_smartcard(backend: str, clock: Clock, *, reader_name: str | None = None, vpcd_port: int = VPCD_PORT,
-                    name: str = "smartcard") -> BankCardReader:
+                    name: str = "smartcard", unavailable: str = "") -> BankCardReader:
+    """``unavailable`` (``pcsc-sim``): why this run has no virtual reader; the reader reports it."""
     if backend == "sim":
         from devices.smartcard.sim import SimBankCardReader
 
@@ -24,7 +25,8 @@ def build_smartcard(backend: str, clock: Clock, *, reader_name: str | None = Non
     if backend == "pcsc-sim":
         from devices.smartcard.pcsc_sim import PcscSimBankCardReader
 
-        return PcscSimBankCardReader(clock, name, port=vpcd_port, reader_name=reader_name)
+        return PcscSimBankCardReader(clock, name, port=vpcd_port, reader_name=reader_name,
+                                     unavailable=unavailable)
     if backend == "pcsc":
         from devices.smartcard.pcsc import PcscBankCardReader
 

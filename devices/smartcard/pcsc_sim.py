@@ -68,9 +68,12 @@ class PcscSimBankCardReader(SimulatedDevice):
     FAULTS = dict(SimBankCardReader.FAULTS)
 
     def __init__(self, clock: Clock, name: str = "smartcard", *, port: int = VPCD_PORT,
-                 reader_name: str | None = None, cards_dir: Path = CARDS_DIR) -> None:
+                 reader_name: str | None = None, cards_dir: Path = CARDS_DIR, unavailable: str = "") -> None:
+        """``unavailable``: why this run has no virtual reader (one line); the reader then reports
+        itself offline with it and QA's hands cannot insert a card."""
         super().__init__(clock, name)
         self.port = port
+        self.unavailable = unavailable
         self.adapter = PcscBankCardReader(clock, reader_name or vpcd_reader_name(port), name=name)
         self.profiles = load_profiles(cards_dir)
         variants = tuple(f"_{v}" for v in VARIANTS)
@@ -124,6 +127,8 @@ class PcscSimBankCardReader(SimulatedDevice):
     # -- Device --------------------------------------------------------------------------------
     def status(self) -> DeviceStatus:
         own = super().status()
+        if self.unavailable:
+            return DeviceStatus(self.name, DeviceState.OFFLINE, "no_reader", self.unavailable, own.counters)
         if own.state not in (DeviceState.OK, DeviceState.BUSY):
             return own
         real = self.adapter.status()
@@ -170,6 +175,8 @@ class PcscSimBankCardReader(SimulatedDevice):
 
     # -- internals -----------------------------------------------------------------------------
     def _insert(self, profile: CardProfile) -> None:
+        if self.unavailable:
+            raise QAControlError(f"{self.name}: no virtual card reader: {self.unavailable}")
         with self._lock:
             if self._card is not None:
                 raise QAControlError(f"{self.name}: a card is already in the reader")

@@ -117,6 +117,11 @@ def build_configured_devices(config_path: Path | None) -> BuiltDevices:
             built.devices[name] = build_device(ctx, name)
         except Exception as exc:  # one device that cannot be built must not hide the others
             built.failures[name] = _one_line(exc)
+    if config.voice.enabled:  # voice guidance needs a player and a sound card: a row like a device's
+        from kiosk.voice.status import AUDIO, AudioStatus
+
+        built.backends[AUDIO] = config.voice.player
+        built.devices[AUDIO] = AudioStatus(config.voice.player)
     return built
 
 

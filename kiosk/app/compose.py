@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,22 +64,28 @@ def _idcard(ctx: BuildContext) -> Any:
 
 def _smartcard(ctx: BuildContext) -> Any:
     c = ctx.config.devices.smartcard
-    if c.backend == "pcsc-sim":
-        _start_pcscd(ctx)
-    return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+    if c.backend != "pcsc-sim":
+        return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+    daemon, unavailable = _start_pcscd(ctx)
+    if daemon is None:
+        return build_smartcard(c.backend, ctx.clock, vpcd_port=c.vpcd_port, unavailable=unavailable)
+    return build_smartcard(c.backend, ctx.clock, reader_name=daemon.reader, vpcd_port=daemon.port)
 
 
-def _start_pcscd(ctx: BuildContext) -> None:
-    """The PC/SC simulator needs pcscd with vsmartcard's reader: use the running one or start it (as root).
-    When it cannot be had, the reader reports not ready and the kiosk keeps its other flows."""
+def _start_pcscd(ctx: BuildContext) -> tuple[PcscDaemon | None, str]:
+    """The PC/SC simulator needs pcscd with vsmartcard's reader: this run's own (its own vpcd port and
+    socket) or the shared one. When none can be had, the reader reports why and the kiosk keeps its
+    other flows."""
     daemon = PcscDaemon(ctx.data_dir / "logs" / "pcscd.log", port=ctx.config.devices.smartcard.vpcd_port,
                         lock_timeout=5.0)
     try:
         daemon.start()
-    except (PcscdUnavailable, RuntimeError, OSError) as exc:
+    except (PcscdUnavailable, OSError) as exc:
         log.warning("bank card simulator unavailable: %s", exc)
-        return
+        return None, str(exc)
+    log.info("pcscd for the bank card simulator: socket %s, vpcd port %d", daemon.socket, daemon.port)
     ctx.closers.append(daemon.stop)
+    return daemon, ""
 
 
 def _camera(ctx: BuildContext) -> Any:
@@ -197,6 +204,16 @@ def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[Hos
     return client, process
 
 
+def _stop_started_host(started: Future[tuple[HostClient, HostSimulatorProcess | None]]) -> None:
+    """The kiosk could not be built: stop the host simulator started for it (once it is up)."""
+    try:
+        _client, process = started.result()
+    except Exception:  # it failed to start as well; the build's own error is the one to report
+        return
+    if process is not None:
+        process.stop()
+
+
 def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
                 on_ready: Callable[[], None] | None = None, data_dir: Path | None = None,
                 voice: bool = False) -> Kiosk:
@@ -205,17 +222,24 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     people = load_people()
-    face = make_face_verifier(config.face.matcher, *config.face.thresholds(), embedder=config.face.embedder)
-    real_matcher = config.face.matcher != "sim"
-    if real_matcher:  # ID cards carry chip-like photos (small, grey, compressed), as a real card does
-        people = with_chip_photos(people)
-    ctx = BuildContext(config, clock, people, data_dir)
-    devices = build_devices(ctx)
+    starting = ThreadPoolExecutor(1, thread_name_prefix="host-start")  # the host starts while devices are built
+    host_started = starting.submit(start_host, config, data_dir, people)
+    starting.shutdown(wait=False)
+    try:
+        face = make_face_verifier(config.face.matcher, *config.face.thresholds(), embedder=config.face.embedder)
+        real_matcher = config.face.matcher != "sim"
+        if real_matcher:  # ID cards carry chip-like photos (small, compressed), as a real card does
+            people = with_chip_photos(people)
+        ctx = BuildContext(config, clock, people, data_dir)
+        devices = build_devices(ctx)
+    except BaseException:
+        _stop_started_host(host_started)
+        raise
     for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
         if hasattr(device, "inject"):
             ctx.sim_controls.setdefault(name, device)
     journal = Journal(data_dir / "journal.sqlite", clock)
-    host, process = start_host(config, data_dir, people)
+    host, process = host_started.result()
     try:
         services = Services(devices=devices, host=host, journal=journal,
                             face=face, clock=clock,

@@ -5,6 +5,7 @@ bridge, opens the simulate-mode panel when every device is simulated, and closes
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -113,8 +114,25 @@ def place(window: QWidget, windowed: bool) -> None:
     window.showFullScreen()
 
 
+def say(line: str) -> None:
+    """One line for the person who started the kiosk (the log has the details)."""
+    sys.stderr.write(f"kiosk: {line}\n")
+    sys.stderr.flush()
+
+
+def where_shown(app: QApplication) -> str:
+    platform = app.platformName()
+    if platform == "xcb":
+        return f"X display {os.environ.get('DISPLAY', '?')}"
+    if platform == "wayland":
+        return f"Wayland display {os.environ.get('WAYLAND_DISPLAY', '?')}"
+    return f"the {platform} platform (no screen)"
+
+
 def run_gui(config: KioskConfig, windowed: bool = False) -> int:
-    configure_logging(config.kiosk.log_level, config.data_dir / "logs" / "kiosk.log")
+    log_file = (config.data_dir / "logs" / "kiosk.log").resolve()
+    configure_logging(config.kiosk.log_level, log_file)
+    say(f"starting; log: {log_file}")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(QFont(FONT_FAMILY))
@@ -127,13 +145,18 @@ def run_gui(config: KioskConfig, windowed: bool = False) -> int:
             running.panel.raise_()
         quit_on(app, running.window)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
+        size = running.window.size()
+        say(f"window up on {where_shown(app)} ({'windowed' if windowed else 'full screen'}, "
+            f"{size.width()}x{size.height()}); stop with Ctrl+C, Ctrl+Q or SIGTERM")
         start_face_matcher = getattr(running.kiosk.services.face, "start", None)
         if start_face_matcher is not None:  # heavy (~2 s, ~150 MB): its own process, after the first screen
             QTimer.singleShot(0, start_face_matcher)
         return app.exec()
     finally:
+        say("stopping: devices, journal and the host simulator")
         running.close()
         log.info("kiosk closed")
+        say("stopped")
 
 
 def quit_on(app: QApplication, window: KioskWindow) -> None:

@@ -39,6 +39,12 @@ class SimulatorControls:
     def remove_id_card(self) -> None:
         self._sim("idcard").remove()
 
+    def id_card_empty_polls(self) -> int | None:
+        """How often the ID card reader has polled an empty field; None when its simulator is not polled
+        (the behavioural one hands over whatever card lies there)."""
+        counter = getattr(self._sim("idcard"), "empty_finds", None)
+        return counter() if counter is not None else None
+
     def insert_bank_card(self, key: str) -> None:
         """A bank card (``zhang_wei_1``) or a staff card (``staff_S1001``)."""
         cards = {**self.people.bank_cards, **self.people.staff_cards}

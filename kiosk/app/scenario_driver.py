@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from devices.simkit import QAControlError
 from kiosk.app.compose import Kiosk
 from kiosk.app.qa import QAError, SimulatorControls
 from kiosk.core.clock import ManualClock
@@ -62,7 +63,7 @@ class Driver:
             if setup.takes:
                 self.qa.take_bank_card()
                 self.qa.take_new_card()
-        except QAError as exc:
+        except (QAError, QAControlError) as exc:  # QA's hands could not act (no such card, no reader): one line
             raise ScenarioFailure(f"setup: {exc}") from None
         if setup.lang:
             self.engine.send(Input(InputKind.LANGUAGE, setup.lang))
@@ -96,7 +97,7 @@ class Driver:
                 self.advance(action.advance)
             if action.wait_idle:
                 self.settle()
-        except QAError as exc:
+        except (QAError, QAControlError) as exc:
             raise ScenarioFailure(f"step {number}: {exc}") from None
         except ScenarioFailure as exc:
             raise ScenarioFailure(f"step {number}: {exc}") from None
@@ -110,7 +111,7 @@ class Driver:
         if a.camera:
             qa.show_camera(a.camera)
         if a.remove_id:
-            qa.remove_id_card()
+            self._remove_id_card(then_place=a.place_id is not None)
         if a.place_id:
             qa.place_id_card(a.place_id)
         if a.insert_card:
@@ -123,6 +124,18 @@ class Driver:
             qa.take_receipt()
         if a.pinpad:
             qa.press_keys(a.pinpad)
+
+    def _remove_id_card(self, then_place: bool) -> None:
+        """Take the ID card off the reader. When the same step places another, first wait until the
+        reader has polled the empty field, as a person's hands take that long: a reader reads a card once
+        until it has left, so a card swapped in unseen would never be read."""
+        before = self.qa.id_card_empty_polls()
+        self.qa.remove_id_card()
+        if not then_place or before is None:
+            return
+        if not self.settle(lambda: (self.qa.id_card_empty_polls() or 0) > before):
+            raise ScenarioFailure(f"the ID card reader did not poll the empty field within {WAIT_S:.0f} s "
+                                  "(is a read running on this screen?)")
 
     def _input(self, a: Action) -> None:
         inp: Input | None = None

@@ -18,6 +18,7 @@ from devices.sim_profiles import People, luhn_check_digit
 from kiosk.app.compose import Kiosk
 from kiosk.engine.staff import DeskState, StaffDenied, StaffDesk, StaffSettings
 from kiosk.engine.staff_devices import DeviceService
+from kiosk.voice.status import AudioStatus
 
 
 def stock_source(people: People) -> Callable[[int], list[StockCard]]:
@@ -47,7 +48,8 @@ def build_staff_desk(kiosk: Kiosk, lang: str | None = None) -> StaffDesk:
     settings = StaffSettings(idle_sign_out_s=config.staff.idle_sign_out_s,
                              service_counter=config.staff.service_counter,
                              card_wait_s=config.timeouts.card_take_s, export_dir=data_dir / "reconciliation")
-    devices = DeviceService(kiosk.devices, stock_source(kiosk.people))
+    others = [AudioStatus(config.voice.player, kiosk.speaker)] if kiosk.speaker is not None else []
+    devices = DeviceService(kiosk.devices, stock_source(kiosk.people), others)
     return StaffDesk(kiosk.engine, devices, settings, lang or config.kiosk.language)
 
 

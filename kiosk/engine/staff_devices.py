@@ -9,7 +9,7 @@ takes stock cards from ``stock_cards`` (the composition root knows where they co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,21 +51,25 @@ class SelfTest:
 
 
 class DeviceService:
-    def __init__(self, devices: Devices, stock_cards: Callable[[int], list[StockCard]] | None = None) -> None:
+    def __init__(self, devices: Devices, stock_cards: Callable[[int], list[StockCard]] | None = None,
+                 others: Sequence[Any] = ()) -> None:
+        """``others``: rows that are not devices but are serviced alike (the audio output: ``name``,
+        ``status()``, ``reset()``)."""
         self.devices = devices
         self._stock_cards = stock_cards
+        self._others = {other.name: other for other in others}
 
     def names(self) -> list[str]:
-        return list(self.devices.by_name())
+        return [*self.devices.by_name(), *self._others]
 
     def _device(self, name: str) -> Any:
-        device = self.devices.by_name().get(name)
+        device = self.devices.by_name().get(name) or self._others.get(name)
         if device is None:
             raise ServiceUnavailable(name, "device")
         return device
 
     def statuses(self) -> list[DeviceStatus]:
-        return [device.status() for device in self.devices.by_name().values()]
+        return [device.status() for device in [*self.devices.by_name().values(), *self._others.values()]]
 
     def self_test(self, name: str, test_receipt: Receipt | None = None) -> SelfTest:
         """The device's own self-test when it has one; the printer prints a test receipt; else its status."""

@@ -86,8 +86,9 @@ def offering_elderly(model: ScreenModel) -> ScreenModel:
 class PreviewVoice:
     """Voice controls that only remember what they were told (the preview does not speak)."""
 
-    def __init__(self, enabled: bool = False, volume: float = 1.0) -> None:
+    def __init__(self, enabled: bool = False, volume: float = 1.0, unavailable: str | None = None) -> None:
         self._enabled, self._volume, self.repeats = enabled, volume, 0
+        self.unavailable = unavailable  # why nothing would be heard (no audio player...), or None
 
     @property
     def enabled(self) -> bool:

@@ -72,6 +72,11 @@ class GuideVoice:
     def set_volume(self, volume: float) -> None:
         self.speaker.set_volume(volume)
 
+    @property
+    def unavailable(self) -> str | None:
+        """Why nothing is heard (no audio player, no sound card, no speech engine), or None."""
+        return getattr(self.speaker, "output_problem", None) or getattr(self.speaker, "problem", None)
+
 
 def volume_level(volume: float) -> int:
     """The index of the level nearest to ``volume``."""
@@ -121,6 +126,14 @@ class VoiceBar(QWidget):
     def refresh(self) -> None:
         """Words and looks from the controls' state (the guide turns itself on in elderly mode)."""
         if self.controls is None:
+            return
+        unavailable = getattr(self.controls, "unavailable", None)  # the reason is on the staff maintenance screen
+        self.toggle.setEnabled(not unavailable)
+        for extra in (self.again, self.volume):
+            extra.setVisible(not unavailable)
+        if unavailable:
+            self.toggle.setText(ui_text(self._lang, "ui.voice.unavailable"))
+            set_flag(self.toggle, "selected", "false")
             return
         on = self.controls.enabled
         self.toggle.setText(ui_text(self._lang, "ui.voice.on" if on else "ui.voice.off"))

@@ -130,6 +130,21 @@ class NullOutput:
         return _TimedPlayback(wav_seconds(wav) / self.speed)
 
 
+NO_PLAYER = "no audio player found"
+NO_SOUND_CARD = "no sound card"
+SOUND_CARDS = Path("/proc/asound/cards")
+
+
+def sound_card_problem(command: str) -> str | None:
+    """aplay plays through ALSA, which needs a sound card; without one every utterance would fail."""
+    if Path(command).name != "aplay":
+        return None
+    cards = SOUND_CARDS.read_text(errors="replace") if SOUND_CARDS.exists() else ""
+    if not cards.strip() or "no soundcards" in cards:
+        return f"{NO_SOUND_CARD} for aplay (ALSA lists none); speech is not played"
+    return None
+
+
 def find_output(player: str) -> tuple[AudioOutput, str | None]:
     """The output for a ``player`` setting, and a one-line problem when it is not what was asked."""
     if player == "none":
@@ -138,9 +153,11 @@ def find_output(player: str) -> tuple[AudioOutput, str | None]:
         command = shlex.split(player)
         if shutil.which(command[0]) is None:
             return NullOutput(), f"audio player {command[0]!r} not found; speech is not played"
-        return CommandOutput(command), None
+        problem = sound_card_problem(command[0])
+        return (NullOutput(), problem) if problem else (CommandOutput(command), None)
     for known in PLAYERS:
         if shutil.which(known[0]) is not None:
-            return CommandOutput(list(known)), None
+            problem = sound_card_problem(known[0])
+            return (NullOutput(), problem) if problem else (CommandOutput(list(known)), None)
     tried = ", ".join(c[0] for c in PLAYERS)
-    return NullOutput(), f"no audio player found (tried {tried}); speech is not played"
+    return NullOutput(), f"{NO_PLAYER} (tried {tried}; Debian: apt install alsa-utils); speech is not played"

@@ -12,8 +12,9 @@ import pytest
 from devices.api import DeviceState, DeviceStatus
 from kiosk.app.cli_devices import BuiltDevices, add_status_command, build_configured_devices
 from kiosk.app.config import ConfigError
+from kiosk.voice import output
 
-DEVICES = ["idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"]
+DEVICES = ["idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "audio"]
 
 
 def run(argv: list[str], build=build_configured_devices) -> int:
@@ -23,10 +24,11 @@ def run(argv: list[str], build=build_configured_devices) -> int:
     return args.handler(args)
 
 
-def write_config(tmp_path: Path, extra: str = "") -> Path:
+def write_config(tmp_path: Path, extra: str = "", player: str = "none") -> Path:
+    """``player``: "none" is a kiosk told to stay silent (its audio row is ok whatever this machine has)."""
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "var"}"\n[devices.smartcard]\nbackend = "sim"\n{extra}',
-                    encoding="utf-8")
+    path.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "var"}"\n[devices.smartcard]\nbackend = "sim"\n'
+                    f'[voice]\nplayer = "{player}"\n{extra}', encoding="utf-8")
     return path
 
 
@@ -117,3 +119,26 @@ def test_details_are_masked(capsys):
     out = capsys.readouterr().out
     assert card not in out
     assert "622848*********0018" in out
+
+
+def test_a_kiosk_without_an_audio_player_shows_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(output.shutil, "which", lambda name: None)
+    assert run(["status", "--config", str(write_config(tmp_path, player="auto")), "--json"]) == 1
+    audio = json.loads(capsys.readouterr().out)[-1]
+    assert (audio["device"], audio["backend"], audio["state"], audio["fault"]) == (
+        "audio", "auto", "offline", "no_audio_player")
+    assert "apt install alsa-utils" in audio["detail"]
+
+
+def test_aplay_without_a_sound_card_shows_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(output.shutil, "which", lambda name: f"/usr/bin/{name}" if name == "aplay" else None)
+    monkeypatch.setattr(output, "SOUND_CARDS", tmp_path / "no-asound-cards")
+    assert run(["status", "--config", str(write_config(tmp_path, player="auto")), "--json"]) == 1
+    audio = json.loads(capsys.readouterr().out)[-1]
+    assert (audio["state"], audio["fault"]) == ("offline", "no_sound_card")
+    cards = tmp_path / "cards"
+    cards.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n", encoding="utf-8")
+    monkeypatch.setattr(output, "SOUND_CARDS", cards)
+    assert run(["status", "--config", str(write_config(tmp_path, player="auto")), "--json"]) == 0
+    audio = json.loads(capsys.readouterr().out)[-1]
+    assert (audio["state"], audio["detail"]) == ("ok", "player aplay -q")

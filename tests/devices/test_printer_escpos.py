@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import tty
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -344,9 +345,12 @@ def test_serial_printer_on_a_pseudo_terminal(clock, tmp_path, receipt):
                             status_interval=None)
     try:
         assert printer.status().detail == "paper low"
-        started = time.monotonic()
-        result = printer.print_receipt(receipt, 10)
-        assert time.monotonic() - started < 0.4  # a one-byte answer does not wait out the read timeout
+        # A one-byte answer does not wait out the read timeout: with the timeout at 10 minutes, a read
+        # that waited for more bytes would hang; the generous deadline below only stops such a hang.
+        printer.transport.device.timeout = 600
+        printing = ThreadPoolExecutor(1)
+        result = printing.submit(printer.print_receipt, receipt, 10).result(timeout=60)
+        printing.shutdown()
         assert result.paper_low is True
         expected = DLE_EOT_PAPER * 2 + receipt_bytes(receipt, result.job_id, clock.now()) + DLE_EOT_PAPER
         give_up = time.monotonic() + 5

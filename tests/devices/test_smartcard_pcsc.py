@@ -1,7 +1,7 @@
 """The real PC/SC adapter reading the virtual card through pcscd and vsmartcard's vpcd reader.
 
-The module starts pcscd in the foreground (or uses the running one) and stops what it started;
-a machine-wide lock keeps two runs from sharing the one pcscd and vpcd port.
+The module starts its own pcscd on a free vpcd port (devices/smartcard/pcscd.py) and stops it after,
+so two runs on one machine or one network each have their own reader.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from devices.smartcard.card_app import CardProfile, VirtualPbocCard
 from devices.smartcard.card_files import load_profiles
 from devices.smartcard.pcsc import PcscBankCardReader
 from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
-from devices.smartcard.vpcd_card import VPCD_PORT, VpcdCard, vpcd_reader_name
+from devices.smartcard.vpcd_card import VpcdCard
 from kiosk.app.cli_card import add_card_commands
 
 pytestmark = pytest.mark.pcsc
 
-PORTS = (VPCD_PORT, VPCD_PORT + 1)  # vpcd's two slots: "Virtual PCD 00 00" and "00 01"
 SETTLE = 3.0  # pcscd polls card presence about every 0.4 s
 _turns = itertools.count()
 
@@ -61,15 +60,15 @@ def until(predicate: Callable[[], bool], seconds: float = SETTLE) -> None:
 def port(pcscd, clock) -> int:
     """Tests take turns on the two slots: pcscd notices the card a test leaves behind (up to 0.4 s
     later) while the next test uses the other slot."""
-    chosen = PORTS[next(_turns) % len(PORTS)]
-    probe = PcscBankCardReader(clock, vpcd_reader_name(chosen))
+    chosen = pcscd.ports[next(_turns) % 2]
+    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
     until(lambda: not probe.card_in_slot())
     return chosen
 
 
 @pytest.fixture
-def reader(port, clock) -> Iterator[PcscBankCardReader]:
-    device = PcscBankCardReader(clock, vpcd_reader_name(port))
+def reader(pcscd, port, clock) -> Iterator[PcscBankCardReader]:
+    device = PcscBankCardReader(clock, pcscd.reader_name(port))
     yield device
     device.close()
 
@@ -220,7 +219,7 @@ def test_a_reader_that_is_not_there(pcscd, clock):
     reader = PcscBankCardReader(clock, "No Such Reader 00 00")
     status = reader.status()
     assert (status.state, status.fault) == (DeviceState.OFFLINE, "no_reader")
-    assert "Virtual PCD 00 00" in status.detail  # names the readers there are
+    assert pcscd.reader in status.detail  # names the readers there are
     with pytest.raises(DeviceError) as info:
         reader.read_card(1, Cancellation())
     assert (info.value.code, info.value.reason) == (ErrorCode.NOT_READY, "no_reader")

@@ -16,11 +16,9 @@ from devices.smartcard.pcsc import PcscBankCardReader
 from devices.smartcard.pcsc_sim import PcscSimBankCardReader
 from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from devices.smartcard.sim import CardPosition, SimBankCardReader
-from devices.smartcard.vpcd_card import VPCD_PORT, vpcd_reader_name
 
 pytestmark = pytest.mark.pcsc
 
-PORTS = (VPCD_PORT, VPCD_PORT + 1)
 _turns = itertools.count()
 
 
@@ -40,8 +38,8 @@ def pcscd(tmp_path_factory) -> Iterator[PcscDaemon]:
 def port(pcscd, clock) -> int:
     """Tests take turns on vpcd's two slots: pcscd notices the card a test leaves behind (up to
     0.4 s later) while the next test uses the other slot."""
-    chosen = PORTS[next(_turns) % len(PORTS)]
-    probe = PcscBankCardReader(clock, vpcd_reader_name(chosen))
+    chosen = pcscd.ports[next(_turns) % 2]
+    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
     give_up = time.monotonic() + 3
     while probe.card_in_slot():
         assert time.monotonic() < give_up, "pcscd never saw the last card go"
@@ -50,8 +48,8 @@ def port(pcscd, clock) -> int:
 
 
 @pytest.fixture
-def reader(port, clock, background) -> Iterator[PcscSimBankCardReader]:
-    device = PcscSimBankCardReader(clock, port=port)
+def reader(pcscd, port, clock, background) -> Iterator[PcscSimBankCardReader]:
+    device = PcscSimBankCardReader(clock, port=port, reader_name=pcscd.reader_name(port))
     yield device
     device.close()
 

@@ -169,3 +169,27 @@ def test_every_staff_action_is_journaled_with_the_staff_number(desk: StaffDesk, 
             assert entry.detail["staff"] in ("S1001", "M2001"), entry
         assert entry.at.startswith("2026-11-28T")
     assert next(e for e in entries if e.name == "sign_out").detail["reason"] == "switch"
+
+
+class SilentSpeaker:
+    """A speaker that found no audio player (kiosk/voice/speaker.py sets ``output_problem``)."""
+
+    output_problem = "no audio player found (tried pw-play, paplay, aplay; Debian: apt install alsa-utils)"
+    problem = None
+    output = None
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+def test_the_audio_output_is_a_row_of_the_maintenance_screen(kiosk: Any) -> None:
+    kiosk.speaker = SilentSpeaker()
+    desk = build_staff_desk(kiosk)
+    sign_in(desk, "M2001")
+    audio = [s for s in desk.maintenance.statuses() if s.device == "audio"]
+    assert [(s.state, s.fault) for s in audio] == [(DeviceState.OFFLINE, "no_audio_player")]
+    assert "alsa-utils" in audio[0].detail
+    desk.maintenance.self_test("audio")
+    done(desk)
+    assert desk.notice is not None
+    assert desk.notice.params["result"] == "未通过"

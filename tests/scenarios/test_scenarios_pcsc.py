@@ -3,7 +3,6 @@ behind the real pcscd and vsmartcard's vpcd reader, read by the real PC/SC adapt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,20 @@ pytestmark = pytest.mark.pcsc
 
 
 @pytest.fixture(scope="module")
-def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscDaemon]:
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each scenario's kiosk starts its own pcscd on its own vpcd port (kiosk/app/compose.py), as
+    `kiosk scenario run` does; this checks once that one can be had here, or skips saying why."""
     daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
     try:
         daemon.start()
     except PcscdUnavailable as exc:
         pytest.skip(str(exc))
-    yield daemon
-    daemon.stop()
+    finally:
+        daemon.stop()
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[str(p.relative_to(HERE).with_suffix("")) for p in SCENARIOS])
-def test_scenario_on_pcsc(path: Path, tmp_path: Path, pcscd: PcscDaemon) -> None:
+def test_scenario_on_pcsc(path: Path, tmp_path: Path, pcscd: None) -> None:
     result = run_scenario(load_scenario(path), data_dir=tmp_path / "kiosk",
                           overrides={"devices.smartcard.backend": "pcsc-sim", "face.matcher": "sim"})
     assert result["passed"], "\n".join(result["failures"]) + "\nscreens: " + " > ".join(

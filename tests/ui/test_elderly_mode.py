@@ -169,6 +169,18 @@ def test_voice_controls_switch_repeat_and_set_the_volume(window: Any, qtbot: Any
     assert w.sent == []  # voice controls talk to the guide, not the engine
 
 
+def test_voice_unavailable_says_so_and_offers_nothing_to_touch(window: Any) -> None:
+    """No audio player or sound card: the button says so (the reason is on the staff maintenance screen)."""
+    voice = PreviewVoice(unavailable="no audio player found")
+    w = window(sample_model(ScreenKind.HOME), voice=voice)
+    toggle = w.findChild(QPushButton, "btn-voice")
+    assert (toggle.text(), toggle.isEnabled(), toggle.isVisible()) == ("语音不可用", False, True)
+    assert not w.findChild(QPushButton, "btn-repeat").isVisible()
+    assert not w.findChild(QPushButton, "btn-volume").isVisible()
+    w.show_model(sample_model(ScreenKind.HOME, "en_US"))
+    assert toggle.text() == "Voice unavailable"
+
+
 def test_no_voice_controls_without_a_voice(window: Any) -> None:
     w = window(sample_model(ScreenKind.CONFIRM), voice=None)
     assert not w.findChild(QPushButton, "btn-voice").isVisible()

@@ -159,7 +159,9 @@ class MaintenanceScreen(StaffScreen):
         """Counters in words, and the fault's code when there is one (the device's own line is English)."""
         parts = [self.t(f"staff.counter.{name}", n=n) for name, n in status.counters.items()
                  if has_text(self.lang, f"staff.counter.{name}")]
-        if status.fault:
+        if status.fault and has_text(self.lang, f"staff.fault.{status.fault}"):  # a fault staff can act on
+            parts.append(self.t(f"staff.fault.{status.fault}"))
+        elif status.fault:
             parts.append(self.t("staff.ui.fault", code=status.fault))
         return "，".join(parts) if self.lang == "zh_CN" else ", ".join(parts)
 
