@@ -11,10 +11,14 @@ from dataclasses import replace
 import pytest
 
 from devices.api import Cancellation, DeviceError, DeviceEvent, ErrorCode
+from devices.camera.sim import SimCamera
+from kiosk.core.clock import ManualClock
 from kiosk.identity.chip import chip_photo
 from kiosk.identity.liveness import PASSED, Baseline, BlinkWatch, MoveWatch
 from kiosk.identity.settings import FaceSettings, LivenessSettings
 from kiosk.identity.verifier import FaceRecognitionVerifier
+
+from .helpers import face_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -140,12 +144,19 @@ def test_the_wrong_movement_fails(face_worker, camera, chip, wrong):
     assert took < 5  # refused when the wrong movement shows, not when the time is up
 
 
-def test_nobody_and_a_face_cut_by_the_edge(verifier, camera, chip):
+def test_nobody_and_a_face_cut_by_the_edge(verifier, camera, chip, people, face_worker):
     decision, _ = check(verifier, chip("zhang_wei"), camera, timeout=1.0)
     assert (decision.reason, decision.faces) == ("no_face", 0)
-    camera.show("person", "wang_xiaoming")
-    customer = Customer(camera)
-    decision, _ = check(verifier, chip("wang_xiaoming"), camera, customer, timeout=1.0)
+    cut = face_bytes("obama_2012_partial_face.jpg")  # the portrait cropped through the face
+    device = SimCamera(ManualClock(), replace(people, live_photos={**people.live_photos, "wang_xiaoming": cut}))
+    cut_camera = FrameTimedCamera(device)
+    cut_verifier = FaceRecognitionVerifier(QUICK, face_worker, rng=random.Random(7), clock=cut_camera.clock)
+    cut_camera.show("person", "wang_xiaoming")
+    customer = Customer(cut_camera)
+    try:
+        decision, _ = check(cut_verifier, chip("wang_xiaoming"), cut_camera, customer, timeout=1.0)
+    finally:
+        device.close()
     assert decision.reason == "poor_quality"
     assert ("off_centre", None) in customer.codes()
 
@@ -214,7 +225,7 @@ def test_a_distance_in_the_uncertain_band_gets_a_second_look_then_staff(face_wor
     # The holder's distance is far above a match threshold of 0.05 and under a review threshold of 1.9:
     # uncertain on the first look and on the mean of both, so the check ends for staff, never as a match.
     verifier = FaceRecognitionVerifier(replace(QUICK, threshold=0.05, review_threshold=1.9), face_worker,
-                                       rng=random.Random(7))
+                                       rng=random.Random(7), clock=camera.clock)
     camera.show("person", "zhang_wei")
     customer = Customer(camera)
     decision, _ = check(verifier, chip("zhang_wei"), camera, customer)
@@ -227,7 +238,7 @@ def test_a_distance_in_the_uncertain_band_gets_a_second_look_then_staff(face_wor
 
 def test_over_the_review_threshold_there_is_no_second_look(face_worker, camera, chip):
     verifier = FaceRecognitionVerifier(replace(QUICK, threshold=0.05, review_threshold=0.05), face_worker,
-                                       rng=random.Random(7))
+                                       rng=random.Random(7), clock=camera.clock)
     camera.show("person", "zhang_wei")
     customer = Customer(camera)
     decision, _ = check(verifier, chip("zhang_wei"), camera, customer)
