@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
+from devices.backends import BACKENDS
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
 from kiosk.app.gui_camera import CameraPreview
@@ -29,7 +30,6 @@ from kiosk.ui.voicebar import GuideVoice
 
 log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 800)
-DEVICE_NAMES = ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")
 
 
 class PanelControls(SimulatorControls):
@@ -52,9 +52,8 @@ class PanelControls(SimulatorControls):
 
 
 def all_simulated(config: KioskConfig) -> bool:
-    """Every device is a simulator ("sim", "behavioural", or a protocol-level "...-sim")."""
-    backends = [getattr(config.devices, name).backend for name in DEVICE_NAMES]
-    return all(b in ("sim", "behavioural") or b.endswith("-sim") for b in backends)
+    """Every device is a simulator (its backend's entry in devices.backends says so)."""
+    return all(table[getattr(config.devices, name).backend].simulated for name, table in BACKENDS.items())
 
 
 @dataclass

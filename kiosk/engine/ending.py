@@ -54,8 +54,7 @@ class SafeExit:
     def _return_bank_card(self) -> Operation:
         reader = self.s.services.devices.smartcard
         assert reader is not None
-        timeouts = self.s.services.settings.timeouts
-        wait = timeouts.card_take * (timeouts.elderly_factor if self.s.elderly else 1.0)
+        wait = self.s.services.settings.timeouts.for_customer("card_take_s", self.s.elderly)
 
         def give_back(cancel: Cancellation, on_event: EventSink) -> CardReturn | None:
             if not reader.has_card():

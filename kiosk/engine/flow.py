@@ -70,7 +70,7 @@ class Step:
     """A shared step. Subclasses set ``kind`` and override what they need."""
 
     kind: ClassVar[ScreenKind] = ScreenKind.INFO
-    timeout: ClassVar[str | None] = "screen"  # a Timeouts field, or None: no inactivity timeout
+    timeout: ClassVar[str | None] = "screen_s"  # a Timeouts field, or None: no inactivity timeout
     text_key: ClassVar[str] = "info"  # generic catalog prefix: step.<text_key>.title/.prompt
 
     def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
@@ -128,6 +128,12 @@ class Flow:
 
     def title(self, lang: str) -> str:
         return i18n.text(lang, f"flow.{self.id}.title")
+
+    @property
+    def approval_rules(self) -> tuple[str, ...]:
+        """The approval rules the flow's steps name (config switches each on or off: ``[approvals]``)."""
+        named = (getattr(step, "rule", None) for step in self.steps)
+        return tuple(dict.fromkeys(rule for rule in named if rule is not None))
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.host import ops_accounts, ops_cards, ops_customers, ops_payments, ops_staff, staff_auth
 from kiosk.host.api import Operation, OperationStatusRequest, Request, Result
-from kiosk.host.context import OpContext, Refusal, SimulatorClock
+from kiosk.host.context import HostLimits, OpContext, Refusal, SimulatorClock
 from kiosk.host.seed import SeedData, seed_database, seed_staff
 from kiosk.host.store import Store
 
@@ -81,10 +81,12 @@ def request_hash(op: Operation, request: Request) -> str:
 
 
 class Ledger:
-    def __init__(self, store: Store, clock: SimulatorClock, working_keys: Mapping[str, bytes]) -> None:
+    def __init__(self, store: Store, clock: SimulatorClock, working_keys: Mapping[str, bytes],
+                 limits: HostLimits | None = None) -> None:
         self.store = store
         self.clock = clock
         self._keys = dict(working_keys)
+        self.limits = limits or HostLimits()
         self._gate = KeyGate()
 
     def seed(self, data: SeedData, *, reset: bool = False) -> None:
@@ -110,7 +112,7 @@ class Ledger:
 
     def _plain(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
         with self.store.transaction() as conn:
-            return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key), op, request)
+            return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits), op, request)
 
     def _posting(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
         digest = request_hash(op, request)
@@ -123,7 +125,7 @@ class Ledger:
                     return Outcome.refused(409, "idempotency_conflict",
                                            "this idempotency key was used with another request")
                 return Outcome(stored["http_status"], json.loads(stored["reply"]))
-            ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key)
+            ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits)
             outcome = self._run(ctx, op, request)
             amount = (outcome.body.get("result") or {}).get("debited_fen")
             conn.execute(

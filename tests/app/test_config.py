@@ -24,7 +24,7 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     assert config.devices.smartcard.backend == "pcsc-sim"  # the virtual card behind the real PC/SC stack
     assert config.host.mode == "simulator"
     assert config.kiosk.language == "zh_CN"
-    assert config.approvals.loss_report == ["formal_loss"]
+    assert config.approvals["loss_report"] == ("formal_loss",)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -134,7 +134,7 @@ def test_si_payment_accepting_the_offer_at_sixty(voiced: Any) -> None:
     screen = ui.window.current_screen()
     assert screen.icon.kind() == "warning"
     assert speaker.said[-1].text == ui.model.voice == text("zh_CN", "step.fraud_warning.prompt")
-    wait = ui.kiosk.services.settings.timeouts.fraud_dwell
+    wait = ui.kiosk.services.settings.timeouts.fraud_dwell_s
     assert not ui.button("choice-continue").isEnabled()
     assert ui.button("choice-continue").text() == text("zh_CN", "button.fraud_wait", seconds=int(wait))
     ui.kiosk.services.clock.advance(wait / 2)

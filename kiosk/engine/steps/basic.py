@@ -60,7 +60,7 @@ class Info(Step):
 
 class FraudWarning(Info):
     """The anti-fraud pause before money leaves the account. In elderly mode Continue is enabled only
-    after ``Timeouts.fraud_dwell`` seconds, so the warning is heard to the end."""
+    after ``Timeouts.fraud_dwell_s`` seconds, so the warning is heard to the end."""
 
     text_key = "fraud_warning"
 
@@ -69,7 +69,7 @@ class FraudWarning(Info):
         shown = s.data.setdefault(f"shown_at:{self.id}", s.services.clock.monotonic())
         if not s.elderly:
             return None
-        ready = float(shown) + s.services.settings.timeouts.fraud_dwell
+        ready = float(shown) + s.services.settings.timeouts.fraud_dwell_s
         return ready if s.services.clock.monotonic() < ready else None
 
     def screen(self, s: Session) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class EnterPin(Step):
     """The customer types the PIN on the PIN pad; the kiosk receives only the encrypted PIN block."""
 
     kind = ScreenKind.PIN_ENTRY
-    timeout = "pin"
+    timeout = "pin_s"
     text_key = "pin"
 
     def __init__(self, id: str, *, pan: Callable[[Session], str], store: str, **kw: Any) -> None:
@@ -75,7 +75,7 @@ class EnterPin(Step):
         pinpad = s.services.devices.pinpad
         assert pinpad is not None
         pan = self.pan(s)
-        wait = customer_wait(s, "pin")
+        wait = customer_wait(s, "pin_s")
         s.data["pin_digits"] = 0
 
         def read(cancel: Cancellation, on_event: EventSink) -> PinBlock:
@@ -112,7 +112,7 @@ class PickCard(Step):
     def begin(self, s: Session) -> Operation:
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def pick(cancel: Cancellation, on_event: EventSink) -> StockCard:
             return dispenser.pick_card(wait, cancel)
@@ -139,7 +139,7 @@ class DeliverCard(Step):
     def begin(self, s: Session) -> Operation:
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
-        wait = customer_wait(s, "card_take") - 5.0
+        wait = customer_wait(s, "card_take_s") - 5.0
 
         def deliver(cancel: Cancellation, on_event: EventSink) -> bool:
             return dispenser.deliver_card(wait, cancel, on_event)

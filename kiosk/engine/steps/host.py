@@ -120,12 +120,12 @@ class StaffApproval(Step):
     in config (a rule of None always applies: staff verifying identity cannot be switched off).
 
     A decision comes as ``Input(APPROVE, "approve"|"reject", staff=number, staff_token=token)`` from the
-    staff desk (kiosk/engine/staff.py); the host records it only for a signed-in supervisor's token.
-    Under dual control (``settings.dual_control`` names the rule) a first approval is recorded and the
+    staff desk (kiosk/engine/staff/); the host records it only for a signed-in supervisor's token.
+    Under dual control (``settings.staff.dual_control`` names the rule) a first approval is recorded and the
     step waits for a second, different supervisor, whose approval countersigns the first."""
 
     kind = ScreenKind.WAITING_STAFF
-    timeout = "staff"
+    timeout = "staff_s"
     text_key = "approval"
 
     def __init__(self, id: str, *, rule: str | None, reason: str, **kw: Any) -> None:
@@ -141,7 +141,7 @@ class StaffApproval(Step):
         return self.rule is None or self.rule in s.services.settings.approvals.get(s.flow.id, ())
 
     def dual(self, s: Session) -> bool:
-        return self.rule_name in s.services.settings.dual_control
+        return self.rule_name in s.services.settings.staff.dual_control
 
     def first_approval(self, s: Session) -> tuple[str, str] | None:
         """Dual control: (approval_ref, staff number) of the first supervisor, once they approved."""

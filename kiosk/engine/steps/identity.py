@@ -19,11 +19,9 @@ if TYPE_CHECKING:
     from kiosk.engine.session import Session
 
 
-def customer_wait(s: Session, kind: str = "screen") -> float:
+def customer_wait(s: Session, kind: str = "screen_s") -> float:
     """How long a device may wait for the customer: a little past the screen's own timeout."""
-    timeouts = s.services.settings.timeouts
-    factor = timeouts.elderly_factor if s.elderly else 1.0
-    return float(getattr(timeouts, kind)) * factor + 5.0
+    return s.services.settings.timeouts.for_customer(kind, s.elderly) + 5.0
 
 
 class ReadIdCard(Step):
@@ -130,7 +128,7 @@ class FaceCheck(Step):
         camera = s.services.devices.camera
         verifier = s.services.face
         assert camera is not None
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def verify(cancel: Cancellation, on_event: EventSink) -> FaceDecision:
             return verifier.verify(card.photo, card.id_number, camera, wait, cancel, on_event)

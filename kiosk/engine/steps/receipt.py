@@ -45,7 +45,7 @@ class PrintReceipt(Step):
         printer = s.services.devices.printer
         assert printer is not None
         receipt = self.receipt(s)
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
             return printer.print_receipt(receipt, wait)

@@ -310,7 +310,7 @@ class HelpScreen(StaffScreen):
         s = self.desk.engine.session
         rows = helps[0].rows if helps else ()
         if not helps and s is not None:
-            from kiosk.engine.staff_views import session_rows
+            from kiosk.engine.staff.views import session_rows
 
             rows = tuple(session_rows(self.lang, s, self.desk.engine.state))
         self.rows.set_rows(rows)

@@ -12,7 +12,7 @@ from devices.api import DeviceStatus
 from kiosk.core.i18n import has_text
 from kiosk.core.money import format_fen
 from kiosk.engine.staff import Action
-from kiosk.engine.staff_devices import RetainedCardView
+from kiosk.engine.staff.devices import RetainedCardView
 from kiosk.ui.staff.base import StaffScreen, Table, heading
 from kiosk.ui.widgets import button, label, set_flag
 
