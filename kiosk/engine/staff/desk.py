@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from kiosk.engine.staff.views import (
     DeskState,
     HelpRequest,
     Notice,
+    SessionView,
     Role,
     StaffDenied,
     StaffMember,
@@ -119,6 +121,26 @@ class StaffDesk:
 
     def may(self, action: Action) -> bool:
         return self.member is not None and action in PERMISSIONS[self.member.role]
+
+    # --- what the staff screens show besides the member and notices --------------------------
+    @property
+    def session_running(self) -> bool:
+        return self.engine.session is not None
+
+    def current_session(self) -> SessionView | None:
+        s = self.engine.session
+        if s is None:
+            return None
+        step = self.engine.state
+        return SessionView(s.id, s.flow.id, step, tuple(session_rows(self.lang, s, step)))
+
+    def flow_ids(self) -> list[str]:
+        """The catalogue's flows, for filtering the journal."""
+        return sorted(self.engine.flows)
+
+    def today(self) -> date:
+        """The kiosk's day, on the engine's clock."""
+        return self.services.clock.now().date()
 
     # --- operations off the engine's thread ------------------------------------------------
     def run(self, name: str, work: Callable[[Cancellation, EventSink], Any],

@@ -100,6 +100,16 @@ class ApprovalRequest:
 
 
 @dataclass(frozen=True)
+class SessionView:
+    """The customer's session running now, as staff see it: the flow and the screen it is on."""
+
+    session_id: str
+    flow_id: str
+    step: str
+    rows: tuple[Row, ...]  # flow, step
+
+
+@dataclass(frozen=True)
 class HelpRequest:
     session_id: str
     flow_id: str

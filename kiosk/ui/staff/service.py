@@ -186,7 +186,7 @@ class RecordsScreen(StaffScreen):
             days.addWidget(w)
         days.addStretch(1)
         self.column.addLayout(days)
-        flows = sorted(self.desk.engine.flows)
+        flows = self.desk.flow_ids()
         self.flow = Chips("flow", [("all", self.t("staff.ui.records.all_flows"))]
                           + [(f, self.t(f"flow.{f}.title")) for f in flows], self)
         self.outcome = Chips("outcome", [("all", self.t("staff.ui.records.all_outcomes"))]
@@ -216,11 +216,11 @@ class RecordsScreen(StaffScreen):
         self.column.addWidget(scrolled(body), 1)
 
     def entered(self) -> None:
-        self.day = self.desk.services.clock.now().date()
+        self.day = self.desk.today()
         self.filters_changed()
 
     def _move(self, days: int) -> None:
-        today = self.desk.services.clock.now().date()
+        today = self.desk.today()
         self.day = today if days == 0 or self.day is None else min(today, self.day + timedelta(days=days))
         self.filters_changed()
 
@@ -266,4 +266,4 @@ class RecordsScreen(StaffScreen):
     def refresh(self) -> None:
         if self.day is not None:
             self.day_label.setText(self.day.isoformat())
-        self.next.setEnabled(self.day is not None and self.day < self.desk.services.clock.now().date())
+        self.next.setEnabled(self.day is not None and self.day < self.desk.today())
