@@ -192,7 +192,7 @@ def cmd_host_simulator(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "kiosk.host.simulator", "--db", str(config.data_dir / "host-simulator.sqlite"),
+    cmd = [sys.executable, "-m", "kiosk.host.sim.simulator", "--db", str(config.data_dir / "host-simulator.sqlite"),
            "--port", str(args.port), "--working-key", config.devices.pinpad.sim_working_key,
            "--key-id", config.devices.pinpad.key_id]
     return subprocess.call(cmd)

@@ -26,7 +26,7 @@ from kiosk.engine.recovery import recover
 from kiosk.engine.runtime import Engine
 from kiosk.engine.services import Devices, EngineSettings, Limits, Services, Timeouts
 from kiosk.host.client import HostClient
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 from kiosk.identity.chip import with_chip_photos
 from kiosk.identity.factory import make_face_verifier
 from kiosk.journal import Journal

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.host.context import next_ref
-from kiosk.host.hashing import demo_hash
+from kiosk.host.sim.context import next_ref
+from kiosk.host.sim.hashing import demo_hash
 
-DEFAULT_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "sim" / "people.toml"
+DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
 # Social-insurance premiums are collected by the tax bureau of the payer's province.
 _PROVINCES = {"11": "北京市", "31": "上海市", "32": "江苏省", "44": "广东省", "51": "四川省"}
