@@ -137,7 +137,7 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
     from flows import catalogue
 
     rows = [
-        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category,
+        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category.id,
          "devices": sorted(f.devices), "face_check": f.face_check, "staff_approval": f.staff_approval,
          "steps": [s.id for s in f.steps]}
         for f in catalogue().values()
