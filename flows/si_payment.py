@@ -14,7 +14,16 @@ from typing import Any
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
 from devices.smartcard.api import BankCard
-from flows.common import IDENTITY_PREDICATES, PAYMENTS, holder_rows, id_card, identify, local_time, masked, yuan
+from flows.common import (
+    IDENTITY_PREDICATES,
+    PAYMENTS,
+    holder_rows,
+    id_card,
+    identify,
+    local_time,
+    masked,
+    yuan,
+)
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
