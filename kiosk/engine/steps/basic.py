@@ -221,7 +221,8 @@ class Confirm(Step):
 
 
 class Result(Step):
-    """The business is done: what happened, in the customer's words."""
+    """The business is done: what happened, in the customer's words. Reaching it completes the session
+    (a flow that posts has completed already, when its posting committed; an enquiry completes here)."""
 
     kind = ScreenKind.RESULT
     text_key = "result"
@@ -229,6 +230,10 @@ class Result(Step):
     def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
         super().__init__(id, **kw)
         self.rows = rows
+
+    def begin(self, s: Session) -> None:
+        s.outcome = Outcome.COMPLETED
+        return None
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {
