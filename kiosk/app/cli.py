@@ -137,7 +137,7 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
     from flows import catalogue
 
     rows = [
-        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category,
+        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category.id,
          "devices": sorted(f.devices), "face_check": f.face_check, "staff_approval": f.staff_approval,
          "steps": [s.id for s in f.steps]}
         for f in catalogue().values()
@@ -191,7 +191,7 @@ def cmd_host_simulator(args: argparse.Namespace) -> int:
     import subprocess
 
     from kiosk.app.compose import host_limits
-    from kiosk.host.process import HostSimulatorProcess
+    from kiosk.host.sim.process import HostSimulatorProcess
 
     config = load_config(args.config)
     config.data_dir.mkdir(parents=True, exist_ok=True)

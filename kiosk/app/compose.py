@@ -28,8 +28,8 @@ from kiosk.engine.runtime import Engine
 from kiosk.engine.services import Devices, Services
 from kiosk.engine.settings import EngineSettings
 from kiosk.host.client import HostClient
-from kiosk.host.context import HostLimits
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.context import HostLimits
+from kiosk.host.sim.process import HostSimulatorProcess
 from kiosk.identity.chip import with_chip_photos
 from kiosk.identity.factory import make_face_verifier
 from kiosk.journal import Journal

@@ -22,6 +22,7 @@ from kiosk.app.gui_camera import CameraPreview
 from kiosk.app.gui_staff import StaffUi, attach_staff
 from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
+from kiosk.host.api import SmsSendResult
 from kiosk.ui.bridge import EngineBridge, connect
 from kiosk.ui.shell import KioskWindow
 from kiosk.ui.simpanel import SimPanel
@@ -47,8 +48,8 @@ class PanelControls(SimulatorControls):
 
     def last_sms_code(self) -> str | None:
         session = self.kiosk.engine.session
-        sms = session.data.get("sms") if session is not None else None
-        return self.sms_code(sms["sms_ref"]) if sms else None
+        sms = session.found(SmsSendResult) if session is not None else None
+        return self.sms_code(sms.sms_ref) if sms is not None else None
 
 
 def all_simulated(config: KioskConfig) -> bool:

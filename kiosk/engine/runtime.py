@@ -144,14 +144,14 @@ class Engine:
             self._publish()
         elif inp.kind is InputKind.ELDERLY:
             s.elderly = inp.choice == "on"
-            s.data["elderly_offer_answered"] = True
+            s.slots.elderly_offer_answered = True
             s.services.journal.record(s.id, "step", "elderly_mode", {"on": s.elderly})
             if self.state not in (ENDING, FAILED, DONE):
                 self.timer.arm(self.timer.screen_time(s.flow.step(self.state).timeout, s.elderly))
             self._publish()
         elif inp.kind is InputKind.HELP:
             s.services.journal.record(s.id, "staff", "help_requested", {"step": self.state})
-            s.data["help_requested"] = True
+            s.slots.help_requested = True
             s.notice = s.t("help.called")
             self._publish()
         else:
@@ -255,7 +255,7 @@ class Engine:
         s = self.session
         if s is None or self.state in (ENDING, DONE):
             return
-        s.data.pop("help_requested", None)
+        s.slots.help_requested = False
         s.notice = None
         self.timer.arm()
         self._publish()
@@ -441,7 +441,7 @@ class Engine:
         outcome = str(s.outcome or Outcome.CANCELLED)
         reason = s.failure[0] if s.failure else None
         s.services.journal.close_session(s.id, outcome, reason)
-        refs = {k[4:]: mask_text(str(v)) for k, v in s.data.items() if k.startswith("ref:")}
+        refs = {store: mask_text(ref) for store, ref in s.slots.references.items()}
         self.last_report = SessionReport(s.id, s.flow.id, outcome, reason, list(s.trail), refs)
         s.wipe()
         self.session = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -13,12 +14,15 @@ from devices.printer.api import ReceiptPrinter
 from devices.smartcard.api import BankCardReader
 from kiosk.core.clock import Clock
 from kiosk.engine.settings import EngineSettings
+from kiosk.host.api import Result
 from kiosk.identity.face import FaceVerifier
 from kiosk.journal.journal import Journal
 
 
 class HostApi(Protocol):
-    def call(self, op: str, payload: dict[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]: ...
+    def call(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]: ...
+
+    def call_result(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> Result: ...
 
 
 @dataclass

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.host.client import HostClient
-from kiosk.host.context import HostLimits
 from kiosk.host.errors import HostRejected
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.context import HostLimits
+from kiosk.host.sim.process import HostSimulatorProcess
 
 from .helpers import ZHANG_MOBILE, call, pay_payload
 

@@ -168,7 +168,7 @@ class StaffDesk:
         """Staff input: the idle sign-out starts again, and so does a session staff are working on."""
         self._last_input = self.services.clock.monotonic()
         s = self.engine.session
-        if self.member is not None and s is not None and (s.data.get("help_requested") or self._approval_step()):
+        if self.member is not None and s is not None and (s.slots.help_requested or self._approval_step()):
             self.engine.keep_session()
 
     def require(self, action: Action) -> StaffMember:
@@ -203,7 +203,7 @@ class StaffDesk:
             return "staff.sign_in.card_unavailable"
         s = self.engine.session
         if self.engine.state == ENDING or self.engine.screen.kind in DEVICE_STEPS \
-                or (s is not None and s.data.get("card_inserted")):
+                or (s is not None and s.slots.card_inserted):
             return "staff.sign_in.card_reader_in_use"  # the customer's card is in it, or about to be
         return None
 
@@ -349,7 +349,7 @@ class StaffDesk:
     # --- help requests ---------------------------------------------------------------------
     def help_requests(self) -> list[HelpRequest]:
         s = self.engine.session
-        if s is None or not s.data.get("help_requested"):
+        if s is None or not s.slots.help_requested:
             return []
         calls = [e for e in self.services.journal.entries(s.id) if e.kind == "staff" and e.name == "help_requested"]
         at = calls[-1].at[11:19] if calls else ""

@@ -1,7 +1,7 @@
 """The embedded host simulator, its own process:
 
-    python -m kiosk.host.simulator --db PATH --port 0 [--people PATH] [--parent-pid PID]
-                                   [--working-key HEX --key-id ID] [--sms-tries N] [--pin-tries N]
+    python -m kiosk.host.sim.simulator --db PATH --port 0 [--people PATH] [--parent-pid PID]
+                                       [--working-key HEX --key-id ID] [--sms-tries N] [--pin-tries N]
 
 Plain HTTP on 127.0.0.1, SQLite (WAL) seeded from people.toml on first start. Prints one line
 ``host simulator listening on http://127.0.0.1:PORT`` when ready; logs (masked) to stderr; exits
@@ -20,13 +20,13 @@ import threading
 from pathlib import Path
 
 from kiosk.core.logsetup import configure_logging
-from kiosk.host.context import HostLimits, SimulatorClock
-from kiosk.host.ledger import Ledger
-from kiosk.host.seed import DEFAULT_PEOPLE, load_seed
-from kiosk.host.server import HostSimulatorServer
-from kiosk.host.store import Store
+from kiosk.host.sim.context import HostLimits, SimulatorClock
+from kiosk.host.sim.ledger import Ledger
+from kiosk.host.sim.seed import DEFAULT_PEOPLE, load_seed
+from kiosk.host.sim.server import HostSimulatorServer
+from kiosk.host.sim.store import Store
 
-log = logging.getLogger("kiosk.host.simulator")
+log = logging.getLogger("kiosk.host.sim.simulator")
 
 DEFAULT_KEY_ID = "TPK-DEMO-01"
 DEFAULT_WORKING_KEY = "0123456789ABCDEFFEDCBA9876543210"  # the demo PIN pad's test key, never a real one
@@ -51,7 +51,7 @@ def _tries(value: str) -> int:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.host.simulator", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kiosk.host.sim.simulator", description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, type=Path, help="SQLite database (created and seeded if new)")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1; 0 = any free port")
     parser.add_argument("--people", type=Path, default=DEFAULT_PEOPLE, help="demo data (people.toml)")

@@ -18,8 +18,8 @@ from kiosk.host.api import (
     SmsVerifyRequest,
     SmsVerifyResult,
 )
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.pins import check_new_pin
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.pins import check_new_pin
 
 SMS_VALID_S = 300
 

@@ -10,8 +10,8 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from devices.pinpad.pinblock import PinBlockError, decrypt_pin
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.seed import pin_hash
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.seed import pin_hash
 
 _ASCENDING = "0123456789"
 _DESCENDING = "9876543210"

@@ -1,4 +1,4 @@
-"""Start and stop the host simulator as a child process (``python -m kiosk.host.simulator``).
+"""Start and stop the host simulator as a child process (``python -m kiosk.host.sim.simulator``).
 
     with HostSimulatorProcess(tmp / "host.db") as host:
         client = HostClient(host.base_url, kiosk_id="K-001")
@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from kiosk.host.context import HostLimits
-from kiosk.host.simulator import READY_LINE
+from kiosk.host.sim.context import HostLimits
+from kiosk.host.sim.simulator import READY_LINE
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 class HostSimulatorError(RuntimeError):
@@ -62,7 +62,7 @@ class HostSimulatorProcess:
         self._base_url: str | None = None
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "kiosk.host.simulator", "--db", str(self.db_path), "--port", str(self.port),
+        cmd = [sys.executable, "-m", "kiosk.host.sim.simulator", "--db", str(self.db_path), "--port", str(self.port),
                "--parent-pid", str(self.parent_pid)]
         if self.people_path is not None:
             cmd += ["--people", str(self.people_path)]
