@@ -8,12 +8,16 @@ comes out at the gate (retained when not taken), result, receipt.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from devices.dispenser.api import StockCard
+from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
 from flows.common import (
+    ACCOUNTS,
     IDENTITY_PREDICATES,
+    approval_ref,
     check_mobile,
     consent_and_id_card,
     face_or_staff,
@@ -22,7 +26,7 @@ from flows.common import (
 )
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Row
-from kiosk.engine.session import Session
+from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
     Agreement,
     Confirm,
@@ -39,49 +43,83 @@ from kiosk.engine.steps import (
     StaffApproval,
 )
 from kiosk.engine.steps.receipt import build_receipt
+from kiosk.host.api import (
+    AccountOpenResult,
+    CustomerLookupResult,
+    PinCheckNewResult,
+    SmsSendResult,
+    SmsVerifyResult,
+)
+
+
+@dataclass
+class AccountOpening:
+    """What this visit gathers: the host's answers, the mobile number and SMS code, the two PIN blocks."""
+
+    customer: CustomerLookupResult = later()
+    mobile: str = later()
+    sms: SmsSendResult = later()
+    sms_code: str = later()
+    sms_verified: SmsVerifyResult = later()
+    pin_block: PinBlock = later()
+    pin_block_confirm: PinBlock = later()
+    pin_checked: PinCheckNewResult = later()
+    account: AccountOpenResult = later()
+
+
+def visit(s: Session) -> AccountOpening:
+    return s.data_as(AccountOpening)
 
 
 def is_minor(s: Session) -> bool:
-    return int(s.data["age"]) < s.services.settings.limits.minor_age
+    age = s.slots.age
+    if age is None:
+        raise LookupError("no ID card read yet in this session")
+    return age < s.services.settings.limits.minor_age
+
+
+def new_card(s: Session) -> StockCard:
+    card = s.slots.picked_card
+    if card is None:
+        raise LookupError("no card picked from the hopper yet in this session")
+    return card
 
 
 def new_card_pan(s: Session) -> str:
-    card: StockCard = s.data["stock_card"]
-    return card.pan
+    return new_card(s).pan
 
 
 def lookup_request(s: Session) -> dict[str, Any]:
     return {"id_number": id_card(s).id_number}
 
 
-def refuse_existing_customer(s: Session, reply: dict[str, Any]) -> Fail | None:
-    return Fail("account.class1_exists") if reply.get("has_class1_account") else None
+def refuse_existing_customer(s: Session) -> Fail | None:
+    return Fail("account.class1_exists") if visit(s).customer.has_class1_account else None
 
 
 def sms_request(s: Session) -> dict[str, Any]:
-    return {"mobile": s.data["mobile"]["mobile"], "purpose": "account_opening"}
+    return {"mobile": visit(s).mobile, "purpose": "account_opening"}
 
 
 def verify_request(s: Session) -> dict[str, Any]:
-    return {"sms_ref": s.data["sms"]["sms_ref"], "code": s.data["sms_input"]["sms_code"]}
+    return {"sms_ref": visit(s).sms.sms_ref, "code": visit(s).sms_code}
 
 
 def pin_check_request(s: Session) -> dict[str, Any]:
-    return {"pan": new_card_pan(s), "pin_block": s.data["pin_block"].ciphertext.hex().upper(),
-            "pin_block_confirm": s.data["pin_block_confirm"].ciphertext.hex().upper(), "key_id": s.data["pin_block"].key_id}
+    return {"pan": new_card_pan(s), "pin_block": visit(s).pin_block, "pin_block_confirm": visit(s).pin_block_confirm}
 
 
 def open_request(s: Session) -> dict[str, Any]:
     card = id_card(s)
-    guardian = s.data.get("guardian_id_card")
+    guardian = s.slots.guardian
     return {
         "id_number": card.id_number, "name": card.name, "sex": card.sex, "nation": card.nation,
         "birth_date": card.birth_date.isoformat(), "address": card.address,
         "id_valid_to": card.valid_to.isoformat() if card.valid_to else "长期",
-        "mobile": s.data["mobile"]["mobile"], "sms_ref": s.data["sms"]["sms_ref"], "card_pan": new_card_pan(s),
-        "pin_block": s.data["pin_block"].ciphertext.hex().upper(), "key_id": s.data["pin_block"].key_id,
+        "mobile": visit(s).mobile, "sms_ref": visit(s).sms.sms_ref, "card_pan": new_card_pan(s),
+        "pin_block": visit(s).pin_block,
         "guardian_id_number": guardian.id_number if guardian else None,
-        "approval_ref": s.data.get("approval:minor_approval"),
+        "approval_ref": approval_ref(s, "minor_approval"),
     }
 
 
@@ -90,31 +128,31 @@ def summary(s: Session) -> list[Row]:
     rows = [
         Row(s.t("row.name"), masked("name", card.name)),
         Row(s.t("row.id_number"), masked("id", card.id_number)),
-        Row(s.t("row.mobile"), masked("phone", s.data["mobile"]["mobile"])),
+        Row(s.t("row.mobile"), masked("phone", visit(s).mobile)),
         Row(s.t("row.product"), s.t("flow.account_opening.product")),
         Row(s.t("row.new_card"), masked("pan", new_card_pan(s))),
     ]
-    if s.data.get("guardian_id_card"):
-        rows.append(Row(s.t("row.guardian"), masked("name", s.data["guardian_id_card"].name)))
+    if s.slots.guardian:
+        rows.append(Row(s.t("row.guardian"), masked("name", s.slots.guardian.name)))
     return rows
 
 
 def result_rows(s: Session) -> list[Row]:
-    account = s.data["account"]
-    rows = [Row(s.t("row.account_no"), masked("pan", account["account_no"])),
-            Row(s.t("row.new_card"), account["card_pan_masked"])]
-    if s.data.get("card_retained"):
+    account = visit(s).account
+    rows = [Row(s.t("row.account_no"), masked("pan", account.account_no)),
+            Row(s.t("row.new_card"), account.card_pan_masked)]
+    if s.slots.card_retained:
         rows.append(Row(s.t("row.card_status"), s.t("flow.account_opening.card_retained")))
     return rows
 
 
 def receipt(s: Session) -> Receipt:
     rows = summary(s)[:3] + result_rows(s)
-    return build_receipt(s, "flow.account_opening.receipt_title", rows, s.data["account"]["customer_id"])
+    return build_receipt(s, "flow.account_opening.receipt_title", rows, visit(s).account.customer_id)
 
 
 account_opening = Flow(
-    id="account_opening", category="accounts",
+    id="account_opening", category=ACCOUNTS, data=AccountOpening,
     devices=frozenset({"idcard", "camera", "dispenser", "pinpad", "printer"}),
     face_check=True, staff_approval="applicant under 16 (with a guardian); face check declined or failed",
     steps=[
@@ -124,9 +162,9 @@ account_opening = Flow(
         *face_or_staff(),
         HostCall("lookup", op="customers.lookup", payload=lookup_request, store="customer",
                  check=refuse_existing_customer),
-        Form("mobile", fields=[FieldRule("mobile", "phone", 11, 11, check=check_mobile)], store="mobile"),
+        Form("mobile", fields=[FieldRule("mobile", "phone", 11, 11, check=check_mobile)]),
         HostCall("send_sms", op="sms.send_code", payload=sms_request, store="sms"),
-        Form("sms_code", fields=[FieldRule("sms_code", "code", 6, 6)], store="sms_input", back=True),
+        Form("sms_code", fields=[FieldRule("sms_code", "code", 6, 6)], back=True),
         HostCall("verify_sms", op="sms.verify_code", payload=verify_request, store="sms_verified",
                  branches=("sms_code", "mobile"),
                  refusals={"sms_code_wrong": lambda s, e: Goto("sms_code", "sms.wrong", dict(e.details)),
@@ -141,8 +179,7 @@ account_opening = Flow(
                  refusals={"pin_mismatch": lambda s, e: Goto("new_pin", "pin.mismatch"),
                            "pin_too_simple": lambda s, e: Goto("new_pin", "pin.too_simple")}),
         Confirm("confirm", rows=summary),
-        HostCall("open_account", op="accounts.open", payload=open_request, store="account", posting=True,
-                 reference="account_no"),
+        HostCall("open_account", op="accounts.open", payload=open_request, store="account", reference="account_no"),
         DeliverCard("deliver_card"),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from devices.idcard.api import IdCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
-from kiosk.engine.flow import Predicate, Step
+from kiosk.engine.flow import Category, Predicate, Step
 from kiosk.engine.session import Session
 from kiosk.engine.steps import Agreement, FaceCheck, ReadIdCard, StaffApproval
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+# The home screen's groups, in their order; titles are the catalog texts category.<id>.
+ACCOUNTS = Category("accounts", rank=1)
+CARDS = Category("cards", rank=2)
+PAYMENTS = Category("payments", rank=3)
+SERVICES = Category("services", rank=4)
 
 
 def consent_and_id_card() -> list[Step]:
@@ -36,14 +41,16 @@ def identify(face: bool) -> list[Step]:
 
 
 def needs_staff_identity(s: Session) -> bool:
-    return s.data.get("face") != "passed"
+    return not s.slots.face_passed
 
 
 IDENTITY_PREDICATES: dict[str, Predicate] = {"needs_staff_identity": needs_staff_identity}
 
 
 def id_card(s: Session) -> IdCard:
-    card: IdCard = s.data["id_card"]
+    card = s.slots.id_card
+    if card is None:
+        raise LookupError("no ID card read yet in this session")
     return card
 
 
@@ -56,12 +63,8 @@ def yuan(s: Session, amount_fen: int) -> str:
     return s.t("money.yuan", amount=format_fen(amount_fen))
 
 
-def local_time(iso: str) -> str:
-    """A host timestamp (ISO 8601, UTC or with an offset) as the kiosk's local 'YYYY-MM-DD HH:MM'."""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return str(iso)
+def local_time(moment: datetime) -> str:
+    """A host timestamp (UTC or with an offset) as the kiosk's local 'YYYY-MM-DD HH:MM'."""
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     return moment.strftime("%Y-%m-%d %H:%M")
@@ -75,5 +78,6 @@ def masked(kind: str, value: str) -> str:
     return {"pan": mask_pan, "phone": mask_phone, "id": mask_id_number, "name": mask_name}[kind](value)
 
 
-def approval_ref(s: Session, step_id: str) -> Any:
-    return s.data.get(f"approval:{step_id}")
+def approval_ref(s: Session, step_id: str) -> str | None:
+    """The host's reference for the approval given at step ``step_id``, when one was needed."""
+    return s.slots.approvals.get(step_id)

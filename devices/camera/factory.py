@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
+from devices.backends import unknown_backend
 from devices.camera.api import Camera
 from devices.sim_profiles import People
 from kiosk.core.clock import Clock
-
-BACKENDS = ("sim", "opencv")
 
 
 def build_camera(backend: str, clock: Clock, people: People, *, source: int | str = 0, width: int = 640,
@@ -25,4 +24,4 @@ def build_camera(backend: str, clock: Clock, people: People, *, source: int | st
         from devices.camera.opencv import OpenCvCamera
 
         return OpenCvCamera(source, clock, width, height, fps, name, loop=loop)
-    raise ValueError(f"camera backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    raise unknown_backend("camera", backend)

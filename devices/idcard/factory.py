@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from devices.api import ErrorCode
+from devices.backends import unknown_backend
 from devices.idcard.api import IdCard, IdCardReader
 from devices.idcard.pty_sim import PtyIdCardSimulator
 from devices.idcard.serial_reader import POLL_INTERVAL, REPLY_TIMEOUT, SerialIdCardReader
@@ -25,7 +26,6 @@ from devices.idcard.sim import SimIdCardReader
 from devices.idcard.wlt import PhotoDecoder
 from kiosk.core.clock import Clock
 
-BACKENDS = ("sim", "behavioural", "serial")
 SIM_REPLY_TIMEOUT = 1.0  # the simulator answers in milliseconds; a fault waits this long, not 3 s
 
 
@@ -64,4 +64,4 @@ def build_idcard(backend: str, clock: Clock, port: str | None = None, decoder: P
         reader = SerialIdCardReader(port, clock, reply_timeout or REPLY_TIMEOUT, decoder,
                                     poll_interval=poll_interval, reject_invalid_id_number=reject_invalid_id_number)
         return reader, None
-    raise ValueError(f"unknown ID card reader backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    raise unknown_backend("idcard", backend)

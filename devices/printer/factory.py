@@ -18,10 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+from devices.backends import PRINTER, unknown_backend
 from devices.printer.api import ReceiptPrinter
 from kiosk.core.clock import Clock
 
-BACKENDS = ("sim", "escpos-usb", "escpos-serial", "escpos-network")
 USB_ENDPOINTS = (0x82, 0x01)  # python-escpos's defaults: bulk in, bulk out
 NETWORK_CONNECT_TIMEOUT = 3.0
 STATUS_INTERVAL = 5.0
@@ -37,8 +37,8 @@ def build_printer(backend: str, clock: Clock, *, spool_dir: Path | str, paper: i
         from devices.printer.sim import SimReceiptPrinter
 
         return SimReceiptPrinter(clock, spool_dir, paper=paper, low_at=low_at, name=name)
-    if backend not in BACKENDS:
-        raise ValueError(f"printer backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    if backend not in PRINTER:
+        raise unknown_backend("printer", backend)
     from devices.printer.escpos_printer import EscposReceiptPrinter
     from devices.printer.escpos_receipt import EscposLayout
 

@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
+from devices.backends import unknown_backend
 from devices.smartcard.api import BankCardReader
 from devices.smartcard.vpcd_card import VPCD_PORT
 from kiosk.core.clock import Clock
-
-BACKENDS = ("sim", "pcsc-sim", "pcsc")
 
 
 def build_smartcard(backend: str, clock: Clock, *, reader_name: str | None = None, vpcd_port: int = VPCD_PORT,
@@ -31,4 +30,4 @@ def build_smartcard(backend: str, clock: Clock, *, reader_name: str | None = Non
         from devices.smartcard.pcsc import PcscBankCardReader
 
         return PcscBankCardReader(clock, reader_name, name=name)
-    raise ValueError(f"smartcard backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    raise unknown_backend("smartcard", backend)

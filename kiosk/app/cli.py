@@ -137,7 +137,7 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
     from flows import catalogue
 
     rows = [
-        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category,
+        {"id": f.id, "title_zh": f.title("zh_CN"), "title_en": f.title("en_US"), "category": f.category.id,
          "devices": sorted(f.devices), "face_check": f.face_check, "staff_approval": f.staff_approval,
          "steps": [s.id for s in f.steps]}
         for f in catalogue().values()
@@ -190,12 +190,15 @@ def cmd_journal_show(args: argparse.Namespace) -> int:
 def cmd_host_simulator(args: argparse.Namespace) -> int:
     import subprocess
 
+    from kiosk.app.compose import host_limits
+    from kiosk.host.sim.process import HostSimulatorProcess
+
     config = load_config(args.config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "kiosk.host.simulator", "--db", str(config.data_dir / "host-simulator.sqlite"),
-           "--port", str(args.port), "--working-key", config.devices.pinpad.sim_working_key,
-           "--key-id", config.devices.pinpad.key_id]
-    return subprocess.call(cmd)
+    process = HostSimulatorProcess(config.data_dir / "host-simulator.sqlite", port=args.port,
+                                   working_key=config.devices.pinpad.sim_working_key,
+                                   key_id=config.devices.pinpad.key_id, limits=host_limits(config))
+    return subprocess.call(process.command())  # told our pid: it stops if this command is killed
 
 
 if __name__ == "__main__":

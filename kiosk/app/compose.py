@@ -1,5 +1,6 @@
 """The one place that builds the kiosk from its configuration: devices, host client, journal,
-face verifier, engine. Config names a backend per device; this table maps it to a class."""
+face verifier, engine. Config names a backend per device (from its table in devices.backends); the
+device's builder here hands it to the device's factory."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.engine.guide import VoiceGuide
 from kiosk.engine.recovery import recover
 from kiosk.engine.runtime import Engine
-from kiosk.engine.services import Devices, EngineSettings, Limits, Services, Timeouts
+from kiosk.engine.services import Devices, Services
+from kiosk.engine.settings import EngineSettings
 from kiosk.host.client import HostClient
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.context import HostLimits
+from kiosk.host.sim.process import HostSimulatorProcess
 from kiosk.identity.chip import with_chip_photos
 from kiosk.identity.factory import make_face_verifier
 from kiosk.journal import Journal
@@ -105,22 +108,21 @@ def _printer(ctx: BuildContext) -> Any:
 
 DeviceBuilder = Callable[[BuildContext], Any]
 
-DEVICE_BACKENDS: dict[tuple[str, str], DeviceBuilder] = {
-    ("idcard", "sim"): _idcard,
-    ("idcard", "behavioural"): _idcard,
-    ("idcard", "serial"): _idcard,
-    ("smartcard", "sim"): _smartcard,
-    ("smartcard", "pcsc-sim"): _smartcard,
-    ("smartcard", "pcsc"): _smartcard,
-    ("camera", "sim"): _camera,
-    ("camera", "opencv"): _camera,
-    ("pinpad", "sim"): lambda ctx: SimPinPad(
-        ctx.clock, bytes.fromhex(ctx.config.devices.pinpad.sim_working_key), ctx.config.devices.pinpad.key_id,
-        ctx.config.devices.pinpad.algorithm),
-    **{("printer", backend): _printer for backend in ("sim", "escpos-usb", "escpos-serial", "escpos-network")},
-    ("dispenser", "sim"): lambda ctx: SimCardDispenser(
-        ctx.clock, list(ctx.people.stock), retain_capacity=ctx.config.devices.dispenser.retain_capacity),
+def _pinpad(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.pinpad  # one backend: "sim"
+    return SimPinPad(ctx.clock, bytes.fromhex(c.sim_working_key), c.key_id, c.algorithm)
+
+
+def _dispenser(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.dispenser  # one backend: "sim"
+    return SimCardDispenser(ctx.clock, list(ctx.people.stock), retain_capacity=c.retain_capacity)
+
+
+DEVICE_BUILDERS: dict[str, DeviceBuilder] = {
+    "idcard": _idcard, "smartcard": _smartcard, "camera": _camera, "pinpad": _pinpad, "printer": _printer,
+    "dispenser": _dispenser,
 }
+DEVICE_NAMES = tuple(DEVICE_BUILDERS)
 
 
 @dataclass
@@ -155,38 +157,27 @@ class Kiosk:
 
 
 def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
-    t, lim = config.timeouts, config.limits
+    """The engine's view of a validated configuration: its sections as they are, the kiosk's identity,
+    and the approval rules resolved for every flow of the catalogue."""
+    k = config.kiosk
     return EngineSettings(
-        kiosk_id=config.kiosk.kiosk_id, branch_id=config.kiosk.branch_id, branch_name=config.kiosk.branch_name,
-        bank_name=config.kiosk.bank_name, language=config.kiosk.language, pin_key_id=config.devices.pinpad.key_id,
-        timeouts=Timeouts(screen=t.screen_s, warning=t.warning_s, pin=t.pin_s, staff=t.staff_s,
-                          card_take=t.card_take_s, processing=t.processing_s, device=t.device_s,
-                          fraud_dwell=t.fraud_dwell_s,
-                          elderly_factor=t.elderly_factor),
-        limits=Limits(kiosk_payment_limit_fen=lim.kiosk_payment_limit_fen, face_attempts=lim.face_attempts,
-                      sms_attempts=lim.sms_attempts, card_read_attempts=lim.card_read_attempts,
-                      minor_age=lim.minor_age),
-        approvals={flow: tuple(rules) for flow, rules in config.approvals.model_dump().items()},
-        dual_control=tuple(config.staff.dual_control),
-        strict=strict,
-    )
-
-
-DEVICE_NAMES = ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")
+        kiosk_id=k.kiosk_id, branch_id=k.branch_id, branch_name=k.branch_name, bank_name=k.bank_name,
+        language=k.language, pin_key_id=config.devices.pinpad.key_id, timeouts=config.timeouts,
+        limits=config.limits, staff=config.staff, approvals=config.approval_rules(catalogue()), strict=strict)
 
 
 def build_device(ctx: BuildContext, name: str) -> Any:
     """The one device ``name`` as configured; its QA controls and closers go into ``ctx``."""
-    backend = getattr(ctx.config.devices, name).backend
-    builder = DEVICE_BACKENDS.get((name, backend))
-    if builder is None:
-        wired = ", ".join(b for n, b in DEVICE_BACKENDS if n == name)
-        raise ValueError(f"devices.{name}.backend {backend!r} is not wired in kiosk.app.compose; wired: {wired}")
-    return builder(ctx)
+    return DEVICE_BUILDERS[name](ctx)
 
 
 def build_devices(ctx: BuildContext) -> Devices:
     return Devices(**{name: build_device(ctx, name) for name in DEVICE_NAMES})
+
+
+def host_limits(config: KioskConfig) -> HostLimits:
+    """The kiosk's limits that the host simulator enforces (a real host has its own)."""
+    return HostLimits(sms_tries=config.limits.sms_attempts, pin_tries=config.limits.pin_entry_attempts)
 
 
 def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[HostClient, HostSimulatorProcess | None]:
@@ -198,7 +189,8 @@ def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[Hos
         return client, None
     process = HostSimulatorProcess(
         data_dir / "host-simulator.sqlite", people.source, working_key=config.devices.pinpad.sim_working_key,
-        key_id=config.devices.pinpad.key_id, log_path=data_dir / "logs" / "host-simulator.log")
+        key_id=config.devices.pinpad.key_id, limits=host_limits(config),
+        log_path=data_dir / "logs" / "host-simulator.log")
     url = process.start()
     client = HostClient(url, config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries)
     return client, process

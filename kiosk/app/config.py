@@ -8,24 +8,43 @@ from __future__ import annotations
 
 import tomllib
 import typing
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
+from devices import backends
+from devices.backends import Backend
 from flows import catalogue
+from kiosk.engine.flow import Flow
+from kiosk.engine.settings import Limits, StaffRules, Timeouts
+from kiosk.engine.settings import Section as _Section
+from kiosk.engine.steps.host import IDENTITY_RULE
 from kiosk.voice import VoiceSettings
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
-APPROVAL_RULES = ("minor", "formal_loss", "over_limit")
 
 
 class ConfigError(Exception):
     """One line for the operator: file, key, what is allowed."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _one_of(table: Mapping[str, Backend]) -> Any:
+    """A device's backend: a name from its table in devices.backends."""
+
+    def check(name: str) -> str:
+        if name not in table:
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": _listed(table)})
+        return name
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def _listed(names: Mapping[str, Any] | tuple[str, ...]) -> str:
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 class KioskSection(_Section):
@@ -49,12 +68,8 @@ class HostSection(_Section):
     retries: int = Field(2, ge=0, le=5)
 
 
-class SimDevice(_Section):
-    backend: Literal["sim"] = "sim"
-
-
 class IdCardSection(_Section):
-    backend: Literal["sim", "behavioural", "serial"] = "sim"  # sim: the SAM protocol on a pseudo-terminal
+    backend: _one_of(backends.IDCARD) = "sim"  # sim: the SAM protocol on a pseudo-terminal
     port: str = ""  # serial: the reader's port, e.g. /dev/ttyUSB0
     reply_timeout_s: float | None = Field(None, gt=0, le=30)  # default: sim 1 s, serial 3 s
     poll_interval_s: float = Field(1.0, gt=0, le=5)
@@ -74,20 +89,20 @@ class IdCardSection(_Section):
 
 
 class SmartcardSection(_Section):
-    backend: Literal["sim", "pcsc-sim", "pcsc"] = "pcsc-sim"  # pcsc-sim: a virtual card behind the real PC/SC stack
+    backend: _one_of(backends.SMARTCARD) = "pcsc-sim"  # pcsc-sim: a virtual card behind the real PC/SC stack
     reader: str = ""  # pcsc: the reader's name or part of it; empty: any reader
     vpcd_port: int = Field(35963, ge=1, le=65535)
 
 
 class PinPadSection(_Section):
-    backend: Literal["sim"] = "sim"
+    backend: _one_of(backends.PINPAD) = "sim"
     key_id: str = "TPK-DEMO-01"
     algorithm: Literal["SM4", "3DES"] = "SM4"
     sim_working_key: str = Field("0123456789ABCDEFFEDCBA9876543210", pattern=r"^[0-9A-Fa-f]{32}([0-9A-Fa-f]{16})?$")
 
 
 class CameraSection(_Section):
-    backend: Literal["sim", "opencv"] = "sim"  # opencv: a real camera, a video file or a stream
+    backend: _one_of(backends.CAMERA) = "sim"  # opencv: a real camera, a video file or a stream
     source: int | str = 0  # opencv: device index, /dev/videoN, a video file, or an rtsp:// or http:// URL
     width: int = Field(640, ge=160, le=3840)
     height: int = Field(480, ge=120, le=2160)
@@ -96,7 +111,7 @@ class CameraSection(_Section):
 
 
 class PrinterSection(_Section):
-    backend: Literal["sim", "escpos-usb", "escpos-serial", "escpos-network"] = "sim"
+    backend: _one_of(backends.PRINTER) = "sim"
     paper: int = Field(300, ge=0)  # sim: receipts on a roll
     low_at: int = Field(30, ge=0)  # sim: "paper low" below this
     usb_vendor_id: int = Field(0, ge=0, le=0xFFFF)  # escpos-usb: from lsusb, e.g. 0x0416
@@ -125,7 +140,7 @@ class PrinterSection(_Section):
 
 
 class DispenserSection(_Section):
-    backend: Literal["sim"] = "sim"
+    backend: _one_of(backends.DISPENSER) = "sim"
     retain_capacity: int = Field(50, ge=1)
 
 
@@ -136,26 +151,6 @@ class DevicesSection(_Section):
     pinpad: PinPadSection = PinPadSection()
     printer: PrinterSection = PrinterSection()
     dispenser: DispenserSection = DispenserSection()
-
-
-class TimeoutsSection(_Section):
-    screen_s: float = Field(60, ge=10, le=600)
-    warning_s: float = Field(15, ge=5, le=60)
-    pin_s: float = Field(45, ge=10, le=300)
-    staff_s: float = Field(300, ge=30, le=1800)
-    card_take_s: float = Field(30, ge=10, le=120)
-    processing_s: float = Field(120, ge=10, le=600)
-    device_s: float = Field(20, ge=1, le=120)
-    fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode: the fraud warning waits before Continue
-    elderly_factor: float = Field(2.0, ge=1, le=4)
-
-
-class LimitsSection(_Section):
-    kiosk_payment_limit_fen: int = Field(5_000_000, ge=0)
-    face_attempts: int = Field(3, ge=1, le=5)
-    sms_attempts: int = Field(3, ge=1, le=5)
-    card_read_attempts: int = Field(3, ge=1, le=5)
-    minor_age: int = Field(16, ge=1, le=18)
 
 
 class FaceSection(_Section):
@@ -189,33 +184,16 @@ class VoiceSection(_Section):
     voices: dict[Literal["zh_CN", "en_US"], str] = {"zh_CN": "sit/cmn", "en_US": "gmw/en-us"}
 
 
-ApprovalRule = Literal["minor", "formal_loss", "over_limit"]
-
-
-class ApprovalsSection(_Section):
-    account_opening: list[ApprovalRule] = ["minor"]
-    loss_report: list[ApprovalRule] = ["formal_loss"]
-    si_payment: list[ApprovalRule] = ["over_limit"]
-
-
-class StaffSection(_Section):
-    """Branch staff at the kiosk (docs/staff.md)."""
-
-    idle_sign_out_s: float = Field(120, ge=30, le=900)  # signed out after this long without staff input
-    service_counter: str = Field("1", min_length=1, max_length=16)  # out of service: customers go to this counter
-    dual_control: list[Literal["minor", "formal_loss", "over_limit", "identity"]] = []  # rules needing 2 supervisors
-
-
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     host: HostSection = HostSection()
     devices: DevicesSection = DevicesSection()
-    timeouts: TimeoutsSection = TimeoutsSection()
-    limits: LimitsSection = LimitsSection()
+    timeouts: Timeouts = Timeouts()
+    limits: Limits = Limits()
     face: FaceSection = FaceSection()
     voice: VoiceSection = VoiceSection()
-    approvals: ApprovalsSection = ApprovalsSection()
-    staff: StaffSection = StaffSection()
+    approvals: dict[str, tuple[str, ...]] = {}  # flow id -> the approval rules switched on (checked against the flow)
+    staff: StaffRules = StaffRules()
     path: Path = Field(DEFAULT_CONFIG, exclude=True)
 
     def voice_settings(self) -> VoiceSettings:
@@ -224,6 +202,10 @@ class KioskConfig(_Section):
     @property
     def data_dir(self) -> Path:
         return (self.path.parent / self.kiosk.data_dir).resolve()
+
+    def approval_rules(self, flows: Mapping[str, Flow]) -> dict[str, tuple[str, ...]]:
+        """Per flow, the approval rules that apply: as configured, else every rule the flow declares."""
+        return {flow_id: self.approvals.get(flow_id, flow.approval_rules) for flow_id, flow in flows.items()}
 
 
 def load_config(path: Path | str | None = None) -> KioskConfig:
@@ -247,9 +229,19 @@ def _check_cross_fields(path: Path, config: KioskConfig) -> None:
     if config.host.mode == "remote" and not config.host.url.startswith("https://"):
         raise ConfigError(f"{path}: host.url: a remote host needs an https:// address")
     flows = catalogue()
-    for flow_id in ApprovalsSection.model_fields:
-        if flow_id not in flows:  # pragma: no cover - a catalogue change without a config change
-            raise ConfigError(f"{path}: approvals.{flow_id}: no such flow; flows: {', '.join(sorted(flows))}")
+    for flow_id, rules in config.approvals.items():
+        if flow_id not in flows:
+            raise ConfigError(f"{path}: approvals.{flow_id}: no such flow; allowed: {', '.join(sorted(flows))}")
+        _check_rules(path, f"approvals.{flow_id}", rules, flows[flow_id].approval_rules)
+    declared = {rule: None for flow in flows.values() for rule in flow.approval_rules}
+    _check_rules(path, "staff.dual_control", config.staff.dual_control, (*declared, IDENTITY_RULE))
+
+
+def _check_rules(path: Path, key: str, rules: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    for index, rule in enumerate(rules):
+        if rule not in allowed:
+            shown = _listed(allowed) if allowed else "none (the flow asks for no approval)"
+            raise ConfigError(f"{path}: {key}.{index}: {rule!r} is not allowed; allowed: {shown}")
 
 
 def describe(path: Path, exc: ValidationError) -> str:

@@ -16,12 +16,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
+from devices.backends import BACKENDS
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
 from kiosk.app.gui_camera import CameraPreview
 from kiosk.app.gui_staff import StaffUi, attach_staff
 from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
+from kiosk.host.api import SmsSendResult
 from kiosk.ui.bridge import EngineBridge, connect
 from kiosk.ui.shell import KioskWindow
 from kiosk.ui.simpanel import SimPanel
@@ -30,7 +32,6 @@ from kiosk.ui.voicebar import GuideVoice
 
 log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 800)
-DEVICE_NAMES = ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser")
 
 
 class PanelControls(SimulatorControls):
@@ -48,14 +49,13 @@ class PanelControls(SimulatorControls):
 
     def last_sms_code(self) -> str | None:
         session = self.kiosk.engine.session
-        sms = session.data.get("sms") if session is not None else None
-        return self.sms_code(sms["sms_ref"]) if sms else None
+        sms = session.found(SmsSendResult) if session is not None else None
+        return self.sms_code(sms.sms_ref) if sms is not None else None
 
 
 def all_simulated(config: KioskConfig) -> bool:
-    """Every device is a simulator ("sim", "behavioural", or a protocol-level "...-sim")."""
-    backends = [getattr(config.devices, name).backend for name in DEVICE_NAMES]
-    return all(b in ("sim", "behavioural") or b.endswith("-sim") for b in backends)
+    """Every device is a simulator (its backend's entry in devices.backends says so)."""
+    return all(table[getattr(config.devices, name).backend].simulated for name, table in BACKENDS.items())
 
 
 @dataclass

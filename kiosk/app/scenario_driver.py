@@ -11,6 +11,7 @@ from kiosk.app.qa import QAError, SimulatorControls
 from kiosk.core.clock import ManualClock
 from kiosk.engine.runtime import SessionReport
 from kiosk.engine.screens import Input, InputKind
+from kiosk.host.api import SmsSendResult
 
 if TYPE_CHECKING:
     from kiosk.app.scenario import Action, Expectation, Setup
@@ -178,9 +179,10 @@ class Driver:
     def _resolve(self, value: str) -> str:
         if value == "{sms_code}":
             session = self.engine.session
-            if session is None or "sms" not in session.data:
+            sms = session.found(SmsSendResult) if session is not None else None
+            if sms is None:
                 raise ScenarioFailure("{sms_code}: no SMS code was sent in this session")
-            return self.qa.sms_code(session.data["sms"]["sms_ref"])
+            return self.qa.sms_code(sms.sms_ref)
         return value
 
     def advance(self, seconds: float) -> None:

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from kiosk.app.scenario import Expectation
 
 
-BUSINESS_POSTINGS = ("accounts.open", "cards.report_loss", "si.pay")  # approvals are recorded, not counted
+def business_postings(kiosk: Kiosk) -> frozenset[str]:
+    """The host operations the flows post with (approvals are recorded, not counted), read from the flows."""
+    return frozenset().union(*(flow.posting_ops for flow in kiosk.engine.flows.values()))
 
 
 def screens_visited(trail: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -36,13 +38,14 @@ def host_effects(kiosk: Kiosk, session_id: str, state: dict[str, Any]) -> dict[s
     requests = kiosk.services.journal.host_requests(session_id)
     keys = {r.idempotency_key: r for r in requests}
     postings = [p for p in state["postings"] if p["idempotency_key"] in keys]
-    committed = [p for p in postings if p["status"] == "committed" and p["op"] in BUSINESS_POSTINGS]
+    business = business_postings(kiosk)
+    committed = [p for p in postings if p["status"] == "committed" and p["op"] in business]
     return {
         "requests": [{"op": r.op, "key": r.idempotency_key, "status": str(r.status)} for r in requests],
         "postings": [{"key": p["idempotency_key"], "op": p["op"], "status": p["status"],
                       "amount_fen": p["amount_fen"], "error_code": p["error_code"]} for p in postings],
         "committed_postings": len(committed),
-        "debited_fen": sum(p["amount_fen"] or 0 for p in committed if p["op"] == "si.pay"),
+        "debited_fen": sum(p["amount_fen"] or 0 for p in committed),  # the host stores amounts of debits only
     }
 
 

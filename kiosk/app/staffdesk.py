@@ -16,8 +16,8 @@ from collections.abc import Callable
 from devices.dispenser.api import StockCard
 from devices.sim_profiles import People, luhn_check_digit
 from kiosk.app.compose import Kiosk
-from kiosk.engine.staff import DeskState, StaffDenied, StaffDesk, StaffSettings
-from kiosk.engine.staff_devices import DeviceService
+from kiosk.engine.staff import DeskState, StaffDenied, StaffDesk
+from kiosk.engine.staff.devices import DeviceService
 from kiosk.voice.status import AudioStatus
 
 
@@ -45,12 +45,9 @@ def build_staff_desk(kiosk: Kiosk, lang: str | None = None) -> StaffDesk:
         return kiosk.engine.staff
     config = kiosk.config
     data_dir = kiosk.data_dir or config.data_dir
-    settings = StaffSettings(idle_sign_out_s=config.staff.idle_sign_out_s,
-                             service_counter=config.staff.service_counter,
-                             card_wait_s=config.timeouts.card_take_s, export_dir=data_dir / "reconciliation")
     others = [AudioStatus(config.voice.player, kiosk.speaker)] if kiosk.speaker is not None else []
     devices = DeviceService(kiosk.devices, stock_source(kiosk.people), others)
-    return StaffDesk(kiosk.engine, devices, settings, lang or config.kiosk.language)
+    return StaffDesk(kiosk.engine, devices, export_dir=data_dir / "reconciliation", lang=lang)
 
 
 class StaffOnBehalf:

@@ -30,7 +30,7 @@ STOP_EVENTS = ("cancel", "timeout")
 NOT_REVISITED = frozenset({ScreenKind.PROCESSING, ScreenKind.WAITING_STAFF, ScreenKind.RESULT, ScreenKind.RECEIPT})
 FAULT_EVENTS = ("fail", "device_fault", "host_fault")
 
-__all__ = ["DONE", "ENDING", "FAILED", "TransitionNotAllowed", "compile_chart", "condition_name"]
+__all__ = ["DONE", "ENDING", "FAILED", "TransitionNotAllowed", "compile_chart", "condition_name", "validate"]
 
 
 def condition_name(step_id: str) -> str:
@@ -43,7 +43,8 @@ class _StrictChart(StateChart):
     enable_self_transition_entries = False
 
 
-def _validate(flow: Flow) -> None:
+def validate(flow: Flow) -> None:
+    """The structure every flow must have: unique step ids, none reserved, known branches and predicates."""
     ids = [step.id for step in flow.steps]
     if len(set(ids)) != len(ids):
         raise ValueError(f"{flow.id}: step ids repeat: {ids}")
@@ -109,7 +110,7 @@ def _join(items: list[Any]) -> Any:
 
 @cache
 def compile_chart(flow: Flow) -> type[StateChart]:
-    _validate(flow)
+    validate(flow)
     states: dict[str, State] = {}
     for i, step in enumerate(flow.steps):
         states[step.id] = State(step.id, initial=(i == 0))

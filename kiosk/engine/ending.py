@@ -19,8 +19,8 @@ class SafeExit:
         self.s = s
         self._plan: list[tuple[str, Callable[[], Operation]]] = []
         self._current: str | None = None
-        issued = s.data.get("card_delivered") or s.data.get("card_retained")
-        if s.data.get("stock_card") is not None and not issued and s.services.devices.dispenser is not None:
+        issued = s.slots.card_delivered or s.slots.card_retained
+        if s.slots.picked_card is not None and not issued and s.services.devices.dispenser is not None:
             self._plan.append(("dispenser", self._retain_new_card))
         if "smartcard" in s.flow.devices and s.services.devices.smartcard is not None:
             self._plan.append(("bank_card", self._return_bank_card))
@@ -37,9 +37,9 @@ class SafeExit:
 
     def finished(self, result: OpResult) -> None:
         if result.ok and result.value == CardReturn.RETAINED:
-            self.s.data["bank_card_retained"] = True
+            self.s.slots.bank_card_retained = True
         if result.name == "dispenser.retain_card":
-            self.s.data.pop("stock_card", None)
+            self.s.slots.picked_card = None
 
     def _retain_new_card(self) -> Operation:
         dispenser = self.s.services.devices.dispenser
@@ -54,8 +54,7 @@ class SafeExit:
     def _return_bank_card(self) -> Operation:
         reader = self.s.services.devices.smartcard
         assert reader is not None
-        timeouts = self.s.services.settings.timeouts
-        wait = timeouts.card_take * (timeouts.elderly_factor if self.s.elderly else 1.0)
+        wait = self.s.services.settings.timeouts.for_customer("card_take_s", self.s.elderly)
 
         def give_back(cancel: Cancellation, on_event: EventSink) -> CardReturn | None:
             if not reader.has_card():

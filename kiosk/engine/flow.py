@@ -6,12 +6,16 @@ adds cancel, timeout, fault and back transitions itself.
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kiosk.core import i18n
 from kiosk.engine.screens import Input, Outcome, ScreenKind
+from kiosk.engine.session import NoFlowData
 
 if TYPE_CHECKING:
     from devices.api import DeviceEvent
@@ -70,7 +74,7 @@ class Step:
     """A shared step. Subclasses set ``kind`` and override what they need."""
 
     kind: ClassVar[ScreenKind] = ScreenKind.INFO
-    timeout: ClassVar[str | None] = "screen"  # a Timeouts field, or None: no inactivity timeout
+    timeout: ClassVar[str | None] = "screen_s"  # a Timeouts field, or None: no inactivity timeout
     text_key: ClassVar[str] = "info"  # generic catalog prefix: step.<text_key>.title/.prompt
 
     def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
@@ -115,19 +119,49 @@ class Step:
         """A device event during the step's operation; True when the screen should be re-rendered."""
         return False
 
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        """The flow data attributes this step writes, with the type of what it writes there."""
+        return ()
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of flows on the home screen; its title is the catalog text ``category.<id>``."""
+
+    id: str
+    rank: int  # place on the home screen, smallest first
+
+    def title(self, lang: str) -> str:
+        return i18n.text(lang, f"category.{self.id}")
+
 
 @dataclass(eq=False)
 class Flow:
     id: str
-    category: str  # "accounts", "cards", "payments", ...
+    category: Category
     steps: list[Step]
     devices: frozenset[str]
     face_check: bool = False
     staff_approval: str | None = None  # when staff approval is needed, in words (flows list)
     predicates: dict[str, Predicate] = field(default_factory=dict)
+    data: type = NoFlowData  # the flow's own data: a dataclass whose attributes its steps ``store=`` into
+
+    def __post_init__(self) -> None:
+        check_stores(self)
+
+    @property
+    def posting_ops(self) -> frozenset[str]:
+        """The host operations this flow posts with (changes to the bank's books)."""
+        return frozenset(op for step in self.steps if (op := getattr(step, "posting_op", None)) is not None)
 
     def title(self, lang: str) -> str:
         return i18n.text(lang, f"flow.{self.id}.title")
+
+    @property
+    def approval_rules(self) -> tuple[str, ...]:
+        """The approval rules the flow's steps name (config switches each on or off: ``[approvals]``)."""
+        named = (getattr(step, "rule", None) for step in self.steps)
+        return tuple(dict.fromkeys(rule for rule in named if rule is not None))
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -137,6 +171,27 @@ class Flow:
 
     def index(self, step_id: str) -> int:
         return [st.id for st in self.steps].index(step_id)
+
+
+def check_stores(flow: Flow) -> None:
+    """Every step's ``store=`` names an attribute of the flow's data whose type accepts what the step
+    writes there: a misspelt or mistyped slot fails when the flow module is imported."""
+    if not dataclasses.is_dataclass(flow.data):
+        raise TypeError(f"{flow.id}: data must be a dataclass, not {flow.data!r}")
+    hints = typing.get_type_hints(flow.data)
+    for step in flow.steps:
+        for name, kind in step.stores():
+            if name not in hints:
+                raise TypeError(f"{flow.id}: step {step.id!r} stores into {name!r}, which "
+                                f"{flow.data.__name__} does not declare; it has {sorted(hints)}")
+            if not _accepts(hints[name], kind):
+                raise TypeError(f"{flow.id}: step {step.id!r} stores a {kind.__name__} into "
+                                f"{flow.data.__name__}.{name}, declared {hints[name]}")
+
+
+def _accepts(hint: Any, kind: type) -> bool:
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    return any(isinstance(option, type) and issubclass(kind, option) for option in options)
 
 
 def step_active(step: Step, s: Session) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from devices.api import Cancellation, DeviceEvent, EventSink
 
 _seq = itertools.count(1)
-STAFF_CHANNEL = "staff"  # the Ticket.session_id of the staff desk's operations (kiosk/engine/staff.py)
+STAFF_CHANNEL = "staff"  # the Ticket.session_id of the staff desk's operations (kiosk/engine/staff/)
 
 
 @dataclass(frozen=True)

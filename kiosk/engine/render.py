@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from kiosk.engine.services import Services
     from kiosk.engine.session import Session
 
-CATEGORY_ORDER = ("accounts", "cards", "payments", "services")
-
-
 def flow_available(flow: Flow, services: Services) -> bool:
     devices = services.devices.by_name()
     for name in flow.devices:
@@ -31,19 +28,20 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
     t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
     if out_of_service is not None:
         return out_of_service_screen(lang, elderly, out_of_service, counter)
-    ordered = sorted(flows.values(), key=lambda f: (_category_rank(f.category), f.id))
+    ordered = sorted(flows.values(), key=lambda f: (f.category.rank, f.id))
     choices = []
     for flow in ordered:
         ok = flow_available(flow, services)
-        detail = t(f"category.{flow.category}") if ok else t("home.flow_unavailable")
+        detail = flow.category.title(lang) if ok else t("home.flow_unavailable")
         choices.append(Choice(flow.id, flow.title(lang), detail, enabled=ok))
     categories: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
     for flow in ordered:
-        categories.setdefault(flow.category, []).append(flow.id)
+        categories.setdefault(flow.category.id, []).append(flow.id)
+        titles[flow.category.id] = flow.category.title(lang)
     return ScreenModel(ScreenKind.HOME, "home", t("home.title"), prompt=t("home.prompt"), voice=t("home.prompt"),
                        choices=tuple(choices), can_cancel=False, lang=lang, elderly=elderly,
-                       data={"categories": categories,
-                             "category_titles": {c: t(f"category.{c}") for c in categories}})
+                       data={"categories": categories, "category_titles": titles})
 
 
 def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -> ScreenModel:
@@ -57,14 +55,10 @@ def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -
                        data={"reason": why, "counter": counter})
 
 
-def _category_rank(category: str) -> int:
-    return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
-
-
 def _shown(st: Step, s: Session) -> bool:
     try:
         return step_active(st, s)
-    except (KeyError, TypeError):  # decided by data the session does not have yet: not counted
+    except (LookupError, TypeError, AttributeError):  # decided by data the session does not have yet: not counted
         return False
 
 
@@ -79,9 +73,8 @@ ELDERLY_OFFER_AGE = 60
 
 def offers_elderly_mode(s: Session) -> bool:
     """Once the ID card shows 60 or more, every screen offers elderly mode until the customer answers."""
-    age = s.data.get("age")
-    return isinstance(age, int) and age >= ELDERLY_OFFER_AGE and not s.elderly \
-        and not s.data.get("elderly_offer_answered")
+    age = s.slots.age
+    return age is not None and age >= ELDERLY_OFFER_AGE and not s.elderly and not s.slots.elderly_offer_answered
 
 
 def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s: float | None) -> ScreenModel:

@@ -1,4 +1,8 @@
-"""The engine: runs one session at a time on its flow's statechart.
+"""The engine: runs one session at a time on its flow's statechart (the session runner).
+
+The home screen and its menu are :class:`~kiosk.engine.home.Home`, the inactivity timer is
+:class:`~kiosk.engine.timers.InactivityTimer`, the staff desk (kiosk/engine/staff/) plugs in through
+:class:`StaffHooks` and the staff methods below.
 
 Threading: every method here runs on the owner thread (the Qt UI thread, or the headless driver).
 Device and host calls run on the OperationRunner's workers and come back through the inbox,
@@ -15,17 +19,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from kiosk.core import i18n
 from kiosk.core.masking import mask_text
 from kiosk.engine import render
 from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
+from kiosk.engine.home import LANGUAGES, Home
 from kiosk.engine.journaling import describe_result
 from kiosk.engine.ops import STAFF_CHANNEL, Inbox, OperationRunner, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
+from kiosk.engine.timers import InactivityTimer
 from kiosk.journal import JournalError
 
 log = logging.getLogger(__name__)
@@ -54,7 +59,7 @@ class SessionReport:
 
 
 class StaffHooks(Protocol):
-    """The staff desk (kiosk/engine/staff.py): its operations come back through the engine's inbox
+    """The staff desk (kiosk/engine/staff/): its operations come back through the engine's inbox
     (ticket session ``STAFF_CHANNEL``), and it watches its own idle time on the engine's tick."""
 
     def on_operation(self, item: OpResult | OpEvent) -> None: ...
@@ -84,24 +89,18 @@ class Engine:
         self.flows = dict(flows)
         self.inbox: Inbox = queue.Queue()
         self.runner = OperationRunner(self.inbox, on_ready)
-        self.lang = services.settings.language
-        self.elderly = False
-        self.out_of_service: str | None = None
-        self.home_help_requested = False  # "call staff" at the home screen, until a session starts
-        self.service_counter = ""  # out of service: the counter the home screen sends customers to
+        self.home = Home(self.flows, services)
+        self.timer = InactivityTimer(services.clock, services.settings.timeouts)
         self.staff: StaffHooks | None = None
         self.session: Session | None = None
         self.last_report: SessionReport | None = None
         self._chart: Any = None
         self._pending: Pending | None = None
         self._stop_requested: str | None = None
-        self._deadline: float | None = None
-        self._timeout_s: float | None = None
-        self._warned_left: int | None = None
         self._exit: SafeExit | None = None
         self._listeners: list[Callable[[ScreenModel], None]] = []
         self._seq = 0
-        self.screen = self._home_model()
+        self.screen = self.home.model()
 
     # --- public ----------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[ScreenModel], None]) -> None:
@@ -110,6 +109,10 @@ class Engine:
     @property
     def state(self) -> str:
         return "home" if self._chart is None else str(self._chart.current_state_value)
+
+    @property
+    def out_of_service(self) -> str | None:
+        return self.home.out_of_service
 
     @property
     def busy(self) -> bool:
@@ -123,28 +126,32 @@ class Engine:
     def _send(self, inp: Input) -> None:
         s = self.session
         if s is None:
-            self._home_input(inp)
+            flow_id = self.home.on_input(inp)
+            if flow_id is not None:
+                self.start(flow_id)
+            else:
+                self._publish()
             return
         s.services.journal.record(s.id, "input", inp.kind.value, {"choice": inp.choice, "fields": sorted(inp.values)})
         self._trail("input", kind=inp.kind.value, choice=inp.choice, fields=sorted(inp.values))
-        self._arm_timer()
+        self.timer.arm()
         if inp.kind is InputKind.CANCEL:
             self._stop("cancel")
         elif inp.kind is InputKind.EXTEND:
             self._publish()
-        elif inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
+        elif inp.kind is InputKind.LANGUAGE and inp.choice in LANGUAGES:
             s.lang = inp.choice
             self._publish()
         elif inp.kind is InputKind.ELDERLY:
             s.elderly = inp.choice == "on"
-            s.data["elderly_offer_answered"] = True
+            s.slots.elderly_offer_answered = True
             s.services.journal.record(s.id, "step", "elderly_mode", {"on": s.elderly})
             if self.state not in (ENDING, FAILED, DONE):
-                self._arm_timer(self._timeout_for(s.flow.step(self.state).timeout))
+                self.timer.arm(self.timer.screen_time(s.flow.step(self.state).timeout, s.elderly))
             self._publish()
         elif inp.kind is InputKind.HELP:
             s.services.journal.record(s.id, "staff", "help_requested", {"step": self.state})
-            s.data["help_requested"] = True
+            s.slots.help_requested = True
             s.notice = s.t("help.called")
             self._publish()
         else:
@@ -174,22 +181,19 @@ class Engine:
         if self.staff is not None:
             self.staff.tick()
         if self.session is None:
-            home = self._home_model()
-            if [c.enabled for c in home.choices] != [c.enabled for c in self.screen.choices]:
+            if self.home.availability_changed(self.screen):
                 self._publish()
             return
         self._wake_waiting_step(self.session)
-        if self._deadline is None or (self._pending and self._pending.critical):
+        left = self.timer.left()
+        if left is None or (self._pending and self._pending.critical):
             return
-        left = self._deadline - self.services.clock.monotonic()
         if left <= 0:
             with self.services.journal.batch():
                 self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
                 self._stop("timeout")
             return
-        warning = self.services.settings.timeouts.warning
-        if left <= warning and self._warned_left != int(left + 0.999):
-            self._warned_left = int(left + 0.999)
+        if self.timer.warning_changed(left):
             self._publish()
 
     def _wake_waiting_step(self, s: Session) -> None:
@@ -207,35 +211,17 @@ class Engine:
     def shutdown(self) -> None:
         self.runner.shutdown()
 
-    # --- home ------------------------------------------------------------------------------
-    def _home_model(self) -> ScreenModel:
-        return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service,
-                                  self.service_counter)
-
-    def _home_input(self, inp: Input) -> None:
-        if inp.kind is InputKind.START and inp.choice in self.flows and self.out_of_service is None:
-            if render.flow_available(self.flows[inp.choice], self.services):
-                self.start(inp.choice)
-                return
-            self.services.journal.record(None, "system", "flow_unavailable", {"flow": inp.choice})
-        if inp.kind is InputKind.LANGUAGE and inp.choice in ("zh_CN", "en_US"):
-            self.lang = inp.choice
-        elif inp.kind is InputKind.ELDERLY:
-            self.elderly = inp.choice == "on"
-        elif inp.kind is InputKind.HELP:  # a person at the home screen asks for staff: no session to attach
-            self.services.journal.record(None, "staff", "help_requested", {"where": "home"})
-            self.home_help_requested = True
-        self._publish()
-
+    # --- sessions --------------------------------------------------------------------------
     def start(self, flow_id: str) -> Session:
         if self.session is not None:
             raise RuntimeError("a session is already running")
-        self.home_help_requested = False
+        home = self.home
+        home.help_requested = False
         flow = self.flows[flow_id]
         settings = self.services.settings
         session_id = self.services.journal.open_session(flow_id, settings.kiosk_id, settings.branch_id,
-                                                        self.lang, self.elderly)
-        s = Session(session_id, flow, self.services, self.lang, self.elderly)
+                                                        home.lang, home.elderly)
+        s = Session(session_id, flow, self.services, home.lang, home.elderly)
         self.session = s
         self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
         self._enter()
@@ -243,12 +229,11 @@ class Engine:
 
     def set_out_of_service(self, reason: str | None, counter: str = "") -> None:
         """``reason``: free text or a catalog key; None puts the kiosk back in service."""
-        self.out_of_service = reason
-        self.service_counter = counter if reason is not None else ""
+        self.home.set_out_of_service(reason, counter)
         if self.session is None:
             self._publish()
 
-    # --- staff at the kiosk (kiosk/engine/staff.py) -----------------------------------------
+    # --- staff at the kiosk (kiosk/engine/staff/) -----------------------------------------
     def staff_back(self) -> bool:
         """Step the session back to the previous screen a person answers. False when there is none, or
         when something was posted or a posting or card is on the move."""
@@ -270,16 +255,16 @@ class Engine:
         s = self.session
         if s is None or self.state in (ENDING, DONE):
             return
-        s.data.pop("help_requested", None)
+        s.slots.help_requested = False
         s.notice = None
-        self._arm_timer()
+        self.timer.arm()
         self._publish()
 
     def keep_session(self) -> None:
         """Staff are working at the kiosk: the session's inactivity time starts again."""
         if self.session is not None and self.state not in (ENDING, DONE):
-            warned = self._warned_left is not None
-            self._arm_timer()
+            warned = self.timer.warned_left is not None
+            self.timer.arm()
             if warned:
                 self._publish()
 
@@ -355,20 +340,20 @@ class Engine:
         s = self.session
         assert s is not None
         state = self.state
-        self._warned_left = None
+        self.timer.warned_left = None
         if state == DONE:
             self._finish()
         elif state == ENDING:
-            self._arm_timer(None)
+            self.timer.arm(None)
             self._exit = SafeExit(s)
             self._continue_exit()
         elif state == FAILED:
-            self._arm_timer(self._timeout_for("screen"))
+            self.timer.arm(self.timer.screen_time("screen_s", s.elderly))
             self._publish()
         else:
             step = s.flow.step(state)
             s.notice = None if step.kind.value != "receipt" else s.notice
-            self._arm_timer(self._timeout_for(step.timeout))
+            self.timer.arm(self.timer.screen_time(step.timeout, s.elderly))
             self._begin(step)
             self._publish()
 
@@ -456,45 +441,31 @@ class Engine:
         outcome = str(s.outcome or Outcome.CANCELLED)
         reason = s.failure[0] if s.failure else None
         s.services.journal.close_session(s.id, outcome, reason)
-        refs = {k[4:]: mask_text(str(v)) for k, v in s.data.items() if k.startswith("ref:")}
+        refs = {store: mask_text(ref) for store, ref in s.slots.references.items()}
         self.last_report = SessionReport(s.id, s.flow.id, outcome, reason, list(s.trail), refs)
         s.wipe()
         self.session = None
         self._chart = None
         self._exit = None
-        self._deadline = None
+        self.timer.stop()
         self._publish()
 
-    # --- time and screens ------------------------------------------------------------------
-    def _timeout_for(self, kind: str | None) -> float | None:
-        if kind is None:
-            return None
-        timeouts = self.services.settings.timeouts
-        factor = timeouts.elderly_factor if self.session and self.session.elderly else 1.0
-        return float(getattr(timeouts, kind)) * factor
-
-    def _arm_timer(self, seconds: float | None = -1.0) -> None:
-        if seconds is None or seconds >= 0:
-            self._timeout_s = seconds
-        self._warned_left = None
-        self._deadline = None if self._timeout_s is None else self.services.clock.monotonic() + self._timeout_s
-
+    # --- screens ---------------------------------------------------------------------------
     def _publish(self) -> None:
         self._seq += 1
         s = self.session
         if s is None:
-            model = self._home_model()
-            if self.home_help_requested and model.can_help:
-                model = replace(model, notice=i18n.text(self.lang, "help.called"))
+            model = self.home.published()
         elif self.state == FAILED:
-            model = render.failed_screen(s, self._timeout_s)
+            model = render.failed_screen(s, self.timer.seconds)
         elif self.state == ENDING:
             model = render.ending_screen(s, self._exit.waiting_for() if self._exit else None)
         else:
             step = s.flow.step(self.state)
             model = render.step_screen(s, step, busy=self.busy,
-                                       critical=bool(self._pending and self._pending.critical), timeout_s=self._timeout_s)
-        self.screen = replace(model, seq=self._seq, warning_s_left=self._warned_left)
+                                       critical=bool(self._pending and self._pending.critical),
+                                       timeout_s=self.timer.seconds)
+        self.screen = replace(model, seq=self._seq, warning_s_left=self.timer.warned_left)
         if s is not None:
             self._trail("screen", step=model.step, kind=model.kind.value, error=model.error, busy=model.busy)
         for listener in list(self._listeners):

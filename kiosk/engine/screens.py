@@ -116,7 +116,7 @@ class Input:
     values: Mapping[str, str] = field(default_factory=dict)
     staff: str | None = None  # staff number, for APPROVE
     reason: str = ""
-    staff_token: str | None = field(default=None, repr=False)  # APPROVE: the supervisor's sign-in (kiosk/engine/staff.py)
+    staff_token: str | None = field(default=None, repr=False)  # APPROVE: the supervisor's sign-in (kiosk/engine/staff/)
 
     def __repr__(self) -> str:  # form values can hold a phone number or an SMS code
         return f"Input({self.kind.value}, choice={self.choice!r}, fields={sorted(self.values)})"

@@ -1,16 +1,102 @@
-"""One customer's visit: from the first touch to done, cancel or timeout. Wiped at the end."""
+"""One customer's visit: from the first touch to done, cancel or timeout. Wiped at the end.
+
+What the visit gathers is typed. :class:`SessionData` holds the slots the shared steps fill (the ID
+card, the bank card, the picked card, approvals, the face result, ...); each flow declares a dataclass
+of its own (the customer's answers, PIN blocks, each host result as its result model) and steps
+``store=`` into its attributes, checked against its fields when the flow is built.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from devices.dispenser.api import StockCard
+from devices.idcard.api import IdCard
+from devices.smartcard.api import BankCard
 from kiosk.core import i18n
 
 if TYPE_CHECKING:
     from kiosk.engine.flow import Flow
     from kiosk.engine.services import Services
+
+T = TypeVar("T")
+
+
+def later() -> Any:
+    """A flow data field that is filled during the visit (by a step's ``store=``) and has no value
+    before: reading it too early is an AttributeError naming the field."""
+    return field(init=False)
+
+
+@dataclass(frozen=True)
+class FaceGuidance:
+    """The face verifier's latest guidance while the check runs."""
+
+    code: str | None = None
+    box: Sequence[float] | None = None  # [x, y, w, h] as shares of the camera frame
+    challenge: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffDecision:
+    """A supervisor's answer at the staff desk, until the host has recorded it."""
+
+    choice: str  # "approve" or "reject"
+    staff: str
+    reason: str | None
+    token: str
+
+
+class FirstApproval(NamedTuple):
+    """Dual control: the first supervisor's recorded approval, waiting for a second."""
+
+    approval_ref: str
+    staff: str
+
+
+@dataclass
+class SessionData:
+    """The slots the shared steps, the runtime and the safe exit read and write."""
+
+    # who is at the kiosk
+    id_card: IdCard | None = None
+    age: int | None = None
+    guardian: IdCard | None = None
+    idcard_detected: bool = False
+    face_passed: bool = False
+    face_last: str | None = None  # the last face check's reason ("match", "no_match", ...)
+    face_guidance: FaceGuidance | None = None
+    consents: dict[str, str] = field(default_factory=dict)  # agreement step id -> "agree" | "decline"
+    # the customer's bank card and the PIN pad
+    bank_card: BankCard | None = None
+    card_inserted: bool = False
+    bank_card_retained: bool = False
+    pin_digits: int = 0  # digits typed so far, for the screen
+    # a new card from the dispenser
+    picked_card: StockCard | None = None
+    card_at_gate: bool = False
+    card_delivered: bool = False
+    card_retained: bool = False
+    # staff
+    approvals: dict[str, str] = field(default_factory=dict)  # approval step id -> approval_ref
+    first_approvals: dict[str, FirstApproval] = field(default_factory=dict)
+    decisions: dict[str, StaffDecision] = field(default_factory=dict)
+    help_requested: bool = False
+    # host calls and screens
+    last_idempotency_key: str = ""
+    references: dict[str, str] = field(default_factory=dict)  # host call's store -> its transaction reference
+    shown_at: dict[str, float] = field(default_factory=dict)  # step id -> when first shown (monotonic)
+    receipt_printed: bool | None = None
+    elderly_offer_answered: bool = False
+
+
+@dataclass
+class NoFlowData:
+    """The data of a flow that keeps nothing of its own."""
 
 
 @dataclass
@@ -20,7 +106,8 @@ class Session:
     services: Services
     lang: str
     elderly: bool = False
-    data: dict[str, Any] = field(default_factory=dict)  # ID card, bank card, PIN blocks, host replies...
+    slots: SessionData = field(default_factory=SessionData, repr=False)
+    flow_data: object = field(init=False, repr=False)  # an instance of ``flow.data``
     attempts: Counter[str] = field(default_factory=Counter)
     error: str | None = None  # the message the current screen shows
     failure: tuple[str, dict[str, Any]] | None = None  # message key and params for the failed screen
@@ -28,16 +115,38 @@ class Session:
     notice: str | None = None
     trail: list[dict[str, Any]] = field(default_factory=list)  # screens visited and inputs (masked), for QA
 
+    def __post_init__(self) -> None:
+        self.flow_data = self.flow.data()
+
+    def data_as(self, kind: type[T]) -> T:
+        """The flow's own data, as the flow module declared it."""
+        if not isinstance(self.flow_data, kind):
+            raise TypeError(f"{self.flow.id}: flow data is {type(self.flow_data).__name__}, not {kind.__name__}")
+        return self.flow_data
+
+    def store(self, name: str, value: object) -> None:
+        """A step's result into the flow data attribute ``name`` (checked when the flow was built)."""
+        setattr(self.flow_data, name, value)
+
+    def found(self, kind: type[T]) -> T | None:
+        """The flow data value of type ``kind`` the visit holds, if any (e.g. the SMS the host sent)."""
+        for slot in dataclasses.fields(self.flow_data):  # type: ignore[arg-type]
+            value = getattr(self.flow_data, slot.name, None)
+            if isinstance(value, kind):
+                return value
+        return None
+
     def t(self, key: str, **params: Any) -> str:
         return i18n.text(self.lang, key, **params)
 
     def flow_key(self, suffix: str) -> str:
-        """Catalog key in the flow's namespace, e.g. 'flow.si_payment.confirm.title'."""
+        """Catalog key in the flow's namespace, e.g. 'flow.<flow id>.confirm.title'."""
         return f"flow.{self.flow.id}.{suffix}"
 
     def wipe(self) -> None:
-        """Drop ID data, face frames, card data and PIN blocks from memory."""
-        self.data.clear()
+        """Drop ID data, face frames, card data, PIN blocks and host replies from memory."""
+        self.slots = SessionData()
+        self.flow_data = self.flow.data()
         self.attempts.clear()
         self.error = None
         self.failure = None

@@ -1,7 +1,8 @@
 """The host API: one request model and one result model per operation, and the reply envelope.
 
 The simulator validates request bodies with these models; the client validates replies with the
-same result models. Money is integer fen; PIN blocks are hex strings with the working key's id.
+same result models. :data:`OPERATIONS` is the one table of operations: models, posting, refusals and
+the simulator's handler, by name. Money is integer fen; PIN blocks are hex strings with the working key's id.
 See docs/host-api.md for the wire protocol.
 """
 
@@ -264,11 +265,15 @@ class Reply(BaseModel):
 
 @dataclass(frozen=True)
 class Operation:
+    """Everything about one host operation, declared once: its request and result models, whether it
+    posts, the business refusals it may answer with, and the simulator function that answers it."""
+
     name: str
     request: type[Request]
     result: type[Result]
     posting: bool  # changes money or records: exactly once under its idempotency key
     refusals: tuple[str, ...]  # the business error codes it may answer with (HTTP 422)
+    simulator: str  # "module.function" in kiosk.host.sim (resolved and checked when the simulator loads)
 
 
 _PIN = ("pin_block_invalid",)
@@ -277,26 +282,28 @@ _SPEND = ("pin_wrong", "pin_locked", "pin_block_invalid", "insufficient_funds", 
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
-        Operation("customers.lookup", CustomerLookupRequest, CustomerLookupResult, False, ()),
-        Operation("sms.send_code", SmsSendRequest, SmsSendResult, False, ()),
+        Operation("customers.lookup", CustomerLookupRequest, CustomerLookupResult, False, (),
+                  "ops_customers.lookup_customer"),
+        Operation("sms.send_code", SmsSendRequest, SmsSendResult, False, (), "ops_customers.send_sms_code"),
         Operation("sms.verify_code", SmsVerifyRequest, SmsVerifyResult, False,
-                  ("sms_code_wrong", "sms_code_expired", "sms_ref_unknown")),
+                  ("sms_code_wrong", "sms_code_expired", "sms_ref_unknown"), "ops_customers.verify_sms_code"),
         Operation("pins.check_new", PinCheckNewRequest, PinCheckNewResult, False,
-                  ("pin_mismatch", "pin_too_simple", *_PIN)),
+                  ("pin_mismatch", "pin_too_simple", *_PIN), "ops_customers.check_new_pins"),
         Operation("accounts.open", AccountOpenRequest, AccountOpenResult, True,
                   ("class1_account_exists", "sms_not_verified", "card_in_use", "approval_required",
-                   "guardian_required", "pin_too_simple", *_PIN)),
-        Operation("cards.list", CardsListRequest, CardsListResult, False, ()),
+                   "guardian_required", "pin_too_simple", *_PIN), "ops_accounts.open_account"),
+        Operation("cards.list", CardsListRequest, CardsListResult, False, (), "ops_cards.list_cards"),
         Operation("cards.report_loss", CardLossRequest, CardLossResult, True,
-                  ("card_not_found", "card_already_lost", "approval_required")),
-        Operation("si.bills", SiBillsRequest, SiBillsResult, False, ()),
-        Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND),
+                  ("card_not_found", "card_already_lost", "approval_required"), "ops_cards.report_loss"),
+        Operation("si.bills", SiBillsRequest, SiBillsResult, False, (), "ops_payments.list_bills"),
+        Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND, "ops_payments.pay_bills"),
         Operation("staff.sign_in", StaffSignInRequest, StaffSignInResult, False,
-                  ("staff_credentials_wrong", "staff_locked", *_PIN)),
-        Operation("staff.sign_out", StaffSignOutRequest, StaffSignOutResult, False, ()),
+                  ("staff_credentials_wrong", "staff_locked", *_PIN), "staff_auth.sign_in"),
+        Operation("staff.sign_out", StaffSignOutRequest, StaffSignOutResult, False, (), "staff_auth.sign_out"),
         Operation("approvals.record", ApprovalRecordRequest, ApprovalRecordResult, True,
                   ("staff_token_invalid", "staff_not_supervisor", "countersign_invalid",
-                   "countersign_same_supervisor")),
-        Operation("operations.status", OperationStatusRequest, OperationStatusResult, False, ()),
+                   "countersign_same_supervisor"), "ops_staff.record_approval"),
+        Operation("operations.status", OperationStatusRequest, OperationStatusResult, False, (),
+                  "ops_staff.operation_status"),
     )
 }

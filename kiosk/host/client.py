@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from devices.pinpad.api import PinBlock
 from kiosk.host.api import OPERATIONS, Operation, Reply, Request, Result, is_uuid
 from kiosk.host.errors import (
     HostIdempotencyConflict,
@@ -44,6 +46,17 @@ class _Retry(Exception):
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
     cause = exc.args[0] if exc.args else None
     return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError | ConnectTimeoutError)
+
+
+def wire_payload(payload: Mapping[str, Any], operation: Operation) -> dict[str, Any]:
+    """The payload as the wire has it: a :class:`PinBlock` becomes its hex ciphertext, and the request's
+    ``key_id`` (when it has one and the caller gave none) is the working key of the first PIN block."""
+    wire = {name: value.ciphertext.hex().upper() if isinstance(value, PinBlock) else value
+            for name, value in payload.items()}
+    blocks = [value for value in payload.values() if isinstance(value, PinBlock)]
+    if blocks and "key_id" in operation.request.model_fields and wire.get("key_id") is None:
+        wire["key_id"] = blocks[0].key_id
+    return wire
 
 
 def _validation_details(exc: ValidationError) -> dict[str, Any]:
@@ -76,11 +89,13 @@ class HostClient:
         if client_cert is not None:
             self._session.cert = client_cert  # (certificate file, key file)
 
-    def call(self, op: str, payload: dict[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]:
-        """Run host operation ``op``; the validated result as JSON-ready data. Raises a HostError."""
+    def call(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]:
+        """Run host operation ``op``; the validated result as JSON-ready data. Raises a HostError.
+
+        PIN blocks go in the payload as :class:`PinBlock` objects; the client hex-encodes them."""
         return self.call_result(op, payload, idempotency_key, session_id).model_dump(mode="json")
 
-    def call_result(self, op: str, payload: dict[str, Any], idempotency_key: str, session_id: str) -> Result:
+    def call_result(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> Result:
         """Like :meth:`call`, but the result model (``kiosk.host.api.OPERATIONS[op].result``)."""
         operation, request = self._request(op, payload, idempotency_key)
         body = json.dumps(request.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
@@ -115,14 +130,14 @@ class HostClient:
         self.close()
 
     @staticmethod
-    def _request(op: str, payload: dict[str, Any], key: str) -> tuple[Operation, Request]:
+    def _request(op: str, payload: Mapping[str, Any], key: str) -> tuple[Operation, Request]:
         operation = OPERATIONS.get(op)
         if operation is None:
             raise HostRequestInvalid(op, key, "unknown_operation", f"no host operation {op!r}")
         if not is_uuid(key):
             raise HostRequestInvalid(op, key, "bad_request", "the idempotency key must be a uuid")
         try:
-            return operation, operation.request.model_validate(payload)
+            return operation, operation.request.model_validate(wire_payload(payload, operation))
         except ValidationError as exc:
             raise HostRequestInvalid(op, key, "bad_request", "the request does not fit the operation",
                                      _validation_details(exc)) from None

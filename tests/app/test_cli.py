@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import catalogue
 from kiosk.app.cli import main
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
@@ -16,15 +17,16 @@ SCENARIOS = Path(__file__).parents[1] / "scenarios"
 def test_flows_list_json(capsys) -> None:
     assert main(["flows", "list", "--json"]) == 0
     flows = {f["id"]: f for f in json.loads(capsys.readouterr().out)}
-    assert set(flows) == {"account_opening", "loss_report", "si_payment"}
+    declared = catalogue()
+    assert set(flows) == set(declared)
     for flow in flows.values():
         assert {"id", "title_zh", "title_en", "category", "devices", "face_check", "staff_approval"} <= set(flow)
         assert isinstance(flow["devices"], list)
         assert isinstance(flow["face_check"], bool)
-    assert flows["loss_report"]["title_zh"] == "银行卡挂失"
-    assert flows["si_payment"]["face_check"] is False
-    assert flows["account_opening"]["devices"] == ["camera", "dispenser", "idcard", "pinpad", "printer"]
-    assert flows["loss_report"]["staff_approval"]
+        assert flow["title_zh"] == declared[flow["id"]].title("zh_CN")
+        assert flow["category"] == declared[flow["id"]].category.id
+        assert flow["face_check"] is declared[flow["id"]].face_check
+        assert flow["devices"] == sorted(declared[flow["id"]].devices)
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (Debian graphviz) is not installed")

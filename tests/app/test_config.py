@@ -24,7 +24,7 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     assert config.devices.smartcard.backend == "pcsc-sim"  # the virtual card behind the real PC/SC stack
     assert config.host.mode == "simulator"
     assert config.kiosk.language == "zh_CN"
-    assert config.approvals.loss_report == ["formal_loss"]
+    assert config.approvals["loss_report"] == ("formal_loss",)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -32,6 +32,15 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     ('[kiosk]\nlanguage = "fr_FR"\n', "kiosk.language: 'fr_FR' is not allowed; allowed: 'zh_CN' or 'en_US'"),
     ('[devices.camera]\nbackend = "usb"\n', "devices.camera.backend: 'usb' is not allowed; allowed: 'sim'"),
     ('[approvals]\nsi_payment = ["everything"]\n', "approvals.si_payment.0: 'everything' is not allowed"),
+    ('[approvals]\nloss_report = ["over_limit"]\n',
+     "approvals.loss_report.0: 'over_limit' is not allowed; allowed: 'formal_loss'"),
+    ('[approvals]\nloan_payment = []\n',
+     "approvals.loan_payment: no such flow; allowed: account_opening, loss_report, si_payment"),
+    ('[staff]\ndual_control = ["everything"]\n',
+     "staff.dual_control.0: 'everything' is not allowed; allowed: 'minor', 'formal_loss', 'over_limit' or 'identity'"),
+    ('[devices.printer]\nbackend = "laser"\n', "devices.printer.backend: 'laser' is not allowed; allowed: 'sim', "
+     "'escpos-usb', 'escpos-serial' or 'escpos-network'"),
+    ('[limits]\npin_entry_attempts = 0\n', "limits.pin_entry_attempts: Input should be greater than or equal to 1"),
     ('[timeouts]\nscreen_s = 1\n', "timeouts.screen_s: Input should be greater than or equal to 10"),
     ('[printer]\n', "printer: unknown key; allowed: kiosk, host, devices"),
     ('[host]\nmode = "remote"\nurl = "http://bank"\n', "host.url: a remote host needs an https:// address"),
@@ -59,3 +68,22 @@ def test_config_selects_another_file(tmp_path, capsys) -> None:
     assert config.kiosk.kiosk_id == "K0042"
     assert config.kiosk.language == "en_US"
     assert config.data_dir == (tmp_path / "../var").resolve()
+
+
+def test_a_flow_left_out_of_approvals_takes_every_rule_it_declares(tmp_path) -> None:
+    from flows import catalogue
+
+    config = load_config(write(tmp_path, '[approvals]\nsi_payment = []\n'))
+    assert config.approval_rules(catalogue()) == {
+        "account_opening": ("minor",), "loss_report": ("formal_loss",), "si_payment": ()}
+
+
+def test_the_engine_reads_the_sections_themselves(tmp_path) -> None:
+    from kiosk.app.compose import engine_settings, host_limits
+
+    config = load_config(write(tmp_path, '[limits]\nsms_attempts = 2\npin_entry_attempts = 4\n'))
+    settings = engine_settings(config, strict=False)
+    assert settings.timeouts is config.timeouts
+    assert settings.limits is config.limits
+    assert settings.staff is config.staff
+    assert (host_limits(config).sms_tries, host_limits(config).pin_tries) == (2, 4)

@@ -9,6 +9,7 @@ import pytest
 from statemachine.exceptions import InvalidDefinition, TransitionNotAllowed
 
 from flows import catalogue
+from flows.common import SERVICES
 from kiosk.engine.chart import DONE, ENDING, FAILED, compile_chart, condition_name
 from kiosk.engine.flow import Flow
 from kiosk.engine.steps import Info
@@ -67,8 +68,9 @@ def test_next_always_reaches_the_end(flow_id: str, conditions: bool) -> None:
     assert not skipped if conditions else skipped == {s.id for s in flow.steps if s.when}
 
 
-def test_an_event_without_a_transition_raises() -> None:
-    flow = FLOWS["si_payment"]
+@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+def test_an_event_without_a_transition_raises(flow_id: str) -> None:
+    flow = FLOWS[flow_id]
     chart = chart_at(flow, flow.steps[0].id)
     with pytest.raises(TransitionNotAllowed):
         chart.send("finish")  # only the safe exit may finish
@@ -90,14 +92,16 @@ def test_an_exception_in_a_condition_propagates() -> None:
     assert chart.configuration_values == {"card"}
 
 
-def test_a_missing_condition_is_refused_at_start() -> None:
-    flow = FLOWS["si_payment"]
+@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+def test_a_missing_condition_is_refused_at_start(flow_id: str) -> None:
+    flow = FLOWS[flow_id]
     with pytest.raises(InvalidDefinition):
         compile_chart(flow)()
 
 
-def test_final_state_has_no_way_out() -> None:
-    flow = FLOWS["loss_report"]
+@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+def test_final_state_has_no_way_out(flow_id: str) -> None:
+    flow = FLOWS[flow_id]
     chart = chart_at(flow, ENDING)
     chart.send("finish")
     assert chart.configuration_values == {DONE}
@@ -105,12 +109,12 @@ def test_final_state_has_no_way_out() -> None:
 
 
 def test_flow_definitions_are_checked() -> None:
-    dup = Flow(id="dup", category="services", devices=frozenset(), steps=[Info("a"), Info("a")])
+    dup = Flow(id="dup", category=SERVICES, devices=frozenset(), steps=[Info("a"), Info("a")])
     with pytest.raises(ValueError, match="repeat"):
         compile_chart(dup)
-    reserved = Flow(id="reserved", category="services", devices=frozenset(), steps=[Info("ending")])
+    reserved = Flow(id="reserved", category=SERVICES, devices=frozenset(), steps=[Info("ending")])
     with pytest.raises(ValueError, match="reserved"):
         compile_chart(reserved)
-    unknown = Flow(id="unknown", category="services", devices=frozenset(), steps=[Info("a", when="nope")])
+    unknown = Flow(id="unknown", category=SERVICES, devices=frozenset(), steps=[Info("a", when="nope")])
     with pytest.raises(ValueError, match="unknown predicate"):
         compile_chart(unknown)

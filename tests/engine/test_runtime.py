@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from flows import catalogue
 from kiosk.engine.ops import OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, ScreenKind
+from kiosk.engine.session import SessionData
+from kiosk.host.api import SiBillsResult
 
 
 def start_payment(driver) -> None:
@@ -19,10 +22,14 @@ def start_payment(driver) -> None:
 
 def test_home_lists_the_catalogue_by_category(kiosk) -> None:
     screen = kiosk.engine.screen
+    ordered = sorted(catalogue().values(), key=lambda f: (f.category.rank, f.id))
     assert screen.kind is ScreenKind.HOME
-    assert [c.id for c in screen.choices] == ["account_opening", "loss_report", "si_payment"]
-    assert screen.data["categories"] == {"accounts": ["account_opening"], "cards": ["loss_report"],
-                                         "payments": ["si_payment"]}
+    assert [c.id for c in screen.choices] == [f.id for f in ordered]
+    categories: dict[str, list[str]] = {}
+    for flow in ordered:
+        categories.setdefault(flow.category.id, []).append(flow.id)
+    assert screen.data["categories"] == categories
+    assert list(screen.data["category_titles"]) == list(categories)
     assert all(c.enabled for c in screen.choices)
 
 
@@ -30,9 +37,11 @@ def test_a_flow_whose_device_is_offline_is_not_offered(kiosk, driver) -> None:
     driver.qa.device_fault("smartcard", "offline", times=-1)
     kiosk.engine.send(Input(InputKind.LANGUAGE, "en_US"))
     choices = {c.id: c for c in kiosk.engine.screen.choices}
-    assert not choices["si_payment"].enabled
-    assert choices["si_payment"].detail == "Temporarily unavailable"
-    assert choices["loss_report"].enabled
+    for flow in catalogue().values():
+        needs_card = "smartcard" in flow.devices
+        assert choices[flow.id].enabled is not needs_card
+        if needs_card:
+            assert choices[flow.id].detail == "Temporarily unavailable"
 
 
 def test_inactivity_warning_then_extend_then_timeout(kiosk, driver) -> None:
@@ -103,10 +112,13 @@ def test_session_data_is_wiped_at_the_end(kiosk, driver) -> None:
     session = kiosk.engine.session
     driver.engine.send(Input(InputKind.CHOOSE, "agree"))
     driver.wait_for_screen("bill")
-    assert "id_card" in session.data
+    assert session.slots.id_card is not None
+    assert session.found(SiBillsResult) is not None
     kiosk.engine.send(Input(InputKind.CANCEL))
     driver.finish()
-    assert session.data == {}
+    assert session.slots == SessionData()
+    assert vars(session.flow_data) == vars(session.flow.data())  # nothing the visit gathered is left
+    assert session.found(SiBillsResult) is None
     assert kiosk.engine.session is None
     assert kiosk.engine.screen.kind is ScreenKind.HOME
 

@@ -212,7 +212,7 @@ def test_a_rejection_ends_the_business_with_the_reason(desk: StaffDesk, driver: 
 
 def test_dual_control_needs_two_different_supervisors(desk: StaffDesk, driver: Any, kiosk: Any) -> None:
     settings = kiosk.services.settings
-    kiosk.services.settings = replace(settings, dual_control=("formal_loss",))
+    kiosk.services.settings = replace(settings, staff=settings.staff.model_copy(update={"dual_control": ("formal_loss",)}))
     walk(driver, "loss_report", LOSS_TO_FORMAL_APPROVAL, **LOSS_SETUP)
     assert {r.value for r in kiosk.engine.screen.rows} >= {"0/2 位主管已批准"}
     sign_in(desk, "S1001")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.host.client import HostClient
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 
 from .helpers import SimControl
 

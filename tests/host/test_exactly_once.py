@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.host.client import HostClient
 from kiosk.host.errors import HostIdempotencyConflict, HostOutcomeUnknown, HostRejected, HostUnavailable
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 
 from .helpers import ZHANG_ID, ZHANG_PAN, SimControl, call, new_key, pay_payload
 

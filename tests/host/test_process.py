@@ -16,8 +16,8 @@ import requests
 
 from kiosk.host.client import HostClient
 from kiosk.host.errors import HostRejected
-from kiosk.host.process import HostSimulatorError, HostSimulatorProcess
-from kiosk.host.seed import DEFAULT_PEOPLE
+from kiosk.host.sim.process import HostSimulatorError, HostSimulatorProcess
+from kiosk.host.sim.seed import DEFAULT_PEOPLE
 
 from .helpers import (
     NEW_CARD_PAN,
@@ -34,7 +34,7 @@ from .helpers import (
 
 INTERMEDIATE = """
 import os, sys
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 host = HostSimulatorProcess(sys.argv[1], log_path=sys.argv[2])
 host.start()
 sys.stdout.write(f"{host.pid} {host.base_url}\\n")

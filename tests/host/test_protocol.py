@@ -20,7 +20,7 @@ from kiosk.host.errors import (
     HostRequestInvalid,
     HostUnavailable,
 )
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 
 from .helpers import ZHANG_ID, SimControl, call, new_key
 

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.host.client import HostClient
 from kiosk.host.errors import HostRejected, HostRequestInvalid
-from kiosk.host.process import HostSimulatorProcess
+from kiosk.host.sim.process import HostSimulatorProcess
 
 from .helpers import STAFF_CARDS, STAFF_PASSWORDS, SimControl, call, pin_block, sign_in
 

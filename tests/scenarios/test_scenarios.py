@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import catalogue
 from kiosk.app.scenario import load_scenario, run_scenario
 
 HERE = Path(__file__).parent
@@ -23,4 +24,4 @@ def test_scenario(path: Path, tmp_path: Path, test_overrides: dict) -> None:
 
 def test_every_flow_has_scenarios() -> None:
     flows = {load_scenario(p).flow for p in SCENARIOS}
-    assert flows == {"account_opening", "loss_report", "si_payment"}
+    assert flows == set(catalogue())

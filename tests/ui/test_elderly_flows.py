@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from flows.account_opening import AccountOpening
 from kiosk.core.i18n import text
 from kiosk.engine.screens import ScreenKind, ScreenModel
 
@@ -134,7 +135,7 @@ def test_si_payment_accepting_the_offer_at_sixty(voiced: Any) -> None:
     screen = ui.window.current_screen()
     assert screen.icon.kind() == "warning"
     assert speaker.said[-1].text == ui.model.voice == text("zh_CN", "step.fraud_warning.prompt")
-    wait = ui.kiosk.services.settings.timeouts.fraud_dwell
+    wait = ui.kiosk.services.settings.timeouts.fraud_dwell_s
     assert not ui.button("choice-continue").isEnabled()
     assert ui.button("choice-continue").text() == text("zh_CN", "button.fraud_wait", seconds=int(wait))
     ui.kiosk.services.clock.advance(wait / 2)
@@ -201,7 +202,7 @@ def test_account_opening_in_elderly_mode_typing_on_a_keypad(voiced: Any) -> None
     assert ui.button("field-mobile").text() == "139 1234 5678"
     ui.click("btn-submit")
     ui.wait_step("sms_code")
-    ui.type_on_keypad(ui.qa.sms_code(ui.engine.session.data["sms"]["sms_ref"]))
+    ui.type_on_keypad(ui.qa.sms_code(ui.engine.session.data_as(AccountOpening).sms.sms_ref))
     ui.click("btn-submit")
     ui.wait_step("agreement")
     ui.choose("agree")

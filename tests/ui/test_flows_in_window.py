@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.account_opening import AccountOpening
 from kiosk.engine.screens import ScreenKind
 
 PIN = "147258"
@@ -91,7 +92,7 @@ def test_account_opening_for_a_new_customer(ui: Any) -> None:
     assert ui.button("field-mobile").text() == "139 1234 5678"
     ui.click("btn-submit")
     ui.wait_step("sms_code")
-    code = ui.qa.sms_code(ui.engine.session.data["sms"]["sms_ref"])
+    code = ui.qa.sms_code(ui.engine.session.data_as(AccountOpening).sms.sms_ref)
     assert not ui.button("btn-submit").isEnabled()
     ui.type_on_keypad(code)
     ui.click("btn-submit")

@@ -40,10 +40,10 @@ def test_inactivity_warning_counts_down_and_more_time_keeps_the_session(ui: Any)
     ui.wait_step("consent")
     overlay = ui.window.overlay
     assert not overlay.isVisible()
-    clock.advance(timeouts.screen - timeouts.warning + 1)
+    clock.advance(timeouts.screen_s - timeouts.warning_s + 1)
     ui.engine.tick()
     ui.wait_until(lambda: overlay.isVisible())
-    left = int(timeouts.warning - 1)
+    left = int(timeouts.warning_s - 1)
     assert overlay.countdown.text() == str(left)
     assert str(left) in overlay.message.text()
     clock.advance(5)
@@ -53,7 +53,7 @@ def test_inactivity_warning_counts_down_and_more_time_keeps_the_session(ui: Any)
     ui.wait_until(lambda: not overlay.isVisible())
     assert ui.model.step == "consent"
     assert ui.engine.session is not None
-    clock.advance(timeouts.screen + 1)
+    clock.advance(timeouts.screen_s + 1)
     ui.engine.tick()
     assert ui.finish_session() == "timeout"
 

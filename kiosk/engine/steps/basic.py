@@ -60,16 +60,16 @@ class Info(Step):
 
 class FraudWarning(Info):
     """The anti-fraud pause before money leaves the account. In elderly mode Continue is enabled only
-    after ``Timeouts.fraud_dwell`` seconds, so the warning is heard to the end."""
+    after ``Timeouts.fraud_dwell_s`` seconds, so the warning is heard to the end."""
 
     text_key = "fraud_warning"
 
     def ready_at(self, s: Session) -> float | None:
         """When Continue becomes enabled (monotonic clock), or None when it already is."""
-        shown = s.data.setdefault(f"shown_at:{self.id}", s.services.clock.monotonic())
+        shown = s.slots.shown_at.setdefault(self.id, s.services.clock.monotonic())
         if not s.elderly:
             return None
-        ready = float(shown) + s.services.settings.timeouts.fraud_dwell
+        ready = float(shown) + s.services.settings.timeouts.fraud_dwell_s
         return ready if s.services.clock.monotonic() < ready else None
 
     def screen(self, s: Session) -> dict[str, Any]:
@@ -106,12 +106,12 @@ class Agreement(Step):
         decline: Verdict = Goto(self.on_decline) if self.on_decline else Fail("consent.declined", Outcome.CANCELLED)
         verdict = choose_verdict(inp, {"agree": Next(), "decline": decline})
         if verdict is not None:
-            s.data[f"consent:{self.id}"] = inp.choice
+            s.slots.consents[self.id] = inp.choice or ""
         return verdict
 
 
 class Choose(Step):
-    """Pick one of the items ``options(s)`` gives; the chosen id goes to ``s.data[store]``."""
+    """Pick one of the items ``options(s)`` gives; the chosen id goes to the flow data attribute ``store``."""
 
     kind = ScreenKind.CHOICE
     text_key = "choose"
@@ -134,8 +134,11 @@ class Choose(Step):
         ids = {c.id for c in self.options(s) if c.enabled}
         if inp.choice not in ids:
             return Stay(error="error.choice_not_available")
-        s.data[self.store] = inp.choice
+        s.store(self.store, inp.choice)
         return Next()
+
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        return ((self.store, str),)
 
 
 @dataclass(frozen=True)
@@ -150,15 +153,14 @@ class FieldRule:
 
 
 class Form(Step):
-    """Fields typed on the on-screen keypad; values go to ``s.data[store][name]``."""
+    """Fields typed on the on-screen keypad; each value goes to the flow data attribute of its field's name."""
 
     kind = ScreenKind.FORM
     text_key = "form"
 
-    def __init__(self, id: str, *, fields: Sequence[FieldRule], store: str, **kw: Any) -> None:
+    def __init__(self, id: str, *, fields: Sequence[FieldRule], **kw: Any) -> None:
         super().__init__(id, **kw)
         self.fields = tuple(fields)
-        self.store = store
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {
@@ -179,8 +181,12 @@ class Form(Step):
             if error is not None:
                 return Stay(error=error)
             values[f.name] = value
-        s.data[self.store] = values
+        for name, value in values.items():
+            s.store(name, value)
         return Next()
+
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        return tuple((f.name, str) for f in self.fields)
 
 
 def _check_field(f: FieldRule, value: str) -> str | None:
@@ -215,7 +221,8 @@ class Confirm(Step):
 
 
 class Result(Step):
-    """The business is done: what happened, in the customer's words."""
+    """The business is done: what happened, in the customer's words. Reaching it completes the session
+    (a flow that posts has completed already, when its posting committed; an enquiry completes here)."""
 
     kind = ScreenKind.RESULT
     text_key = "result"
@@ -223,6 +230,10 @@ class Result(Step):
     def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
         super().__init__(id, **kw)
         self.rows = rows
+
+    def begin(self, s: Session) -> None:
+        s.outcome = Outcome.COMPLETED
+        return None
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {

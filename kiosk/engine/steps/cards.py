@@ -26,7 +26,7 @@ class InsertBankCard(Step):
     text_key = "bank_card"
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"data": {"device_hint": "smartcard", "inserted": bool(s.data.get("card_inserted"))}}
+        return {"data": {"device_hint": "smartcard", "inserted": s.slots.card_inserted}}
 
     def begin(self, s: Session) -> Operation:
         reader = s.services.devices.smartcard
@@ -40,7 +40,7 @@ class InsertBankCard(Step):
 
     def on_event(self, s: Session, event: DeviceEvent) -> bool:
         if event.kind == "card_inserted":
-            s.data["card_inserted"] = True
+            s.slots.card_inserted = True
             return True
         return False
 
@@ -51,16 +51,17 @@ class InsertBankCard(Step):
                 return Fail("card.blocked")
             return device_verdict(s, result, waits_for_customer=True, retry="card.read_again")
         card: BankCard = result.value
-        s.data["bank_card"] = card
-        s.data["card_inserted"] = True
+        s.slots.bank_card = card
+        s.slots.card_inserted = True
         return Next()
 
 
 class EnterPin(Step):
-    """The customer types the PIN on the PIN pad; the kiosk receives only the encrypted PIN block."""
+    """The customer types the PIN on the PIN pad; the kiosk receives only the encrypted PIN block, which goes
+    to the flow data attribute ``store``."""
 
     kind = ScreenKind.PIN_ENTRY
-    timeout = "pin"
+    timeout = "pin_s"
     text_key = "pin"
 
     def __init__(self, id: str, *, pan: Callable[[Session], str], store: str, **kw: Any) -> None:
@@ -69,14 +70,14 @@ class EnterPin(Step):
         self.store = store
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"data": {"device_hint": "pinpad", "digits": s.data.get("pin_digits", 0), "length": 6}}
+        return {"data": {"device_hint": "pinpad", "digits": s.slots.pin_digits, "length": 6}}
 
     def begin(self, s: Session) -> Operation:
         pinpad = s.services.devices.pinpad
         assert pinpad is not None
         pan = self.pan(s)
-        wait = customer_wait(s, "pin")
-        s.data["pin_digits"] = 0
+        wait = customer_wait(s, "pin_s")
+        s.slots.pin_digits = 0
 
         def read(cancel: Cancellation, on_event: EventSink) -> PinBlock:
             return pinpad.read_pin(pan, wait, cancel, on_event, min_length=6, max_length=6)
@@ -87,19 +88,23 @@ class EnterPin(Step):
         if event.kind != "key":
             return False
         if "count" in event.data:
-            s.data["pin_digits"] = int(event.data["count"])
+            s.slots.pin_digits = int(event.data["count"])
         elif event.data.get("key") == "digit":
-            s.data["pin_digits"] = s.data.get("pin_digits", 0) + 1
+            s.slots.pin_digits += 1
         elif event.data.get("key") == "clear":
-            s.data["pin_digits"] = 0
+            s.slots.pin_digits = 0
         return True
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        s.data.pop("pin_digits", None)
+        s.slots.pin_digits = 0
         if not result.ok:
             return device_verdict(s, result, waits_for_customer=True)
-        s.data[self.store] = result.value
+        block: PinBlock = result.value
+        s.store(self.store, block)
         return Next()
+
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        return ((self.store, PinBlock),)
 
 
 class PickCard(Step):
@@ -112,7 +117,7 @@ class PickCard(Step):
     def begin(self, s: Session) -> Operation:
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def pick(cancel: Cancellation, on_event: EventSink) -> StockCard:
             return dispenser.pick_card(wait, cancel)
@@ -122,7 +127,8 @@ class PickCard(Step):
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if not result.ok:
             return device_verdict(s, result, waits_for_customer=False)
-        s.data["stock_card"] = result.value
+        card: StockCard = result.value
+        s.slots.picked_card = card
         return Next()
 
 
@@ -134,12 +140,12 @@ class DeliverCard(Step):
     text_key = "deliver_card"
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"data": {"device_hint": "dispenser", "at_gate": bool(s.data.get("card_at_gate"))}}
+        return {"data": {"device_hint": "dispenser", "at_gate": s.slots.card_at_gate}}
 
     def begin(self, s: Session) -> Operation:
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
-        wait = customer_wait(s, "card_take") - 5.0
+        wait = customer_wait(s, "card_take_s") - 5.0
 
         def deliver(cancel: Cancellation, on_event: EventSink) -> bool:
             return dispenser.deliver_card(wait, cancel, on_event)
@@ -149,12 +155,15 @@ class DeliverCard(Step):
 
     def on_event(self, s: Session, event: DeviceEvent) -> bool:
         if event.kind == "card_at_gate":
-            s.data["card_at_gate"] = True
+            s.slots.card_at_gate = True
             return True
         return False
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if not result.ok:
             return Fail("error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
-        s.data["card_delivered" if result.value else "card_retained"] = True
+        if result.value:
+            s.slots.card_delivered = True
+        else:
+            s.slots.card_retained = True
         return Next()

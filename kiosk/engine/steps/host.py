@@ -11,6 +11,8 @@ from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Input, InputKind, Outcome, Row, ScreenKind
+from kiosk.engine.session import FirstApproval, StaffDecision
+from kiosk.host.api import OPERATIONS, ApprovalRecordResult, Result
 from kiosk.host.errors import HostError, HostOutcomeUnknown, HostProtocolError, HostRejected, HostUnavailable
 
 if TYPE_CHECKING:
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
 Refusal = Callable[["Session", HostRejected], Verdict]
 
 
-def host_operation(s: Session, op: str, payload: dict[str, Any], *, posting: bool, amount_fen: int | None = None) -> Operation:
+def host_operation(s: Session, op: str, payload: Mapping[str, object], *, posting: bool,
+                   amount_fen: int | None = None) -> Operation:
     """A host call with a fresh idempotency key, journaled before it is sent and when it ends.
 
     The client retries only with the same key; the key is kept so staff can reconcile an
@@ -27,13 +30,13 @@ def host_operation(s: Session, op: str, payload: dict[str, Any], *, posting: boo
     """
     key = uuid.uuid4().hex
     services, session_id = s.services, s.id
-    s.data["last_idempotency_key"] = key
+    s.slots.last_idempotency_key = key
 
-    def call(cancel: Cancellation, on_event: EventSink) -> dict[str, Any]:
+    def call(cancel: Cancellation, on_event: EventSink) -> Result:
         journal = services.journal
         journal.host_request_started(key, session_id, op, posting, amount_fen=amount_fen)
         try:
-            reply = services.host.call(op, payload, key, session_id)
+            reply = services.host.call_result(op, payload, key, session_id)
         except HostRejected as exc:
             journal.host_request_finished(key, "rejected", {"code": exc.code})
             raise
@@ -43,7 +46,7 @@ def host_operation(s: Session, op: str, payload: dict[str, Any], *, posting: boo
         except (HostOutcomeUnknown, HostProtocolError) as exc:
             journal.host_request_finished(key, "unknown" if posting else "unavailable", {"error": type(exc).__name__})
             raise
-        journal.host_request_finished(key, "committed", {"reply": reply})
+        journal.host_request_finished(key, "committed", {"reply": reply.model_dump(mode="json")})
         return reply
 
     return Operation(f"host.{op}", call, critical=posting)
@@ -57,7 +60,7 @@ def host_verdict(s: Session, result: OpResult, posting: bool, refusals: Mapping[
         key = f"host.refused.{err.code}"
         return Fail(key if i18n.has_text(s.lang, key) else "host.refused", params={"code": err.code})
     if isinstance(err, HostOutcomeUnknown | HostProtocolError) and posting:
-        ref = s.data.get("last_idempotency_key", "")[:12].upper()
+        ref = s.slots.last_idempotency_key[:12].upper()
         return Fail("host.outcome_unknown", Outcome.UNKNOWN, params={"reference": ref})
     if isinstance(err, HostError):
         return Fail("host.unavailable", Outcome.HOST_FAULT)
@@ -65,10 +68,14 @@ def host_verdict(s: Session, result: OpResult, posting: bool, refusals: Mapping[
 
 
 class HostCall(Step):
-    """Call the host operation ``op`` with ``payload(s)``; the reply goes to ``s.data[store]``.
+    """Call the host operation ``op`` with ``payload(s)``; its result model goes to the flow data
+    attribute ``store``. PIN blocks go in the payload as PinBlock objects (the host client encodes them).
 
-    ``posting`` marks an operation that changes the bank's books: cancel and timeout wait for it,
-    and once it succeeds the session's outcome is completed whatever happens after.
+    Whether the operation posts (changes the bank's books) is declared once, with the operation
+    (:data:`kiosk.host.api.OPERATIONS`): cancel and timeout wait for a posting, and once it succeeds
+    the session's outcome is completed whatever happens after. ``check`` is a business rule on the
+    stored result (e.g. no bills to pay): a verdict, or None to go on. ``reference`` names the result
+    field that is the transaction reference.
     """
 
     kind = ScreenKind.PROCESSING
@@ -76,19 +83,35 @@ class HostCall(Step):
     text_key = "processing"
 
     def __init__(
-        self, id: str, *, op: str, payload: Callable[[Session], dict[str, Any]], store: str,
-        posting: bool = False, amount: Callable[[Session], int] | None = None,
+        self, id: str, *, op: str, payload: Callable[[Session], Mapping[str, object]], store: str,
+        amount: Callable[[Session], int] | None = None,
         refusals: Mapping[str, Refusal] | None = None, branches: tuple[str, ...] = (),
-        check: Callable[[Session, dict[str, Any]], Verdict | None] | None = None, reference: str | None = None,
+        check: Callable[[Session], Verdict | None] | None = None, reference: str | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(id, **kw)
-        self.check = check  # a business rule on the reply (e.g. no bills to pay): a verdict, or None to go on
-        self.reference = reference  # the reply field that is the transaction reference
-        self.op, self.payload, self.store, self.posting = op, payload, store, posting
+        operation = OPERATIONS.get(op)
+        if operation is None:
+            raise ValueError(f"step {id!r}: no host operation {op!r}; declared: {sorted(OPERATIONS)}")
+        unknown = set(refusals or {}) - set(operation.refusals)
+        if unknown:
+            raise ValueError(f"step {id!r}: {op} never refuses with {sorted(unknown)}")
+        if reference is not None and reference not in operation.result.model_fields:
+            raise ValueError(f"step {id!r}: {operation.result.__name__} has no field {reference!r}")
+        self.operation = operation
+        self.check = check
+        self.reference = reference
+        self.op, self.payload, self.store, self.posting = op, payload, store, operation.posting
         self.amount = amount
         self.refusals = dict(refusals or {})
         self.branches = branches
+
+    @property
+    def posting_op(self) -> str | None:
+        return self.op if self.posting else None
+
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        return ((self.store, self.operation.result),)
 
     def begin(self, s: Session) -> Operation:
         amount = self.amount(s) if self.amount else None
@@ -97,13 +120,13 @@ class HostCall(Step):
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if not result.ok:
             return host_verdict(s, result, self.posting, self.refusals)
-        reply: dict[str, Any] = result.value
-        s.data[self.store] = reply
+        reply: Result = result.value
+        s.store(self.store, reply)
         if self.reference:
-            s.data[f"ref:{self.store}"] = reply[self.reference]
+            s.slots.references[self.store] = str(getattr(reply, self.reference))
         if self.posting:
             s.outcome = Outcome.COMPLETED
-        verdict = self.check(s, reply) if self.check else None
+        verdict = self.check(s) if self.check else None
         return verdict if verdict is not None else Next()
 
 
@@ -120,12 +143,12 @@ class StaffApproval(Step):
     in config (a rule of None always applies: staff verifying identity cannot be switched off).
 
     A decision comes as ``Input(APPROVE, "approve"|"reject", staff=number, staff_token=token)`` from the
-    staff desk (kiosk/engine/staff.py); the host records it only for a signed-in supervisor's token.
-    Under dual control (``settings.dual_control`` names the rule) a first approval is recorded and the
+    staff desk (kiosk/engine/staff/); the host records it only for a signed-in supervisor's token.
+    Under dual control (``settings.staff.dual_control`` names the rule) a first approval is recorded and the
     step waits for a second, different supervisor, whose approval countersigns the first."""
 
     kind = ScreenKind.WAITING_STAFF
-    timeout = "staff"
+    timeout = "staff_s"
     text_key = "approval"
 
     def __init__(self, id: str, *, rule: str | None, reason: str, **kw: Any) -> None:
@@ -141,12 +164,11 @@ class StaffApproval(Step):
         return self.rule is None or self.rule in s.services.settings.approvals.get(s.flow.id, ())
 
     def dual(self, s: Session) -> bool:
-        return self.rule_name in s.services.settings.dual_control
+        return self.rule_name in s.services.settings.staff.dual_control
 
-    def first_approval(self, s: Session) -> tuple[str, str] | None:
+    def first_approval(self, s: Session) -> FirstApproval | None:
         """Dual control: (approval_ref, staff number) of the first supervisor, once they approved."""
-        first: tuple[str, str] | None = s.data.get(f"approval_first:{self.id}")
-        return first
+        return s.slots.first_approvals.get(self.id)
 
     def screen(self, s: Session) -> dict[str, Any]:
         rows = [Row(s.t("approval.reason"), s.t(self.reason))]
@@ -164,31 +186,31 @@ class StaffApproval(Step):
         first = self.first_approval(s)
         if first is not None and first[1] == inp.staff:
             return Stay(error="staff.approval.second_supervisor")
-        s.data[f"decision:{self.id}"] = (inp.choice, inp.staff, inp.reason, inp.staff_token)
+        s.slots.decisions[self.id] = StaffDecision(inp.choice, inp.staff, inp.reason, inp.staff_token)
         return Stay(restart=True)
 
     def begin(self, s: Session) -> Operation | None:
-        decision = s.data.get(f"decision:{self.id}")
+        decision = s.slots.decisions.get(self.id)
         if decision is None:
             return None
-        choice, _staff, reason, token = decision
         first = self.first_approval(s)
-        payload = {"session_id": s.id, "staff_token": token, "decision": choice,
-                   "reason": reason or self.reason, "subject": f"{s.flow.id}:{self.rule or self.id}",
+        payload = {"session_id": s.id, "staff_token": decision.token, "decision": decision.choice,
+                   "reason": decision.reason or self.reason, "subject": f"{s.flow.id}:{self.rule or self.id}",
                    "countersigns": first[0] if first else None}
         return host_operation(s, "approvals.record", payload, posting=False)
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        choice, staff, reason, _token = s.data.pop(f"decision:{self.id}")
+        decision = s.slots.decisions.pop(self.id)
         if not result.ok:
             if isinstance(result.error, HostRejected):
                 return Stay(error=APPROVAL_REFUSALS.get(result.error.code, "approval.staff_invalid"))
             return host_verdict(s, result, False, {})
-        if choice == "reject":
-            return Fail("approval.rejected", params={"reason": reason})
+        if decision.choice == "reject":
+            return Fail("approval.rejected", params={"reason": decision.reason})
+        recorded: ApprovalRecordResult = result.value
         if self.dual(s) and self.first_approval(s) is None:
-            s.data[f"approval_first:{self.id}"] = (result.value["approval_ref"], staff)
+            s.slots.first_approvals[self.id] = FirstApproval(recorded.approval_ref, decision.staff)
             s.notice = s.t("staff.approval.second_needed")
             return Stay()
-        s.data[f"approval:{self.id}"] = result.value["approval_ref"]
+        s.slots.approvals[self.id] = recorded.approval_ref
         return Next()

@@ -10,6 +10,7 @@ from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind
+from kiosk.engine.session import FaceGuidance
 from kiosk.engine.steps.basic import device_verdict
 from kiosk.identity.face import FaceDecision
 from kiosk.identity.guidance import GUIDANCE_EVENT
@@ -19,11 +20,9 @@ if TYPE_CHECKING:
     from kiosk.engine.session import Session
 
 
-def customer_wait(s: Session, kind: str = "screen") -> float:
+def customer_wait(s: Session, kind: str = "screen_s") -> float:
     """How long a device may wait for the customer: a little past the screen's own timeout."""
-    timeouts = s.services.settings.timeouts
-    factor = timeouts.elderly_factor if s.elderly else 1.0
-    return float(getattr(timeouts, kind)) * factor + 5.0
+    return s.services.settings.timeouts.for_customer(kind, s.elderly) + 5.0
 
 
 class ReadIdCard(Step):
@@ -38,12 +37,12 @@ class ReadIdCard(Step):
         self.role = role
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"data": {"device_hint": "idcard", "detected": bool(s.data.get("idcard_detected"))}}
+        return {"data": {"device_hint": "idcard", "detected": s.slots.idcard_detected}}
 
     def begin(self, s: Session) -> Operation:
         reader = s.services.devices.idcard
         assert reader is not None
-        s.data.pop("idcard_detected", None)
+        s.slots.idcard_detected = False
         wait = customer_wait(s)
 
         def read(cancel: Cancellation, on_event: EventSink) -> IdCard:
@@ -53,7 +52,7 @@ class ReadIdCard(Step):
 
     def on_event(self, s: Session, event: Any) -> bool:
         if event.kind == "card_detected":
-            s.data["idcard_detected"] = True
+            s.slots.idcard_detected = True
             return True
         return False
 
@@ -67,15 +66,16 @@ class ReadIdCard(Step):
             return Fail(f"idcard.{problem.reason}")
         if self.role == "guardian":
             return self._guardian(s, card, today)
-        s.data["id_card"] = card
-        s.data["age"] = age_of(card, today)
+        s.slots.id_card = card
+        s.slots.age = age_of(card, today)
         return Next()
 
     def _guardian(self, s: Session, card: IdCard, today: Any) -> Verdict:
-        customer: IdCard = s.data["id_card"]
+        customer = s.slots.id_card
+        assert customer is not None, "the guardian's card is read after the customer's"
         if card.id_number == customer.id_number or age_of(card, today) < 18:
             return Stay(error="idcard.guardian_invalid", restart=True)
-        s.data["guardian_id_card"] = card
+        s.slots.guardian = card
         return Next()
 
 
@@ -90,7 +90,7 @@ class FaceCheck(Step):
 
     kind = ScreenKind.FACE
     text_key = "face"
-    GUIDANCE = GUIDANCE_EVENT  # session data key and event kind
+    GUIDANCE = GUIDANCE_EVENT  # the verifier's event kind
 
     def __init__(self, id: str, *, fallback: str, **kw: Any) -> None:
         super().__init__(id, **kw)
@@ -98,7 +98,7 @@ class FaceCheck(Step):
         self.branches = (fallback,)
 
     def screen(self, s: Session) -> dict[str, Any]:
-        failed = s.data.get("face_last") not in (None, "match")
+        failed = s.slots.face_last not in (None, "match")
         choices = (
             (Choice("retry", s.t("button.face_retry")), Choice("staff", s.t("button.face_staff")))
             if failed else ()
@@ -111,26 +111,27 @@ class FaceCheck(Step):
         return shown["challenge_text"] or shown["guidance_text"] or super().prompt(s)
 
     def _guidance(self, s: Session) -> dict[str, Any]:
-        seen = s.data.get(self.GUIDANCE) or {}
-        code, challenge = seen.get("code"), seen.get("challenge")
+        seen = s.slots.face_guidance or FaceGuidance()
+        code, challenge = seen.code, seen.challenge
         guide_key, challenge_key = f"face.guide.{code}", f"face.challenge.{challenge}"
         return {
             "guidance": code,
             "guidance_text": s.t(guide_key) if code and i18n.has_text(s.lang, guide_key) else None,
-            "face_box": seen.get("box"),
+            "face_box": seen.box,
             "challenge": challenge,
             "challenge_text": s.t(challenge_key) if challenge and i18n.has_text(s.lang, challenge_key) else None,
         }
 
     def begin(self, s: Session) -> Operation | None:
-        if s.data.get("face_last") is not None:
+        if s.slots.face_last is not None:
             return None  # waiting for the customer to choose: try again or staff
-        s.data.pop(self.GUIDANCE, None)
-        card: IdCard = s.data["id_card"]
+        s.slots.face_guidance = None
+        card = s.slots.id_card
+        assert card is not None, "the face is checked against the ID card read before"
         camera = s.services.devices.camera
         verifier = s.services.face
         assert camera is not None
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def verify(cancel: Cancellation, on_event: EventSink) -> FaceDecision:
             return verifier.verify(card.photo, card.id_number, camera, wait, cancel, on_event)
@@ -140,35 +141,35 @@ class FaceCheck(Step):
     def on_event(self, s: Session, event: Any) -> bool:
         if event.kind != self.GUIDANCE:
             return False
-        s.data[self.GUIDANCE] = {key: event.data.get(key) for key in ("code", "box", "challenge")}
+        s.slots.face_guidance = FaceGuidance(event.data.get("code"), event.data.get("box"), event.data.get("challenge"))
         return True
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
-        if inp.kind is not InputKind.CHOOSE or s.data.get("face_last") in (None, "match"):
+        if inp.kind is not InputKind.CHOOSE or s.slots.face_last in (None, "match"):
             return None
         if inp.choice == "retry":
-            s.data["face_last"] = None
+            s.slots.face_last = None
             return Stay(restart=True)
         if inp.choice == "staff":
             return Goto(self.fallback)
         return None
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        s.data.pop(self.GUIDANCE, None)
+        s.slots.face_guidance = None
         if not result.ok:
             verdict = device_verdict(s, result, waits_for_customer=False)
             if isinstance(verdict, Fail):  # a broken camera never blocks the customer: staff verify instead
                 return Goto(self.fallback, error="face.camera_unavailable")
             return verdict
         decision: FaceDecision = result.value
-        s.data["face_last"] = decision.reason
+        s.slots.face_last = decision.reason
         counted = decision.reason in ("no_match", "liveness_failed")
         if counted:
             s.attempts["face"] += 1
         s.services.journal.record(s.id, "outcome", "face.attempt",
                                   {"attempt": s.attempts["face"], "reason": decision.reason, "counted": counted})
         if decision.match:
-            s.data["face"] = "passed"
+            s.slots.face_passed = True
             return Next()
         if decision.reason in ("no_photo", "uncertain"):  # staff verify in person; not a failed attempt
             return Goto(self.fallback, error=f"face.{decision.reason}")

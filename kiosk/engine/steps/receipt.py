@@ -37,7 +37,7 @@ class PrintReceipt(Step):
         self.receipt = receipt
 
     def screen(self, s: Session) -> dict[str, Any]:
-        printed = s.data.get("receipt_printed")
+        printed = s.slots.receipt_printed
         choices = (Choice("continue", s.t("button.finish")),) if printed is not None else ()
         return {"choices": choices, "data": {"device_hint": "printer", "printed": printed}}
 
@@ -45,7 +45,7 @@ class PrintReceipt(Step):
         printer = s.services.devices.printer
         assert printer is not None
         receipt = self.receipt(s)
-        wait = s.services.settings.timeouts.device
+        wait = s.services.settings.timeouts.device_s
 
         def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
             return printer.print_receipt(receipt, wait)
@@ -55,14 +55,14 @@ class PrintReceipt(Step):
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if result.error is not None and not isinstance(result.error, DeviceError):
             raise result.error  # a bug, not a printer fault
-        s.data["receipt_printed"] = result.ok
+        s.slots.receipt_printed = result.ok
         if not result.ok:
             s.notice = s.t("receipt.not_printed", reference=self.receipt(s).reference)
 
         return Stay()
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
-        if s.data.get("receipt_printed") is None:
+        if s.slots.receipt_printed is None:
             return None
         if inp.kind is InputKind.CONTINUE or (inp.kind is InputKind.CHOOSE and inp.choice == "continue"):
             return Next()

@@ -1,5 +1,5 @@
 """Staff mode: a layer over the kiosk window, opened by the hidden gesture (gesture.py), showing the staff
-desk (kiosk/engine/staff.py): sign-in, then home, approval, help request, maintenance and the journal.
+desk (kiosk/engine/staff/): sign-in, then home, approval, help request, maintenance and the journal.
 
 It covers the whole customer screen while it is open and takes every key and touch, so nothing reaches
 the customer's screen underneath. It calls only the desk; the desk does the work off the UI thread and

@@ -158,7 +158,7 @@ class HomeScreen(StaffScreen):
         else:
             self.help.show_text(self.t("staff.ui.home.help"), self.t("staff.ui.home.no_help"))
         set_flag(self.help, "alert", "true" if helps else "false")
-        self.help.setEnabled(bool(helps) or self.desk.engine.session is not None)
+        self.help.setEnabled(bool(helps) or self.desk.session_running)
         self.maintenance.show_text(self.t("staff.ui.home.maintenance"), self.t("staff.ui.home.maintenance_detail"))
         self.maintenance.setVisible(self.desk.may(Action.DEVICE_STATUS))
         self.records.show_text(self.t("staff.ui.home.journal"), self.t("staff.ui.home.journal_detail"))
@@ -307,12 +307,8 @@ class HelpScreen(StaffScreen):
 
     def refresh(self) -> None:
         helps = self.desk.help_requests()
-        s = self.desk.engine.session
-        rows = helps[0].rows if helps else ()
-        if not helps and s is not None:
-            from kiosk.engine.staff_views import session_rows
-
-            rows = tuple(session_rows(self.lang, s, self.desk.engine.state))
+        s = self.desk.current_session()
+        rows = helps[0].rows if helps else s.rows if s is not None else ()
         self.rows.set_rows(rows)
         self.none.setVisible(s is None)
         self.back.setEnabled(s is not None and self.desk.may(Action.ASSIST))

@@ -12,7 +12,7 @@ from devices.api import DeviceStatus
 from kiosk.core.i18n import has_text
 from kiosk.core.money import format_fen
 from kiosk.engine.staff import Action
-from kiosk.engine.staff_devices import RetainedCardView
+from kiosk.engine.staff.devices import RetainedCardView
 from kiosk.ui.staff.base import StaffScreen, Table, heading
 from kiosk.ui.widgets import button, label, set_flag
 
@@ -188,7 +188,7 @@ class RecordsScreen(StaffScreen):
             days.addWidget(w)
         days.addStretch(1)
         self.column.addLayout(days)
-        flows = sorted(self.desk.engine.flows)
+        flows = self.desk.flow_ids()
         self.flow = Chips("flow", [("all", self.t("staff.ui.records.all_flows"))]
                           + [(f, self.t(f"flow.{f}.title")) for f in flows], self)
         self.outcome = Chips("outcome", [("all", self.t("staff.ui.records.all_outcomes"))]
@@ -218,11 +218,11 @@ class RecordsScreen(StaffScreen):
         self.column.addWidget(scrolled(body), 1)
 
     def entered(self) -> None:
-        self.day = self.desk.services.clock.now().date()
+        self.day = self.desk.today()
         self.filters_changed()
 
     def _move(self, days: int) -> None:
-        today = self.desk.services.clock.now().date()
+        today = self.desk.today()
         self.day = today if days == 0 or self.day is None else min(today, self.day + timedelta(days=days))
         self.filters_changed()
 
@@ -268,4 +268,4 @@ class RecordsScreen(StaffScreen):
     def refresh(self) -> None:
         if self.day is not None:
             self.day_label.setText(self.day.isoformat())
-        self.next.setEnabled(self.day is not None and self.day < self.desk.services.clock.now().date())
+        self.next.setEnabled(self.day is not None and self.day < self.desk.today())

@@ -1,7 +1,7 @@
 """The embedded host simulator, its own process:
 
-    python -m kiosk.host.simulator --db PATH --port 0 [--people PATH] [--parent-pid PID]
-                                   [--working-key HEX --key-id ID]
+    python -m kiosk.host.sim.simulator --db PATH --port 0 [--people PATH] [--parent-pid PID]
+                                       [--working-key HEX --key-id ID] [--sms-tries N] [--pin-tries N]
 
 Plain HTTP on 127.0.0.1, SQLite (WAL) seeded from people.toml on first start. Prints one line
 ``host simulator listening on http://127.0.0.1:PORT`` when ready; logs (masked) to stderr; exits
@@ -20,13 +20,13 @@ import threading
 from pathlib import Path
 
 from kiosk.core.logsetup import configure_logging
-from kiosk.host.context import SimulatorClock
-from kiosk.host.ledger import Ledger
-from kiosk.host.seed import DEFAULT_PEOPLE, load_seed
-from kiosk.host.server import HostSimulatorServer
-from kiosk.host.store import Store
+from kiosk.host.sim.context import HostLimits, SimulatorClock
+from kiosk.host.sim.ledger import Ledger
+from kiosk.host.sim.seed import DEFAULT_PEOPLE, load_seed
+from kiosk.host.sim.server import HostSimulatorServer
+from kiosk.host.sim.store import Store
 
-log = logging.getLogger("kiosk.host.simulator")
+log = logging.getLogger("kiosk.host.sim.simulator")
 
 DEFAULT_KEY_ID = "TPK-DEMO-01"
 DEFAULT_WORKING_KEY = "0123456789ABCDEFFEDCBA9876543210"  # the demo PIN pad's test key, never a real one
@@ -43,8 +43,15 @@ def _working_key(value: str) -> bytes:
     return key
 
 
+def _tries(value: str) -> int:
+    tries = int(value)
+    if not 1 <= tries <= 9:
+        raise argparse.ArgumentTypeError("between 1 and 9")
+    return tries
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.host.simulator", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kiosk.host.sim.simulator", description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, type=Path, help="SQLite database (created and seeded if new)")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1; 0 = any free port")
     parser.add_argument("--people", type=Path, default=DEFAULT_PEOPLE, help="demo data (people.toml)")
@@ -52,6 +59,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--working-key", type=_working_key, default=_working_key(DEFAULT_WORKING_KEY),
                         help="SM4 PIN working key, hex (a test key)")
     parser.add_argument("--key-id", default=DEFAULT_KEY_ID, help="the working key's id")
+    parser.add_argument("--sms-tries", type=_tries, default=HostLimits.sms_tries,
+                        help="wrong codes before an SMS code is used up (the kiosk's limits.sms_attempts)")
+    parser.add_argument("--pin-tries", type=_tries, default=HostLimits.pin_tries,
+                        help="wrong PINs a card takes in a day before it locks (limits.pin_entry_attempts)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(argv)
 
@@ -83,7 +94,7 @@ def _watch_parent(pid: int, stop: threading.Event) -> None:
 def build_server(args: argparse.Namespace) -> HostSimulatorServer:
     seed = load_seed(args.people)
     store = Store(args.db)
-    ledger = Ledger(store, SimulatorClock(), {args.key_id: args.working_key})
+    ledger = Ledger(store, SimulatorClock(), {args.key_id: args.working_key}, HostLimits(args.sms_tries, args.pin_tries))
     if not store.is_seeded():
         ledger.seed(seed)
         log.info("seeded %d people and %d staff", len(seed.people), len(seed.staff))

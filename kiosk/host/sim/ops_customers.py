@@ -18,11 +18,10 @@ from kiosk.host.api import (
     SmsVerifyRequest,
     SmsVerifyResult,
 )
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.pins import check_new_pin
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.pins import check_new_pin
 
 SMS_VALID_S = 300
-SMS_TRIES = 3
 
 
 def has_class1_account(conn: sqlite3.Connection, customer_id: str) -> bool:
@@ -53,7 +52,7 @@ def send_sms_code(ctx: OpContext, req: SmsSendRequest) -> SmsSendResult:
     expires_at = ctx.now + timedelta(seconds=SMS_VALID_S)
     ctx.conn.execute(
         "INSERT INTO sms(sms_ref, mobile, purpose, code, expires_at, tries_left) VALUES (?, ?, ?, ?, ?, ?)",
-        (sms_ref, req.mobile, req.purpose, code, expires_at.isoformat(), SMS_TRIES),
+        (sms_ref, req.mobile, req.purpose, code, expires_at.isoformat(), ctx.limits.sms_tries),
     )
     return SmsSendResult(sms_ref=sms_ref, expires_in_s=SMS_VALID_S)
 

@@ -7,9 +7,9 @@ import sqlite3
 
 from kiosk.core.masking import mask_name, mask_pan
 from kiosk.host.api import SiBill, SiBillsRequest, SiBillsResult, SiPayRequest, SiPayResult
-from kiosk.host.context import OpContext, Refusal, next_ref
-from kiosk.host.ops_cards import card_status
-from kiosk.host.pins import verify_card_pin
+from kiosk.host.sim.context import OpContext, Refusal, next_ref
+from kiosk.host.sim.ops_cards import card_status
+from kiosk.host.sim.pins import verify_card_pin
 
 
 def list_bills(ctx: OpContext, req: SiBillsRequest) -> SiBillsResult:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from kiosk.core.masking import mask_pan
 from kiosk.host.api import CardLossRequest, CardLossResult, CardsListRequest, CardsListResult, CardSummary
-from kiosk.host.context import OpContext, Refusal, next_ref
-from kiosk.host.ops_staff import is_approved
+from kiosk.host.sim.context import OpContext, Refusal, next_ref
+from kiosk.host.sim.ops_staff import is_approved
 
 VERBAL_LOSS_DAYS = 5
 

@@ -46,7 +46,7 @@ def card_work(reader: BankCardReader, pinpad: PinPad, host: HostApi, card_wait: 
         try:
             on_event(DeviceEvent("staff", "card_read"))
             block = pinpad.read_pin(card.pan, pin_wait, cancel, on_event)
-            payload = {"card_pan": card.pan, "pin_block": block.ciphertext.hex().upper(), "key_id": block.key_id}
+            payload = {"card_pan": card.pan, "pin_block": block}
             return host.call("staff.sign_in", payload, uuid.uuid4().hex, STAFF_CHANNEL)
         finally:
             try:  # the card goes back: taken, or kept in the retain bin; cancelled, left at the slot

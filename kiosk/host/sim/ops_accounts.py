@@ -7,11 +7,11 @@ from datetime import date
 
 from kiosk.core.masking import mask_pan
 from kiosk.host.api import AccountOpenRequest, AccountOpenResult
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.ops_customers import customer_by_id_number, has_class1_account
-from kiosk.host.ops_staff import is_approved
-from kiosk.host.pins import check_new_pin
-from kiosk.host.seed import add_card, add_customer, open_class1_account
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.ops_customers import customer_by_id_number, has_class1_account
+from kiosk.host.sim.ops_staff import is_approved
+from kiosk.host.sim.pins import check_new_pin
+from kiosk.host.sim.seed import add_card, add_customer, open_class1_account
 
 ADULT_ALONE_AGE = 16  # under this, a guardian and a supervisor approval are needed
 

@@ -10,10 +10,9 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from devices.pinpad.pinblock import PinBlockError, decrypt_pin
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.seed import pin_hash
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.seed import pin_hash
 
-MAX_WRONG_PER_DAY = 3
 _ASCENDING = "0123456789"
 _DESCENDING = "9876543210"
 
@@ -51,7 +50,8 @@ def verify_card_pin(ctx: OpContext, card: sqlite3.Row, pin_block: str, key_id: s
     """Check the card's PIN; count wrong entries per day (the count is committed with the refusal)."""
     today = ctx.now.date().isoformat()
     wrong = card["pin_wrong"] if card["pin_wrong_day"] == today else 0
-    if wrong >= MAX_WRONG_PER_DAY:
+    allowed = ctx.limits.pin_tries
+    if wrong >= allowed:
         raise Refusal("pin_locked", "the PIN is locked for today", locked_until=_locked_until(ctx.now))
     pin = decrypt(ctx, card["pan"], pin_block, key_id)
     if hmac.compare_digest(pin_hash(card["pan"], pin), card["pin_hash"]):
@@ -62,7 +62,7 @@ def verify_card_pin(ctx: OpContext, card: sqlite3.Row, pin_block: str, key_id: s
     ctx.conn.execute(
         "UPDATE cards SET pin_wrong = ?, pin_wrong_day = ? WHERE card_ref = ?", (wrong, today, card["card_ref"])
     )
-    if wrong >= MAX_WRONG_PER_DAY:
+    if wrong >= allowed:
         raise Refusal("pin_locked", "wrong PIN; the PIN is now locked for today",
                       locked_until=_locked_until(ctx.now))
-    raise Refusal("pin_wrong", "wrong PIN", tries_left=MAX_WRONG_PER_DAY - wrong)
+    raise Refusal("pin_wrong", "wrong PIN", tries_left=allowed - wrong)

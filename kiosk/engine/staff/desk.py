@@ -10,7 +10,7 @@ and :meth:`StaffDesk.on_operation` applies it on the engine's thread. The UI nev
   token, the name and the role; five wrong tries lock the account there for 15 minutes.
 - A signed-in member of staff is signed out after ``idle_sign_out_s`` (2 minutes) without input,
   measured on the engine's clock (:meth:`tick`, called by the engine's tick).
-- Roles: :data:`~kiosk.engine.staff_views.PERMISSIONS`. A refused action raises :class:`StaffDenied`.
+- Roles: :data:`~kiosk.engine.staff.views.PERMISSIONS`. A refused action raises :class:`StaffDenied`.
 - Every sign-in, failure, sign-out, approval, rejection, override and maintenance action is journaled
   (kind ``staff``) with the staff number; the journal is append-only and nothing here edits it.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +28,10 @@ from devices.api import Cancellation, DeviceEvent, EventSink
 from kiosk.engine.chart import DONE, ENDING, FAILED
 from kiosk.engine.ops import STAFF_CHANNEL, Operation, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Row, ScreenKind
-from kiosk.engine.staff_devices import DeviceService
-from kiosk.engine.staff_maintenance import Maintenance, Records
-from kiosk.engine.staff_signin import card_progress, card_work, failure, password_work
-from kiosk.engine.staff_views import (
+from kiosk.engine.staff.devices import DeviceService
+from kiosk.engine.staff.maintenance import Maintenance, Records
+from kiosk.engine.staff.signin import card_progress, card_work, failure, password_work
+from kiosk.engine.staff.views import (
     PERMISSIONS,
     Action,
     ApprovalRequest,
@@ -39,6 +39,7 @@ from kiosk.engine.staff_views import (
     HelpRequest,
     Notice,
     Role,
+    SessionView,
     StaffDenied,
     StaffMember,
     approval_request,
@@ -53,26 +54,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Action", "DeskState", "Role", "StaffDenied", "StaffDesk", "StaffMember", "StaffSettings"]
+__all__ = ["Action", "DeskState", "Role", "StaffDenied", "StaffDesk", "StaffMember"]
 
 DEVICE_STEPS = (ScreenKind.BANK_CARD, ScreenKind.PIN_ENTRY)
 
 
-@dataclass(frozen=True)
-class StaffSettings:
-    idle_sign_out_s: float = 120.0  # a signed-in member of staff is signed out after this long without input
-    service_counter: str = ""  # out of service: the home screen sends customers to this counter
-    out_of_service_reason: str = "staff.out_of_service.reason"  # a catalog key
-    card_wait_s: float = 30.0  # the staff card: to insert it, and to take it back
-    export_dir: Path | None = None  # reconciliation exports (the data folder's "reconciliation")
-
-
 class StaffDesk:
-    def __init__(self, engine: Engine, devices: DeviceService, settings: StaffSettings | None = None,
+    """``export_dir``: where reconciliations are exported (the data folder's "reconciliation").
+    Idle sign-out, the service counter and dual control come from the engine's settings (``[staff]``)."""
+
+    def __init__(self, engine: Engine, devices: DeviceService, *, export_dir: Path | None = None,
                  lang: str | None = None) -> None:
         self.engine = engine
         self.services = engine.services
-        self.settings = settings or StaffSettings()
+        self.export_dir = export_dir
         self.lang = lang or self.services.settings.language
         self.state = DeskState.SIGNED_OUT
         self.present = False  # staff mode is open on the screen (kiosk/ui/staff)
@@ -127,6 +122,26 @@ class StaffDesk:
     def may(self, action: Action) -> bool:
         return self.member is not None and action in PERMISSIONS[self.member.role]
 
+    # --- what the staff screens show besides the member and notices --------------------------
+    @property
+    def session_running(self) -> bool:
+        return self.engine.session is not None
+
+    def current_session(self) -> SessionView | None:
+        s = self.engine.session
+        if s is None:
+            return None
+        step = self.engine.state
+        return SessionView(s.id, s.flow.id, step, tuple(session_rows(self.lang, s, step)))
+
+    def flow_ids(self) -> list[str]:
+        """The catalogue's flows, for filtering the journal."""
+        return sorted(self.engine.flows)
+
+    def today(self) -> date:
+        """The kiosk's day, on the engine's clock."""
+        return self.services.clock.now().date()
+
     # --- operations off the engine's thread ------------------------------------------------
     def run(self, name: str, work: Callable[[Cancellation, EventSink], Any],
             done: Callable[[OpResult], None]) -> Cancellation:
@@ -153,7 +168,7 @@ class StaffDesk:
         """Staff input: the idle sign-out starts again, and so does a session staff are working on."""
         self._last_input = self.services.clock.monotonic()
         s = self.engine.session
-        if self.member is not None and s is not None and (s.data.get("help_requested") or self._approval_step()):
+        if self.member is not None and s is not None and (s.slots.help_requested or self._approval_step()):
             self.engine.keep_session()
 
     def require(self, action: Action) -> StaffMember:
@@ -188,7 +203,7 @@ class StaffDesk:
             return "staff.sign_in.card_unavailable"
         s = self.engine.session
         if self.engine.state == ENDING or self.engine.screen.kind in DEVICE_STEPS \
-                or (s is not None and s.data.get("card_inserted")):
+                or (s is not None and s.slots.card_inserted):
             return "staff.sign_in.card_reader_in_use"  # the customer's card is in it, or about to be
         return None
 
@@ -215,8 +230,9 @@ class StaffDesk:
             devices = self.services.devices
             assert devices.smartcard is not None
             assert devices.pinpad is not None
-            work = card_work(devices.smartcard, devices.pinpad, self.services.host, self.settings.card_wait_s,
-                             self.services.settings.timeouts.pin, seen)
+            timeouts = self.services.settings.timeouts  # the staff card: as long as a customer's card and PIN
+            work = card_work(devices.smartcard, devices.pinpad, self.services.host, timeouts.card_take_s,
+                             timeouts.pin_s, seen)
         self._sign_in_cancel = self.run("sign_in", work, lambda r: self._signed_in(r, method, number, seen))
         self._changed()
 
@@ -280,7 +296,7 @@ class StaffDesk:
     def tick(self) -> None:
         """Idle sign-out on the engine's clock (called by the engine's tick); staff mode left open with
         nobody signed in closes after the same time."""
-        idle = self.services.clock.monotonic() - self._last_input >= self.settings.idle_sign_out_s
+        idle = self.services.clock.monotonic() - self._last_input >= self.services.settings.staff.idle_sign_out_s
         if idle and self.member is not None:
             self.sign_out("idle")
             self.present = False
@@ -333,7 +349,7 @@ class StaffDesk:
     # --- help requests ---------------------------------------------------------------------
     def help_requests(self) -> list[HelpRequest]:
         s = self.engine.session
-        if s is None or not s.data.get("help_requested"):
+        if s is None or not s.slots.help_requested:
             return []
         calls = [e for e in self.services.journal.entries(s.id) if e.kind == "staff" and e.name == "help_requested"]
         at = calls[-1].at[11:19] if calls else ""

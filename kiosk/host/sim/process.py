@@ -1,4 +1,4 @@
-"""Start and stop the host simulator as a child process (``python -m kiosk.host.simulator``).
+"""Start and stop the host simulator as a child process (``python -m kiosk.host.sim.simulator``).
 
     with HostSimulatorProcess(tmp / "host.db") as host:
         client = HostClient(host.base_url, kiosk_id="K-001")
@@ -17,9 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from kiosk.host.simulator import READY_LINE
+from kiosk.host.sim.context import HostLimits
+from kiosk.host.sim.simulator import READY_LINE
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 class HostSimulatorError(RuntimeError):
@@ -43,6 +44,7 @@ class HostSimulatorProcess:
         port: int = 0,
         working_key: str | None = None,
         key_id: str | None = None,
+        limits: HostLimits | None = None,
         log_path: str | Path | None = None,
         parent_pid: int | None = None,
         startup_timeout: float = 15.0,
@@ -52,6 +54,7 @@ class HostSimulatorProcess:
         self.port = port
         self.working_key = working_key
         self.key_id = key_id
+        self.limits = limits  # None: the simulator's own
         self.log_path = Path(log_path) if log_path is not None else None  # stderr goes here; None = inherit
         self.parent_pid = os.getpid() if parent_pid is None else parent_pid
         self.startup_timeout = startup_timeout
@@ -59,7 +62,7 @@ class HostSimulatorProcess:
         self._base_url: str | None = None
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "kiosk.host.simulator", "--db", str(self.db_path), "--port", str(self.port),
+        cmd = [sys.executable, "-m", "kiosk.host.sim.simulator", "--db", str(self.db_path), "--port", str(self.port),
                "--parent-pid", str(self.parent_pid)]
         if self.people_path is not None:
             cmd += ["--people", str(self.people_path)]
@@ -67,6 +70,8 @@ class HostSimulatorProcess:
             cmd += ["--working-key", self.working_key]
         if self.key_id is not None:
             cmd += ["--key-id", self.key_id]
+        if self.limits is not None:
+            cmd += ["--sms-tries", str(self.limits.sms_tries), "--pin-tries", str(self.limits.pin_tries)]
         return cmd
 
     @property

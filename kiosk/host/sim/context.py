@@ -50,13 +50,23 @@ class SimulatorClock:
 
 
 @dataclass(frozen=True)
+class HostLimits:
+    """What the simulated bank enforces; the kiosk passes its configured ``[limits]`` at start
+    (``--sms-tries``, ``--pin-tries``). A real host has its own."""
+
+    sms_tries: int = 3  # wrong codes before an SMS code is used up
+    pin_tries: int = 3  # wrong PINs a card may take in a day before the PIN locks until midnight
+
+
+@dataclass(frozen=True)
 class OpContext:
-    """One operation's view of the bank: the open transaction, the time, the working keys."""
+    """One operation's view of the bank: the open transaction, the time, the working keys, the limits."""
 
     conn: sqlite3.Connection
     now: datetime
     working_keys: Mapping[str, bytes]
     idempotency_key: str
+    limits: HostLimits = HostLimits()
 
 
 def next_ref(conn: sqlite3.Connection, prefix: str, width: int = 8) -> str:

@@ -15,13 +15,13 @@ from pydantic import BaseModel, ValidationError
 
 from kiosk.core.masking import mask_text
 from kiosk.host.api import OPERATIONS, Operation, Request, is_uuid
-from kiosk.host.faults import Fault, FaultBoard
-from kiosk.host.ledger import Ledger, Outcome
-from kiosk.host.logsafe import safe_payload
-from kiosk.host.seed import SeedData
-from kiosk.host.simstate import snapshot
+from kiosk.host.sim.faults import Fault, FaultBoard
+from kiosk.host.sim.ledger import Ledger, Outcome
+from kiosk.host.sim.logsafe import safe_payload
+from kiosk.host.sim.seed import SeedData
+from kiosk.host.sim.simstate import snapshot
 
-log = logging.getLogger("kiosk.host.simulator")
+log = logging.getLogger("kiosk.host.sim.simulator")
 
 MAX_BODY = 1 << 20
 OPS_PREFIX = "/v1/ops/"

@@ -3,7 +3,7 @@
 Five wrong tries in a row lock the account for 15 minutes (host clock); a right answer resets the
 count. A token is 32 random hex digits, valid for 10 minutes or until signed out; the host keeps
 only its SHA-256, so the database cannot be replayed into a session. The count of wrong tries is
-committed with the refusal (see :class:`~kiosk.host.context.Refusal`).
+committed with the refusal (see :class:`~kiosk.host.sim.context.Refusal`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from kiosk.host.api import StaffSignInRequest, StaffSignInResult, StaffSignOutRequest, StaffSignOutResult
-from kiosk.host.context import OpContext, Refusal
-from kiosk.host.hashing import secret_matches
-from kiosk.host.pins import decrypt
+from kiosk.host.sim.context import OpContext, Refusal
+from kiosk.host.sim.hashing import secret_matches
+from kiosk.host.sim.pins import decrypt
 
 MAX_TRIES = 5
 LOCK_TIME = timedelta(minutes=15)

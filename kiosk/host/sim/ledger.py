@@ -8,6 +8,7 @@ processed, a second request with that key waits for it and then replays.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -15,28 +16,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.host import ops_accounts, ops_cards, ops_customers, ops_payments, ops_staff, staff_auth
-from kiosk.host.api import Operation, OperationStatusRequest, Request, Result
-from kiosk.host.context import OpContext, Refusal, SimulatorClock
-from kiosk.host.seed import SeedData, seed_database, seed_staff
-from kiosk.host.store import Store
+from kiosk.host.api import OPERATIONS, Operation, OperationStatusRequest, Request, Result
+from kiosk.host.sim.context import HostLimits, OpContext, Refusal, SimulatorClock
+from kiosk.host.sim.seed import SeedData, seed_database, seed_staff
+from kiosk.host.sim.store import Store
 
 Handler = Callable[[OpContext, Any], Result]
-HANDLERS: dict[str, Handler] = {
-    "customers.lookup": ops_customers.lookup_customer,
-    "sms.send_code": ops_customers.send_sms_code,
-    "sms.verify_code": ops_customers.verify_sms_code,
-    "pins.check_new": ops_customers.check_new_pins,
-    "accounts.open": ops_accounts.open_account,
-    "cards.list": ops_cards.list_cards,
-    "cards.report_loss": ops_cards.report_loss,
-    "si.bills": ops_payments.list_bills,
-    "si.pay": ops_payments.pay_bills,
-    "staff.sign_in": staff_auth.sign_in,
-    "staff.sign_out": staff_auth.sign_out,
-    "approvals.record": ops_staff.record_approval,
-    "operations.status": ops_staff.operation_status,
-}
+
+
+def _handlers() -> dict[str, Handler]:
+    """Each operation's simulator function, as :data:`kiosk.host.api.OPERATIONS` names it; a name
+    that does not resolve stops the simulator at import."""
+    handlers: dict[str, Handler] = {}
+    for op in OPERATIONS.values():
+        module_name, _, function = op.simulator.rpartition(".")
+        handler = getattr(importlib.import_module(f"kiosk.host.sim.{module_name}"), function, None)
+        if not callable(handler):
+            raise ImportError(f"host operation {op.name}: no simulator function kiosk.host.sim.{op.simulator}")
+        handlers[op.name] = handler
+    return handlers
+
+
+HANDLERS: dict[str, Handler] = _handlers()
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,12 @@ def request_hash(op: Operation, request: Request) -> str:
 
 
 class Ledger:
-    def __init__(self, store: Store, clock: SimulatorClock, working_keys: Mapping[str, bytes]) -> None:
+    def __init__(self, store: Store, clock: SimulatorClock, working_keys: Mapping[str, bytes],
+                 limits: HostLimits | None = None) -> None:
         self.store = store
         self.clock = clock
         self._keys = dict(working_keys)
+        self.limits = limits or HostLimits()
         self._gate = KeyGate()
 
     def seed(self, data: SeedData, *, reset: bool = False) -> None:
@@ -110,7 +113,7 @@ class Ledger:
 
     def _plain(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
         with self.store.transaction() as conn:
-            return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key), op, request)
+            return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits), op, request)
 
     def _posting(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
         digest = request_hash(op, request)
@@ -123,7 +126,7 @@ class Ledger:
                     return Outcome.refused(409, "idempotency_conflict",
                                            "this idempotency key was used with another request")
                 return Outcome(stored["http_status"], json.loads(stored["reply"]))
-            ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key)
+            ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits)
             outcome = self._run(ctx, op, request)
             amount = (outcome.body.get("result") or {}).get("debited_fen")
             conn.execute(

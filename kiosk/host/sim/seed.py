@@ -2,7 +2,7 @@
 
 Customers (``customer = true``) get a class I account per card, holding the card's balance; every
 person's social-insurance bills are unpaid; staff come from ``[[staff]]``. PINs are kept only as
-salted hashes; staff passwords and staff card PINs as Argon2id hashes (kiosk/host/hashing.py). The file is read here with tomllib so the host does not depend on the device layer.
+salted hashes; staff passwords and staff card PINs as Argon2id hashes (kiosk/host/sim/hashing.py). The file is read here with tomllib so the host does not depend on the device layer.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.host.context import next_ref
-from kiosk.host.hashing import demo_hash
+from kiosk.host.sim.context import next_ref
+from kiosk.host.sim.hashing import demo_hash
 
-DEFAULT_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "sim" / "people.toml"
+DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
 # Social-insurance premiums are collected by the tax bureau of the payer's province.
 _PROVINCES = {"11": "北京市", "31": "上海市", "32": "江苏省", "44": "广东省", "51": "四川省"}

@@ -12,8 +12,8 @@ from kiosk.host.api import (
     OperationStatusRequest,
     OperationStatusResult,
 )
-from kiosk.host.context import OpContext, Refusal, next_ref
-from kiosk.host.staff_auth import staff_for_token
+from kiosk.host.sim.context import OpContext, Refusal, next_ref
+from kiosk.host.sim.staff_auth import staff_for_token
 
 
 def is_approved(conn: sqlite3.Connection, approval_ref: str | None) -> bool:

@@ -100,6 +100,16 @@ class ApprovalRequest:
 
 
 @dataclass(frozen=True)
+class SessionView:
+    """The customer's session running now, as staff see it: the flow and the screen it is on."""
+
+    session_id: str
+    flow_id: str
+    step: str
+    rows: tuple[Row, ...]  # flow, step
+
+
+@dataclass(frozen=True)
 class HelpRequest:
     session_id: str
     flow_id: str
@@ -142,7 +152,7 @@ def text_or_key(lang: str, key: str | None) -> str:
 
 
 def customer_rows(lang: str, s: Session) -> list[Row]:
-    card = s.data.get("id_card")
+    card = s.slots.id_card
     if card is None:
         return []
     return [Row(t(lang, "row.name"), mask_name(card.name)), Row(t(lang, "row.id_number"), mask_id_number(card.id_number))]
@@ -155,7 +165,7 @@ def business_rows(s: Session) -> list[Row]:
         if step.kind.value == "confirm" and rows is not None:
             try:
                 return [Row(r.label, mask_text(r.value)) for r in rows(s)]
-            except (KeyError, TypeError, AttributeError, StopIteration):
+            except (LookupError, TypeError, AttributeError, StopIteration):
                 return []
     return []
 

@@ -16,15 +16,16 @@ from devices.api import Cancellation, DeviceError, DeviceStatus, EventSink
 from devices.printer.api import Receipt, ReceiptLine
 from kiosk.core.money import format_fen
 from kiosk.engine.ops import OpResult
-from kiosk.engine.staff_devices import DeviceService, RetainedCardView, SelfTest, ServiceUnavailable
-from kiosk.engine.staff_views import Action, JournalRow, StaffLogRow, journal_row, staff_log_row, t
+from kiosk.engine.staff.devices import DeviceService, RetainedCardView, SelfTest, ServiceUnavailable
+from kiosk.engine.staff.views import Action, JournalRow, StaffLogRow, journal_row, staff_log_row, t
 from kiosk.journal.reconcile import Reconciliation, reconcile
 from kiosk.journal.records import SessionOutcome
 
 if TYPE_CHECKING:
-    from kiosk.engine.staff import StaffDesk
+    from kiosk.engine.staff.desk import StaffDesk
 
 PRINT_WAIT_S = 20.0
+OUT_OF_SERVICE_REASON = "staff.out_of_service.reason"  # a catalog key: what the home screen says
 
 
 def _failure_code(error: BaseException | None) -> str:
@@ -150,10 +151,10 @@ class Maintenance:
     def set_out_of_service(self, out: bool) -> None:
         """Close the kiosk to customers (the session running, if any, ends first) or open it again."""
         self.desk.require(Action.OUT_OF_SERVICE)
-        settings = self.desk.settings
+        counter = self.desk.services.settings.staff.service_counter
         if out:
-            self.desk.engine.set_out_of_service(settings.out_of_service_reason, settings.service_counter)
-            self.desk.journal("out_of_service", counter=settings.service_counter)
+            self.desk.engine.set_out_of_service(OUT_OF_SERVICE_REASON, counter)
+            self.desk.journal("out_of_service", counter=counter)
             self.desk.say("staff.service.out_of_service")
         else:
             self.desk.engine.set_out_of_service(None)
@@ -197,7 +198,7 @@ class Records:
     def export_reconciliation(self, day: date) -> None:
         self.desk.require(Action.RECONCILE)
         rec = self.reconciliation(day)
-        folder = self.desk.settings.export_dir
+        folder = self.desk.export_dir
         if folder is None:
             self.desk.say("staff.reconcile.no_export", error=True)
             return
