@@ -184,6 +184,13 @@ class VoiceSection(_Section):
     voices: dict[Literal["zh_CN", "en_US"], str] = {"zh_CN": "sit/cmn", "en_US": "gmw/en-us"}
 
 
+class FlowApprovals(_Section):
+    """``[approvals.<flow_id>]``: the approval rules switched on for one flow (checked against the rules
+    the flow declares)."""
+
+    rules: tuple[str, ...] = ()
+
+
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     host: HostSection = HostSection()
@@ -192,7 +199,7 @@ class KioskConfig(_Section):
     limits: Limits = Limits()
     face: FaceSection = FaceSection()
     voice: VoiceSection = VoiceSection()
-    approvals: dict[str, tuple[str, ...]] = {}  # flow id -> the approval rules switched on (checked against the flow)
+    approvals: dict[str, FlowApprovals] = {}  # [approvals.<flow_id>]; a flow left out takes all its rules
     staff: StaffRules = StaffRules()
     path: Path = Field(DEFAULT_CONFIG, exclude=True)
 
@@ -205,7 +212,8 @@ class KioskConfig(_Section):
 
     def approval_rules(self, flows: Mapping[str, Flow]) -> dict[str, tuple[str, ...]]:
         """Per flow, the approval rules that apply: as configured, else every rule the flow declares."""
-        return {flow_id: self.approvals.get(flow_id, flow.approval_rules) for flow_id, flow in flows.items()}
+        return {flow_id: self.approvals[flow_id].rules if flow_id in self.approvals else flow.approval_rules
+                for flow_id, flow in flows.items()}
 
 
 def load_config(path: Path | str | None = None) -> KioskConfig:
@@ -229,10 +237,10 @@ def _check_cross_fields(path: Path, config: KioskConfig) -> None:
     if config.host.mode == "remote" and not config.host.url.startswith("https://"):
         raise ConfigError(f"{path}: host.url: a remote host needs an https:// address")
     flows = catalogue()
-    for flow_id, rules in config.approvals.items():
+    for flow_id, approvals in config.approvals.items():
         if flow_id not in flows:
             raise ConfigError(f"{path}: approvals.{flow_id}: no such flow; allowed: {', '.join(sorted(flows))}")
-        _check_rules(path, f"approvals.{flow_id}", rules, flows[flow_id].approval_rules)
+        _check_rules(path, f"approvals.{flow_id}.rules", approvals.rules, flows[flow_id].approval_rules)
     declared = {rule: None for flow in flows.values() for rule in flow.approval_rules}
     _check_rules(path, "staff.dual_control", config.staff.dual_control, (*declared, IDENTITY_RULE))
 
@@ -264,7 +272,7 @@ def describe(path: Path, exc: ValidationError) -> str:
 def _allowed_keys(loc: list[str]) -> list[str]:
     model: Any = KioskConfig
     for part in loc:
-        if part.isdigit():
+        if part.isdigit() or part not in model.model_fields:  # a list index or a table's own key (a flow id)
             continue
         annotation = model.model_fields[part].annotation
         model = next((a for a in (annotation, *typing.get_args(annotation)) if isinstance(a, type)

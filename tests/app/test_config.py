@@ -24,17 +24,18 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
     assert config.devices.smartcard.backend == "pcsc-sim"  # the virtual card behind the real PC/SC stack
     assert config.host.mode == "simulator"
     assert config.kiosk.language == "zh_CN"
-    assert config.approvals["loss_report"] == ("formal_loss",)
+    assert config.approvals["loss_report"].rules == ("formal_loss",)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
     ('[kiosk]\nlangauge = "zh_CN"\n', "kiosk.langauge: unknown key; allowed: kiosk_id, branch_id"),
     ('[kiosk]\nlanguage = "fr_FR"\n', "kiosk.language: 'fr_FR' is not allowed; allowed: 'zh_CN' or 'en_US'"),
     ('[devices.camera]\nbackend = "usb"\n', "devices.camera.backend: 'usb' is not allowed; allowed: 'sim'"),
-    ('[approvals]\nsi_payment = ["everything"]\n', "approvals.si_payment.0: 'everything' is not allowed"),
-    ('[approvals]\nloss_report = ["over_limit"]\n',
-     "approvals.loss_report.0: 'over_limit' is not allowed; allowed: 'formal_loss'"),
-    ('[approvals]\nloan_payment = []\n',
+    ('[approvals.si_payment]\nrules = ["everything"]\n', "approvals.si_payment.rules.0: 'everything' is not allowed"),
+    ('[approvals.loss_report]\nrules = ["over_limit"]\n',
+     "approvals.loss_report.rules.0: 'over_limit' is not allowed; allowed: 'formal_loss'"),
+    ('[approvals.loss_report]\nrule = ["formal_loss"]\n', "approvals.loss_report.rule: unknown key; allowed: rules"),
+    ('[approvals.loan_payment]\nrules = []\n',
      "approvals.loan_payment: no such flow; allowed: account_opening, loss_report, si_payment"),
     ('[staff]\ndual_control = ["everything"]\n',
      "staff.dual_control.0: 'everything' is not allowed; allowed: 'minor', 'formal_loss', 'over_limit' or 'identity'"),
@@ -73,7 +74,7 @@ def test_config_selects_another_file(tmp_path, capsys) -> None:
 def test_a_flow_left_out_of_approvals_takes_every_rule_it_declares(tmp_path) -> None:
     from flows import catalogue
 
-    config = load_config(write(tmp_path, '[approvals]\nsi_payment = []\n'))
+    config = load_config(write(tmp_path, '[approvals.si_payment]\nrules = []\n'))
     assert config.approval_rules(catalogue()) == {
         "account_opening": ("minor",), "loss_report": ("formal_loss",), "si_payment": ()}
 
