@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     diagram = flows.add_parser("diagram", help="draw a flow's statechart (PNG or SVG by extension)")
     diagram.add_argument("flow")
     diagram.add_argument("--out", type=Path, help="output file (default: FLOW.png)")
+    diagram.add_argument("--all", action="store_true",
+                         help="also draw what every step has: cancel, timeout, faults, staff stepping back")
     diagram.set_defaults(handler=cmd_flows_diagram)
 
     journal = sub.add_parser("journal", help="the electronic journal").add_subparsers(metavar="ACTION")
@@ -159,7 +161,7 @@ def cmd_flows_diagram(args: argparse.Namespace) -> int:
         print(f"kiosk: no flow {args.flow!r}; flows: {', '.join(sorted(flows))}", file=sys.stderr)
         return EXIT_CONFIG
     out = args.out or Path(f"{args.flow}.png")
-    write_diagram(flows[args.flow], out)
+    write_diagram(flows[args.flow], out, everything=args.all)
     print(out)
     return 0
 

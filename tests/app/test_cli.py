@@ -39,6 +39,19 @@ def test_flows_diagram_writes_an_image(tmp_path, capsys) -> None:
     assert "ending" in svg
 
 
+@pytest.mark.parametrize("flow", sorted(catalogue()))
+def test_the_diagram_shows_the_procedure_and_all_of_it_on_request(tmp_path, flow) -> None:
+    main_view, everything = tmp_path / "main.svg", tmp_path / "all.svg"
+    assert main(["flows", "diagram", flow, "--out", str(main_view)]) == 0
+    assert main(["flows", "diagram", flow, "--all", "--out", str(everything)]) == 0
+    drawn, full = main_view.read_text(), everything.read_text()
+    assert ">Next<" in drawn
+    assert "From every step" in drawn
+    for compiled_in in (">Cancel<", ">Timeout<", ">Device fault<"):
+        assert compiled_in not in drawn
+        assert compiled_in in full
+
+
 def test_flows_diagram_unknown_flow(capsys) -> None:
     assert main(["flows", "diagram", "nope"]) == 2
     assert "no flow 'nope'" in capsys.readouterr().err
