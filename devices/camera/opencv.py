@@ -36,6 +36,7 @@ import cv2
 from devices.api import DeviceError, DeviceState, DeviceStatus, ErrorCode
 from devices.camera.api import Frame
 from kiosk.core.clock import Clock
+from kiosk.core.digits import ascii_digits
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ NO_FRAMES = "no_frames"
 
 def parse_source(source: int | str) -> int | str:
     """A device index as int (``"0"`` -> 0); paths and URLs unchanged."""
-    if isinstance(source, str) and source.strip().isdigit():
+    if isinstance(source, str) and ascii_digits(source.strip()):
         return int(source.strip())
     return source
 

@@ -22,6 +22,7 @@ from datetime import date
 
 from devices.idcard.api import IdCard
 from devices.idcard.nations import UnknownNation, nation_code, nation_name
+from kiosk.core.digits import ascii_digits
 
 TEXT_LENGTH = 256
 PHOTO_LENGTH = 1024
@@ -138,7 +139,7 @@ def card_from_fields(fields: dict[str, str]) -> IdCard:
     valid_from = _date("valid_from", fields["valid_from"])
     valid_to = None if fields["valid_to"] == NO_EXPIRY else _date("valid_to", fields["valid_to"])
     id_number = fields["id_number"]
-    if len(id_number) != 18 or not id_number[:17].isdigit() or id_number[17] not in "0123456789X":
+    if len(id_number) != 18 or not ascii_digits(id_number[:17]) or id_number[17] not in "0123456789X":
         raise BaseInfoError("id_number", f"{len(id_number)} characters; expected 17 digits and 0-9 or X")
     if valid_from < birth:
         raise BaseInfoError("valid_from", "before the birth date")
@@ -150,7 +151,7 @@ def card_from_fields(fields: dict[str, str]) -> IdCard:
 
 
 def _date(name: str, value: str) -> date:
-    if len(value) != 8 or not value.isdigit():
+    if len(value) != 8 or not ascii_digits(value):
         raise BaseInfoError(name, f"{value!r} is not YYYYMMDD")
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
@@ -169,7 +170,7 @@ def check_character(first17: str) -> str:
 def id_number_problem(id_number: str, birth_date: date) -> str | None:
     """None when ``id_number`` passes GB 11643 and carries ``birth_date``; else "format",
     "check_digit", "birth_date" (not a real date) or "birth_mismatch"."""
-    if len(id_number) != 18 or not id_number[:17].isdigit() or id_number[17] not in "0123456789Xx":
+    if len(id_number) != 18 or not ascii_digits(id_number[:17]) or id_number[17] not in "0123456789Xx":
         return "format"
     if check_character(id_number[:17]) != id_number[17].upper():
         return "check_digit"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from kiosk.core.digits import ascii_digits
+
 try:  # cryptography >= 43 moved TripleDES to the decrepit module
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 except ImportError:  # pragma: no cover - older cryptography
@@ -23,14 +25,14 @@ class PinBlockError(ValueError):
 
 
 def _pan_field(pan: str) -> bytes:
-    digits = "".join(ch for ch in pan if ch.isdigit())
+    digits = "".join(ch for ch in pan if ascii_digits(ch))
     if len(digits) < 13:
         raise PinBlockError("a PAN needs at least 13 digits")
     return bytes.fromhex("0000" + digits[-13:-1])
 
 
 def format0_clear(pin: str, pan: str) -> bytes:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+    if not (ascii_digits(pin) and 4 <= len(pin) <= 12):
         raise PinBlockError("a PIN is 4 to 12 digits")
     pin_field = bytes.fromhex(f"0{len(pin):X}{pin}".ljust(16, "F"))
     return bytes(a ^ b for a, b in zip(pin_field, _pan_field(pan), strict=True))
@@ -44,7 +46,7 @@ def pin_from_format0(block: bytes, pan: str) -> str:
         raise PinBlockError("not a format 0 block")
     length = int(field[1], 16)
     pin, fill = field[2 : 2 + length], field[2 + length :]
-    if not (4 <= length <= 12 and pin.isdigit() and set(fill) <= {"F"}):
+    if not (4 <= length <= 12 and ascii_digits(pin) and set(fill) <= {"F"}):
         raise PinBlockError("the block does not decode to a PIN (wrong key or PAN)")
     return pin
 

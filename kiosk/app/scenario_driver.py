@@ -88,7 +88,9 @@ class Driver:
             if action.during:
                 self.wait_for_screen(action.during, ready=False)
             if action.expect_error is not None:
-                self.settle(lambda: bool(self.engine.screen.error) == action.expect_error, timeout=2.0)
+                # An error may take a device or the face check a while (WAIT_S); no error is watched for 2 s.
+                self.settle(lambda: bool(self.engine.screen.error) == action.expect_error,
+                            timeout=WAIT_S if action.expect_error else 2.0)
                 if bool(self.engine.screen.error) != action.expect_error:
                     raise ScenarioFailure(f"expected {'an' if action.expect_error else 'no'} error on "
                                           f"{self.engine.screen.step!r}, got {self.engine.screen.error!r}")

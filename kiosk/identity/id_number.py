@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.core.digits import ascii_digits
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
 def check_character(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not ascii_digits(first17):
         raise ValueError("the first 17 characters of an ID number are digits")
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
@@ -31,7 +33,7 @@ def birth_date_of(id_number: str) -> date | None:
 def validate_id_number(id_number: str, birth_date: date | None = None) -> IdNumberProblem | None:
     """None when the number is well formed, its check character right and its birth date real
     (and equal to ``birth_date`` when given); otherwise the first problem found."""
-    if len(id_number) != 18 or not id_number[:17].isdigit() or id_number[17] not in "0123456789Xx":
+    if len(id_number) != 18 or not ascii_digits(id_number[:17]) or id_number[17] not in "0123456789Xx":
         return IdNumberProblem("format")
     if check_character(id_number[:17]) != id_number[17].upper():
         return IdNumberProblem("check_digit")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from kiosk.core.digits import ascii_digits
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import button
 
@@ -29,7 +30,7 @@ class NumericKeypad(QWidget):
                 b = button(name, f"key-{name}", "key")
                 b.clicked.connect(lambda _=False, k=name: self.key.emit(k))
                 grid.addWidget(b, r, c)
-                if not name.isdigit():
+                if not ascii_digits(name):
                     self._words[name] = b
         self.set_language(lang)
 
@@ -43,7 +44,7 @@ def apply_key(value: str, key: str, max_length: int) -> str:
         return ""
     if key == "delete":
         return value[:-1]
-    if key.isdigit() and len(value) < max_length:
+    if ascii_digits(key) and len(value) < max_length:
         return value + key
     return value
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from devices.api import DeviceError, ErrorCode
+from kiosk.core.digits import ascii_digits
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
 from kiosk.engine.ops import OpResult
 from kiosk.engine.screens import Choice, FormField, Input, InputKind, Outcome, Row, ScreenKind
@@ -192,7 +193,7 @@ class Form(Step):
 def _check_field(f: FieldRule, value: str) -> str | None:
     if not value:
         return f"field.{f.name}.missing"
-    if f.input in ("digits", "phone", "code") and not value.isdigit():
+    if f.input in ("digits", "phone", "code") and not ascii_digits(value):
         return f"field.{f.name}.invalid"
     if not f.min_length <= len(value) <= f.max_length:
         return f"field.{f.name}.invalid"
