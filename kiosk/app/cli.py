@@ -107,15 +107,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario_run(args: argparse.Namespace) -> int:
-    from kiosk.app.scenario import load_scenario, run_scenario
+    from kiosk.app.scenario import BadScenario, load_scenario, run_scenario
     from kiosk.app.scenario_driver import ScenarioFailure
 
     try:
         scenario = load_scenario(args.file)
+        result = run_scenario(scenario, config_path=args.config)
+    except BadScenario as exc:
+        print(f"kiosk: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except ScenarioFailure as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    result = run_scenario(scenario, config_path=args.config)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

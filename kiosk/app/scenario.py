@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.app.compose import build_kiosk
 from kiosk.app.config import ConfigError, KioskConfig, load_config
-from kiosk.app.qa import SimulatorControls
+from kiosk.app.qa import HOST_FAULTS, SimulatorControls
 from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
 
@@ -117,6 +117,29 @@ def load_scenario(path: Path | str) -> Scenario:
         raise ScenarioFailure(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
+class BadScenario(ScenarioFailure):
+    """The file asks for something the simulators do not have: exit status 2, like a malformed file."""
+
+
+def fault_problem(scenario: Scenario, sim_controls: dict[str, Any]) -> str | None:
+    """One line naming the first step whose fault the simulators do not know, with the allowed values."""
+    for number, action in enumerate(scenario.step, 1):
+        if action.host_fault is not None and action.host_fault.kind not in HOST_FAULTS:
+            return (f"step {number}: host_fault.kind: {action.host_fault.kind!r} is not allowed; "
+                    f"allowed: {', '.join(HOST_FAULTS)}")
+        fault = action.device_fault
+        if fault is None:
+            continue
+        if fault.device not in sim_controls:
+            return (f"step {number}: device_fault.device: {fault.device!r} is not a simulated device; "
+                    f"allowed: {', '.join(sorted(sim_controls))}")
+        known = sorted(getattr(sim_controls[fault.device], "FAULTS", {}))
+        if fault.fault not in known:
+            return (f"step {number}: device_fault.fault: {fault.fault!r} is not a fault of the {fault.device} "
+                    f"simulator; allowed: {', '.join(known)}")
+    return None
+
+
 def scenario_config(base: Path | None, overrides: dict[str, Any]) -> KioskConfig:
     """The kiosk config with the scenario's ``[config]`` overrides (dotted keys) applied."""
     config = load_config(base)
@@ -140,6 +163,14 @@ def run_scenario(scenario: Scenario, *, config_path: Path | None = None, data_di
     config = scenario_config(config_path, {**(overrides or {}), **scenario.config})
     data_dir = data_dir or config.data_dir / "scenarios" / uuid.uuid4().hex[:12]
     kiosk = build_kiosk(config, clock=ManualClock(), strict=True, data_dir=data_dir)
+    try:
+        problem = fault_problem(scenario, kiosk.sim_controls)
+    except BaseException:
+        kiosk.close()
+        raise
+    if problem is not None:
+        kiosk.close()
+        raise BadScenario(problem)
     try:
         driver = Driver(kiosk, SimulatorControls(kiosk))
         driver.setup(scenario.setup, scenario.flow)

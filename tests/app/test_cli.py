@@ -106,3 +106,31 @@ def test_journal_show_after_a_scenario(tmp_path, capsys) -> None:
     assert main(["journal", "show", "--json", "--flow", "loss_report", "--config", str(config)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["flow"], r["outcome"]) for r in rows] == [("loss_report", "completed")]
+
+
+@pytest.mark.parametrize(("fault", "message"), [
+    ('device_fault = { device = "idcard", fault = "no_crad" }',
+     "step 2: device_fault.fault: 'no_crad' is not a fault of the idcard simulator; allowed: "),
+    ('device_fault = { device = "scanner", fault = "jam" }',
+     "step 2: device_fault.device: 'scanner' is not a simulated device; allowed: "),
+    ('host_fault = { op = "si.pay", kind = "explode" }',
+     "step 2: host_fault.kind: 'explode' is not allowed; allowed: refuse, delay, reset, drop_reply"),
+])
+def test_a_fault_the_simulators_do_not_know_is_a_bad_file_not_a_traceback(tmp_path, capsys, fault, message):
+    path = tmp_path / "typo.toml"
+    path.write_text(f'''name = "a typo in a fault"
+flow = "loss_report"
+[setup]
+idcard = "zhang_wei"
+[[step]]
+expect = "consent"
+[[step]]
+{fault}
+[expect]
+outcome = "completed"
+''', encoding="utf-8")
+    assert main(["scenario", "run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"kiosk: {path}: {message}")
+    assert "Traceback" not in err
