@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from kiosk.engine.session import Session
 
 
+# The reason a device gives when it did not answer in time itself (not a customer who did not act): a
+# device fault to the customer and the journal, never the customer's timeout.
+DEVICE_TIMEOUT = "timeout"
+
+
 def device_verdict(s: Session, result: OpResult, *, waits_for_customer: bool, retry: str | None = None) -> Verdict:
     """The usual reading of a failed device call."""
     err = result.error
@@ -23,8 +28,8 @@ def device_verdict(s: Session, result: OpResult, *, waits_for_customer: bool, re
         raise err if err is not None else RuntimeError("device_verdict on a success")
     if err.code is ErrorCode.CANCELLED:
         return Stop("cancel")
-    if err.code is ErrorCode.TIMEOUT and waits_for_customer:
-        return Stop("timeout")
+    if err.code is ErrorCode.TIMEOUT and waits_for_customer and err.reason != DEVICE_TIMEOUT:
+        return Stop("timeout")  # nobody placed the card or pressed a key: the customer has gone
     if err.code is ErrorCode.USER_ERROR and retry is not None:
         s.attempts[f"device:{err.device}"] += 1
         if s.attempts[f"device:{err.device}"] < s.services.settings.limits.card_read_attempts:
