@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera.sim import decode_image, locate_faces
+from devices.camera.scenes import decode_image, locate_faces
 from kiosk.identity.chip import CHIP_SIZE, chip_photo, with_chip_photos
 
 from .helpers import face_bytes, read_face
