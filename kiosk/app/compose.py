@@ -145,15 +145,13 @@ class Kiosk:
         return str(getattr(self.services.host, "base_url", ""))
 
     def warm_up(self) -> None:
-        """Once the first screen shows: start what the first customer needs and the home screen does not.
-        The face matcher's worker process (heavy: ~2 s, ~150 MB) now; in a background thread, whatever
+        """Once the first screen shows: start, in a background thread, what the first customer needs and
+        the home screen does not. The face matcher's worker process (heavy: ~2 s, ~150 MB), then whatever
         the parts made on first use can make ahead (``warm()``): the ID cards' chip photos, the camera
         simulator's pictures, the receipt renderer, the host client's HTTP session."""
         start_face_matcher = getattr(self.services.face, "start", None)
-        if start_face_matcher is not None:
-            start_face_matcher()
         parts = (self.people.id_cards, *self.devices.by_name().values(), self.services.host)
-        steps = [warm for warm in (getattr(part, "warm", None) for part in parts) if warm is not None]
+        steps = [step for step in (start_face_matcher, *(getattr(part, "warm", None) for part in parts)) if step]
         self._warming = threading.Thread(target=self._warm, args=(steps,), name="kiosk-warm-up", daemon=True)
         self._warming.start()
 
