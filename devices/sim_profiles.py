@@ -8,6 +8,7 @@ host simulator reads the raw person records (PINs, mobile, balances, bills, guar
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,7 +48,7 @@ class People:
     """Everything the simulators need about the demo people."""
 
     source: Path
-    id_cards: dict[str, IdCard]
+    id_cards: Mapping[str, IdCard]  # kiosk.identity.chip gives the real matcher cards with chip photos
     bank_cards: dict[str, BankCardProfile]
     live_photos: dict[str, bytes] = field(repr=False)
     live_photo_paths: dict[str, Path]

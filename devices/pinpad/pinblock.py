@@ -8,14 +8,12 @@ same working key and checks the PIN; the kiosk never sees the digits.
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.digits import ascii_digits
 
-try:  # cryptography >= 43 moved TripleDES to the decrepit module
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-except ImportError:  # pragma: no cover - older cryptography
-    TripleDES = algorithms.TripleDES  # type: ignore[misc,assignment,unused-ignore]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers import Cipher
 
 SM4_PAD = b"\xff" * 8
 
@@ -51,7 +49,10 @@ def pin_from_format0(block: bytes, pan: str) -> str:
     return pin
 
 
-def _cipher(algorithm: str, key: bytes) -> Cipher:
+def _cipher(algorithm: str, key: bytes) -> Cipher[Any]:
+    # cryptography is imported here, with the first PIN: the kiosk's start does not wait for it
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     if algorithm == "SM4":
         if len(key) != 16:
             raise PinBlockError("an SM4 key is 16 bytes")
@@ -61,6 +62,10 @@ def _cipher(algorithm: str, key: bytes) -> Cipher:
             raise PinBlockError("a 3DES key is 16 or 24 bytes")
         if len(key) == 16:  # double-length K1|K2 is K1|K2|K1; cryptography warns on 16-byte keys
             key = key + key[:8]
+        try:  # cryptography >= 43 moved TripleDES to the decrepit module
+            from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+        except ImportError:  # pragma: no cover - older cryptography
+            TripleDES = algorithms.TripleDES  # type: ignore[misc,assignment,unused-ignore]
         return Cipher(TripleDES(key), modes.ECB())
     raise PinBlockError(f"unknown PIN block algorithm {algorithm!r}; allowed: SM4, 3DES")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from devices.api import ErrorCode
 from devices.printer.api import PrintResult, Receipt
-from devices.printer.render import receipt_lines, render_receipt, write_receipt
 from devices.simkit import SimulatedDevice
 from kiosk.core.clock import Clock
 
@@ -50,6 +49,10 @@ class SimReceiptPrinter(SimulatedDevice):
             return self._paper
 
     # -- ReceiptPrinter ----------------------------------------------------------------------
+    def warm(self) -> None:
+        """Load the receipt renderer (Pillow) now, off the UI thread, not with the first receipt."""
+        import devices.printer.render  # noqa: F401
+
     def print_receipt(self, receipt: Receipt, timeout: float) -> PrintResult:
         with self._operation():
             self._fail_if_armed("jam", PAPER_OUT, "timeout")
@@ -59,6 +62,9 @@ class SimReceiptPrinter(SimulatedDevice):
             printed_at = self.clock.now()
             png_path = self._next_job(printed_at.strftime("%Y-%m-%d"), printed_at.strftime("%Y%m%d-%H%M%S"))
             job_id = png_path.stem
+            # Pillow loads with the first receipt, not with the kiosk
+            from devices.printer.render import receipt_lines, render_receipt, write_receipt
+
             image = render_receipt(receipt_lines(receipt, job_id, printed_at))
             write_receipt(image, png_path, png_path.with_suffix(".pdf"))
             with self._lock:

@@ -314,9 +314,13 @@ class PcscDaemon:
 
 
 def _wait(predicate: Callable[[], bool], seconds: float) -> bool:
+    """Poll ``predicate`` for up to ``seconds``: every 5 ms at first (pcscd is usually up within 10 ms, and
+    the kiosk's start waits for it), backing off to every 50 ms."""
     give_up = time.monotonic() + seconds
+    pause = 0.005
     while not predicate():
         if time.monotonic() > give_up:
             return False
-        time.sleep(0.05)
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.05)
     return True

@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the kiosk window")
     _config_arg(run)
     run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen (development)")
+    run.add_argument("--quit-at-home", action="store_true",
+                     help="quit once the home screen is painted, printing when (start-up checks, benchmarks)")
     run.set_defaults(handler=cmd_run)
 
     check = sub.add_parser("config", help="configuration").add_subparsers(metavar="ACTION")
@@ -101,9 +103,15 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    from kiosk.app.gui import run_gui
+    from kiosk.app.host_start import launch_host
 
-    return run_gui(config, windowed=args.windowed)
+    host = launch_host(config, config.data_dir)  # first: the host starts while the window's modules load
+    try:
+        from kiosk.app.gui import run_gui
+
+        return run_gui(config, windowed=args.windowed, host=host, quit_at_home=args.quit_at_home)
+    finally:
+        host.stop()  # the kiosk has stopped it already, unless it failed before it took it
 
 
 def cmd_scenario_run(args: argparse.Namespace) -> int:
@@ -195,7 +203,7 @@ def cmd_journal_show(args: argparse.Namespace) -> int:
 def cmd_host_simulator(args: argparse.Namespace) -> int:
     import subprocess
 
-    from kiosk.app.compose import host_limits
+    from kiosk.app.host_start import host_limits
     from kiosk.host.sim.process import HostSimulatorProcess
 
     config = load_config(args.config)

@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 EXIT_NO_FACE = 3
 PROBLEMS = {"undecodable": "is not an image this tool can read", "no_face": "has no face that can be used"}
 
@@ -64,6 +62,8 @@ def cmd_face_verify(args: argparse.Namespace) -> int:
             path = args.id_photo if option == "--id-photo" else args.photo
             return _fail(f"{option} {path} {PROBLEMS.get(faces.problem or '', 'has no usable face')}")
         encodings[option] = faces.encoding
+    import numpy as np  # here: `kiosk run` imports this module and starts without numpy
+
     distance = round(float(np.linalg.norm(encodings["--id-photo"] - encodings["--photo"])), 4)
     decision = "match" if distance <= threshold else "uncertain" if distance <= review else "no_match"
     faces_in_photo = found["--photo"].faces

@@ -5,8 +5,8 @@ device's builder here hands it to the device's factory."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,14 +22,13 @@ from devices.smartcard.factory import build_smartcard
 from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from flows import catalogue
 from kiosk.app.config import KioskConfig
+from kiosk.app.host_start import HostLaunch, launch_host
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.engine.guide import VoiceGuide
 from kiosk.engine.recovery import recover
 from kiosk.engine.runtime import Engine
 from kiosk.engine.services import Devices, Services
 from kiosk.engine.settings import EngineSettings
-from kiosk.host.client import HostClient
-from kiosk.host.sim.context import HostLimits
 from kiosk.host.sim.process import HostSimulatorProcess
 from kiosk.identity.chip import with_chip_photos
 from kiosk.identity.factory import make_face_verifier
@@ -138,12 +137,37 @@ class Kiosk:
     speaker: Speaker | None = None
     guide: VoiceGuide | None = None
     data_dir: Path | None = None  # journal, spool, logs, exports (config.data_dir unless a test chose one)
+    _warming: threading.Thread | None = field(default=None, init=False, repr=False)
+    _closing: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     @property
     def host_url(self) -> str:
         return str(getattr(self.services.host, "base_url", ""))
 
+    def warm_up(self) -> None:
+        """Once the first screen shows: start, in a background thread, what the first customer needs and
+        the home screen does not. The face matcher's worker process (heavy: ~2 s, ~150 MB), then whatever
+        the parts made on first use can make ahead (``warm()``): the ID cards' chip photos, the camera
+        simulator's pictures, the receipt renderer, the host client's HTTP session."""
+        start_face_matcher = getattr(self.services.face, "start", None)
+        parts = (self.people.id_cards, *self.devices.by_name().values(), self.services.host)
+        steps = [step for step in (start_face_matcher, *(getattr(part, "warm", None) for part in parts)) if step]
+        self._warming = threading.Thread(target=self._warm, args=(steps,), name="kiosk-warm-up", daemon=True)
+        self._warming.start()
+
+    def _warm(self, steps: list[Callable[[], Any]]) -> None:
+        for step in steps:
+            if self._closing.is_set():
+                return
+            try:
+                step()
+            except Exception:  # only slower: the part makes it again on first use
+                log.exception("warming up %s failed", getattr(step, "__qualname__", step))
+
     def close(self) -> None:
+        self._closing.set()
+        if self._warming is not None:
+            self._warming.join(timeout=30.0)
         self.engine.shutdown()
         if self.speaker is not None:
             self.speaker.close()
@@ -175,48 +199,17 @@ def build_devices(ctx: BuildContext) -> Devices:
     return Devices(**{name: build_device(ctx, name) for name in DEVICE_NAMES})
 
 
-def host_limits(config: KioskConfig) -> HostLimits:
-    """The kiosk's limits that the host simulator enforces (a real host has its own)."""
-    return HostLimits(sms_tries=config.limits.sms_attempts, pin_tries=config.limits.pin_entry_attempts)
-
-
-def start_host(config: KioskConfig, data_dir: Path, people: People) -> tuple[HostClient, HostSimulatorProcess | None]:
-    h = config.host
-    if h.mode == "remote":
-        cert = (h.client_cert, h.client_key) if h.client_cert else None
-        client = HostClient(h.url, config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries,
-                            verify=h.ca_bundle or True, client_cert=cert)
-        return client, None
-    process = HostSimulatorProcess(
-        data_dir / "host-simulator.sqlite", people.source, working_key=config.devices.pinpad.sim_working_key,
-        key_id=config.devices.pinpad.key_id, limits=host_limits(config),
-        log_path=data_dir / "logs" / "host-simulator.log")
-    url = process.start()
-    client = HostClient(url, config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries)
-    return client, process
-
-
-def _stop_started_host(started: Future[tuple[HostClient, HostSimulatorProcess | None]]) -> None:
-    """The kiosk could not be built: stop the host simulator started for it (once it is up)."""
-    try:
-        _client, process = started.result()
-    except Exception:  # it failed to start as well; the build's own error is the one to report
-        return
-    if process is not None:
-        process.stop()
-
-
 def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
                 on_ready: Callable[[], None] | None = None, data_dir: Path | None = None,
-                voice: bool = False) -> Kiosk:
-    """``voice``: speak through the voice guide (the window does; headless runs stay silent)."""
+                voice: bool = False, host: HostLaunch | None = None) -> Kiosk:
+    """``voice``: speak through the voice guide (the window does; headless runs stay silent). ``host``: the
+    host already launched (``kiosk run`` spawns the simulator first thing); else it is launched here. Either
+    way it starts while the devices are built, and the kiosk owns it."""
     clock = clock or SystemClock()
     data_dir = data_dir or config.data_dir
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     people = load_people()
-    starting = ThreadPoolExecutor(1, thread_name_prefix="host-start")  # the host starts while devices are built
-    host_started = starting.submit(start_host, config, data_dir, people)
-    starting.shutdown(wait=False)
+    host = host or launch_host(config, data_dir, people.source)
     try:
         face = make_face_verifier(config.face.matcher, *config.face.thresholds(), embedder=config.face.embedder)
         real_matcher = config.face.matcher != "sim"
@@ -224,31 +217,25 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
             people = with_chip_photos(people)
         ctx = BuildContext(config, clock, people, data_dir)
         devices = build_devices(ctx)
-    except BaseException:
-        _stop_started_host(host_started)
-        raise
-    for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
-        if hasattr(device, "inject"):
-            ctx.sim_controls.setdefault(name, device)
-    journal = Journal(data_dir / "journal.sqlite", clock)
-    host, process = host_started.result()
-    try:
-        services = Services(devices=devices, host=host, journal=journal,
-                            face=face, clock=clock,
+        for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
+            if hasattr(device, "inject"):
+                ctx.sim_controls.setdefault(name, device)
+        journal = Journal(data_dir / "journal.sqlite", clock)
+        client = host.client()
+        services = Services(devices=devices, host=client, journal=journal, face=face, clock=clock,
                             settings=engine_settings(config, strict))
         recover(services)
         engine = Engine(services, catalogue(), on_ready=on_ready)
     except BaseException:
-        if process is not None:
-            process.stop()
+        host.stop()
         raise
-    closers = [*ctx.closers, host.close]
+    closers = [*ctx.closers, client.close]
     if hasattr(face, "close"):
         closers.append(face.close)  # the matcher's worker process
     follow = getattr(devices.camera, "follow_screen", None)
     if real_matcher and follow is not None:  # the simulated customer does what the face screen asks
         engine.subscribe(follow)
-    kiosk = Kiosk(config, services, engine, people, devices, process, closers=closers,
+    kiosk = Kiosk(config, services, engine, people, devices, host.process, closers=closers,
                   sim_controls=ctx.sim_controls, data_dir=data_dir)
     if voice and config.voice.enabled:
         kiosk.speaker = Speaker(config.voice_settings())

@@ -8,11 +8,13 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -21,6 +23,7 @@ from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
 from kiosk.app.gui_camera import CameraPreview
 from kiosk.app.gui_staff import StaffUi, attach_staff
+from kiosk.app.host_start import HostLaunch
 from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
 from kiosk.host.api import SmsSendResult
@@ -32,13 +35,14 @@ from kiosk.ui.voicebar import GuideVoice
 
 log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 800)
+HOME_LINE = "kiosk home screen painted at monotonic "  # --quit-at-home: then the time.monotonic() seconds
 
 
 class PanelControls(SimulatorControls):
     """SimulatorControls plus what the simulate-mode panel lists and shows."""
 
-    def id_card_keys(self) -> Sequence[tuple[str, str]]:
-        return [(key, f"{card.name} ({key})") for key, card in sorted(self.people.id_cards.items())]
+    def id_card_keys(self) -> Sequence[tuple[str, str]]:  # the holder's name: the card's chip photo can wait
+        return [(key, f"{self.people.person(key)['name']} ({key})") for key in sorted(self.people.id_cards)]
 
     def bank_card_keys(self) -> Sequence[tuple[str, str]]:
         cards = sorted(self.people.bank_cards.items()) + sorted(self.people.staff_cards.items())  # staff cards last
@@ -129,14 +133,17 @@ def where_shown(app: QApplication) -> str:
     return f"the {platform} platform (no screen)"
 
 
-def run_gui(config: KioskConfig, windowed: bool = False) -> int:
+def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | None = None,
+            quit_at_home: bool = False) -> int:
+    """``host``: the host launched before the GUI's imports (``kiosk run``). ``quit_at_home``: quit once the
+    home screen is painted and the event loop is free, after printing :data:`HOME_LINE` and the time."""
     log_file = (config.data_dir / "logs" / "kiosk.log").resolve()
     configure_logging(config.kiosk.log_level, log_file)
     say(f"starting; log: {log_file}")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(QFont(FONT_FAMILY))
-    running = open_kiosk(config, voice=True)
+    running = open_kiosk(config, voice=True, host=host)
     try:
         place(running.window, windowed)
         if running.panel is not None:
@@ -148,15 +155,52 @@ def run_gui(config: KioskConfig, windowed: bool = False) -> int:
         size = running.window.size()
         say(f"window up on {where_shown(app)} ({'windowed' if windowed else 'full screen'}, "
             f"{size.width()}x{size.height()}); stop with Ctrl+C, Ctrl+Q or SIGTERM")
-        start_face_matcher = getattr(running.kiosk.services.face, "start", None)
-        if start_face_matcher is not None:  # heavy (~2 s, ~150 MB): its own process, after the first screen
-            QTimer.singleShot(0, start_face_matcher)
+        when_painted(running.window, lambda: home_shown(app, running, quit_at_home))
         return app.exec()
     finally:
         say("stopping: devices, journal and the host simulator")
         running.close()
         log.info("kiosk closed")
         say("stopped")
+
+
+def home_shown(app: QApplication, running: KioskApp, quit_at_home: bool) -> None:
+    """The home screen is painted and the event loop is free: say so, then start what can wait."""
+    painted = time.monotonic()
+    age = process_age()
+    log.info("home screen up %s", f"{age:.2f} s after the process started" if age is not None else "")
+    running.kiosk.warm_up()  # the face matcher, chip photos, camera pictures: they were not needed until now
+    if quit_at_home:
+        sys.stdout.write(f"{HOME_LINE}{painted:.6f}\n")
+        sys.stdout.flush()
+        app.quit()
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)  # after this paint, once the loop is free again
+        return False
+
+
+def when_painted(widget: QWidget, then: Callable[[], None]) -> None:
+    """Call ``then`` once ``widget`` has painted for the first time and the event loop is free."""
+    _FirstPaint(widget, then)
+
+
+def process_age() -> float | None:
+    """Seconds since this process started (Linux /proc, 10 ms steps); None where it cannot be read."""
+    try:
+        started = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def quit_on(app: QApplication, window: KioskWindow) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage
 
@@ -18,6 +17,8 @@ PREVIEW_MS = 40  # 25 frames a second
 
 
 def to_qimage(bgr: Any) -> QImage:
+    import numpy as np  # with the first frame: the kiosk starts without numpy
+
     rgb = np.ascontiguousarray(bgr[:, :, ::-1])
     height, width = rgb.shape[:2]
     return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
 from kiosk.app.compose import Kiosk
 
 HOST_FAULTS = ("refuse", "delay", "reset", "drop_reply")
@@ -120,6 +118,8 @@ class SimulatorControls:
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if self.kiosk.host_process is None:
             raise QAError("host faults and state need the embedded host simulator (host.mode = simulator)")
+        import requests  # here, not at the top: the kiosk's start does not wait for it
+
         response = requests.request(method, self.kiosk.host_url + path, json=body, timeout=5)
         if response.status_code >= 400:
             raise QAError(f"host simulator {method} {path}: HTTP {response.status_code}: {response.text[:200]}")

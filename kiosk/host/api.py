@@ -51,12 +51,14 @@ def _uuid(value: str) -> str:
 Uuid = Annotated[str, AfterValidator(_uuid)]
 
 
+# defer_build: a model's validator is built when it is first used (by the client on a worker thread, by
+# the simulator with its first request), not when the kiosk or the simulator starts.
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class CustomerLookupRequest(Request):
@@ -249,6 +251,8 @@ class OperationStatusResult(Result):
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
@@ -256,6 +260,8 @@ class ErrorBody(BaseModel):
 
 class Reply(BaseModel):
     """The envelope of every reply: ``result`` when ``ok``, ``error`` otherwise."""
+
+    model_config = ConfigDict(defer_build=True)
 
     request_id: str | None
     ok: bool

@@ -3,22 +3,23 @@
 Every call carries an idempotency key chosen by the caller (the engine journals it first).
 Retries reuse that key, so the host posts at most once; the error class tells the caller what
 it may conclude (kiosk/host/errors.py). Logs carry the operation, key and request id only.
+
+``requests`` (about 0.1 s to import) is loaded with the first call, not with this module: the kiosk
+builds its client before the first screen and makes its first call after it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from pydantic import ValidationError
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from devices.pinpad.api import PinBlock
 from kiosk.host.api import OPERATIONS, Operation, Reply, Request, Result, is_uuid
@@ -30,6 +31,9 @@ from kiosk.host.errors import (
     HostRequestInvalid,
     HostUnavailable,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("kiosk.host.client")
 
@@ -44,6 +48,8 @@ class _Retry(Exception):
 
 
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
     cause = exc.args[0] if exc.args else None
     return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError | ConnectTimeoutError)
 
@@ -81,13 +87,32 @@ class HostClient:
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
         self.retry_backoff = retry_backoff
-        self._session = requests.Session()
-        adapter = HTTPAdapter(max_retries=0)  # the only retries are ours, with the same idempotency key
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
-        self._session.verify = verify  # True, or the path of the bank's CA bundle
-        if client_cert is not None:
-            self._session.cert = client_cert  # (certificate file, key file)
+        self._verify = verify  # True, or the path of the bank's CA bundle
+        self._client_cert = client_cert  # (certificate file, key file)
+        self._http: requests.Session | None = None
+        self._http_lock = threading.Lock()
+
+    @property
+    def _session(self) -> requests.Session:
+        """The HTTP session, made on first use."""
+        with self._http_lock:
+            if self._http is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                adapter = HTTPAdapter(max_retries=0)  # the only retries are ours, with the same idempotency key
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                session.verify = self._verify
+                if self._client_cert is not None:
+                    session.cert = self._client_cert
+                self._http = session
+            return self._http
+
+    def warm(self) -> None:
+        """Make the HTTP session now (off the UI thread), not with the first call."""
+        self._session  # noqa: B018
 
     def call(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]:
         """Run host operation ``op``; the validated result as JSON-ready data. Raises a HostError.
@@ -113,13 +138,17 @@ class HostClient:
         raise error(f"{op}: no reply after {self.retries + 1} attempts ({reason})", op, idempotency_key)
 
     def health(self) -> bool:
+        import requests
+
         try:
             return self._session.get(f"{self.base_url}/health", timeout=self.timeout).status_code == 200
         except requests.RequestException:
             return False
 
     def close(self) -> None:
-        self._session.close()
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
 
     def __enter__(self) -> HostClient:
         return self
@@ -143,6 +172,8 @@ class HostClient:
                                      _validation_details(exc)) from None
 
     def _attempt(self, operation: Operation, body: bytes, key: str, session_id: str, attempt: int) -> Result:
+        import requests
+
         request_id = str(uuid.uuid4())
         headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key,
                    "X-Request-Id": request_id, "X-Kiosk-Id": self.kiosk_id, "X-Session-Id": session_id}

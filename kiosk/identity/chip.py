@@ -7,19 +7,24 @@ a live face with is that picture, not the printed one, so the simulator's cards 
 grey copies some readers hand out).
 
 Finding the face in the source photo uses dlib's detector through the camera simulator's helper (no
-face_recognition import, so this is cheap enough for the composition root).
+face_recognition import, so this is cheap enough for the composition root). :func:`with_chip_photos`
+makes a card's chip photo when the card is first taken (numpy and OpenCV load then, not at the start).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
-
-from devices.camera.sim import decode_image, locate_faces
+from devices.idcard.api import IdCard
 from devices.sim_profiles import People
-from kiosk.identity.measures import Box
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kiosk.identity.measures import Box
 
 CHIP_SIZE = (102, 126)  # width, height
 FACE_SHARE = 0.52  # the face box's width as a share of the photo's width
@@ -33,6 +38,11 @@ def chip_photo(photo: np.ndarray | bytes, face_box: Box | None = None, *, qualit
 
     ``face_box`` (x, y, w, h in the photo) says where the face is; without it the largest face found is
     used. Raises ValueError when there is none."""
+    import cv2
+    import numpy as np
+
+    from devices.camera.scenes import decode_image, locate_faces
+
     image = decode_image(photo) if isinstance(photo, bytes | bytearray) else photo
     if face_box is None:
         faces = locate_faces(image)
@@ -56,15 +66,48 @@ def chip_photo(photo: np.ndarray | bytes, face_box: Box | None = None, *, qualit
 
 def with_chip_photos(people: People) -> People:
     """The demo people, their ID cards carrying simulated chip photos instead of the source photos
-    (cards whose photo has no face keep it, so the face check falls back to staff as for a bad chip)."""
-    made: dict[bytes, bytes] = {}  # several demo cards share a photo
-    cards = {}
-    for key, card in people.id_cards.items():
+    (cards whose photo has no face keep it, so the face check falls back to staff as for a bad chip).
+    A card's chip photo is made when the card is first looked up; ``warm()`` makes them all."""
+    return dataclasses.replace(people, id_cards=ChipPhotoCards(people.id_cards))
+
+
+class ChipPhotoCards(Mapping[str, IdCard]):
+    """ID cards by key, each with its chip photo, made on first look-up (thread-safe)."""
+
+    def __init__(self, cards: Mapping[str, IdCard]) -> None:
+        self._source = dict(cards)
+        self._cards: dict[str, IdCard] = {}
+        self._made: dict[bytes, bytes] = {}  # source photo -> chip photo: several demo cards share a photo
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> IdCard:
+        with self._lock:
+            card = self._cards.get(key)
+            if card is None:
+                card = self._cards[key] = self._with_chip(self._source[key])
+            return card
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._source
+
+    def warm(self) -> None:
+        """Make every card's chip photo now (in the background, once the first screen is up)."""
+        for key in self._source:
+            self[key]
+
+    def _with_chip(self, card: IdCard) -> IdCard:
         photo = card.photo
-        if photo is not None and photo not in made:
+        if photo is None:
+            return card
+        if photo not in self._made:
             try:
-                made[photo] = chip_photo(photo)
+                self._made[photo] = chip_photo(photo)
             except ValueError:
-                made[photo] = photo
-        cards[key] = dataclasses.replace(card, photo=made[photo] if photo is not None else None)
-    return dataclasses.replace(people, id_cards=cards)
+                self._made[photo] = photo
+        return dataclasses.replace(card, photo=self._made[photo])

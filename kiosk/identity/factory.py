@@ -1,17 +1,24 @@
 """Builds the face verifier the configuration names, for the composition root.
 
 ``[face] matcher = "sim"`` decides from the camera simulator's scene (fast scenarios);
-``"face_recognition"`` matches real faces in a worker process and checks liveness.
+``"face_recognition"`` matches real faces in a worker process and checks liveness; its module (numpy,
+OpenCV, the face measures) is imported when the verifier is first used, not while the kiosk starts.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import threading
+from typing import TYPE_CHECKING
 
-from kiosk.identity.face import FaceVerifier, SimulatedFaceVerifier
+from devices.api import Cancellation, EventSink
+from devices.camera.api import Camera
+from kiosk.identity.face import FaceDecision, FaceVerifier, SimulatedFaceVerifier
 from kiosk.identity.settings import DEFAULT_EMBEDDER, FaceSettings
-from kiosk.identity.verifier import FaceRecognitionVerifier
+
+if TYPE_CHECKING:
+    from kiosk.identity.verifier import FaceRecognitionVerifier
 
 MATCHERS = ("sim", "face_recognition")
 NEEDS = ("face_recognition", "face_recognition_models", "dlib", "ai_edge_litert")
@@ -36,6 +43,38 @@ def make_face_verifier(matcher: str, threshold: float, review_threshold: float |
         if problem is not None:
             raise RuntimeError(problem)
         review = threshold if review_threshold is None else review_threshold
-        return FaceRecognitionVerifier(dataclasses.replace(settings or FaceSettings(), embedder=embedder,
-                                                           threshold=threshold, review_threshold=review))
+        return DeferredFaceVerifier(dataclasses.replace(settings or FaceSettings(), embedder=embedder,
+                                                        threshold=threshold, review_threshold=review))
     raise ValueError(f"unknown face matcher {matcher!r}; allowed: {', '.join(MATCHERS)}")
+
+
+class DeferredFaceVerifier:
+    """A :class:`~kiosk.identity.verifier.FaceRecognitionVerifier` made on first use: by ``start()``,
+    which the window calls once the first screen is up, or by the first ``verify()``."""
+
+    def __init__(self, settings: FaceSettings) -> None:
+        self.settings = settings
+        self._verifier: FaceRecognitionVerifier | None = None
+        self._lock = threading.Lock()
+
+    def verifier(self) -> FaceRecognitionVerifier:
+        with self._lock:
+            if self._verifier is None:
+                from kiosk.identity.verifier import FaceRecognitionVerifier
+
+                self._verifier = FaceRecognitionVerifier(self.settings)
+            return self._verifier
+
+    def start(self) -> None:
+        """Start the worker process in the background (it takes 2-3 s to load its models)."""
+        self.verifier().start()
+
+    def close(self) -> None:
+        with self._lock:
+            verifier = self._verifier
+        if verifier is not None:
+            verifier.close()
+
+    def verify(self, id_photo: bytes | None, id_number: str, camera: Camera, timeout: float,
+               cancel: Cancellation, on_event: EventSink | None = None) -> FaceDecision:
+        return self.verifier().verify(id_photo, id_number, camera, timeout, cancel, on_event)

@@ -9,9 +9,12 @@ asked for (blink, turn_left, turn_right, nod) or None.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from devices.api import DeviceEvent, EventSink
-from kiosk.identity.measures import Box
+
+if TYPE_CHECKING:  # measures imports numpy and OpenCV, which the engine does not need to start
+    from kiosk.identity.measures import Box
 
 GUIDANCE_EVENT = "face_guidance"
 

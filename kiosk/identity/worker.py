@@ -101,6 +101,8 @@ class FaceWorker:
             process, conn = self._process, self._conn
             if process is None:
                 return
+            if not self._ready:  # still loading its models (or never asked): nothing to finish, no wait
+                process.terminate()
             try:
                 if conn is not None and process.is_alive():
                     conn.send(None)

@@ -80,7 +80,8 @@ def test_a_flow_left_out_of_approvals_takes_every_rule_it_declares(tmp_path) -> 
 
 
 def test_the_engine_reads_the_sections_themselves(tmp_path) -> None:
-    from kiosk.app.compose import engine_settings, host_limits
+    from kiosk.app.compose import engine_settings
+    from kiosk.app.host_start import host_limits
 
     config = load_config(write(tmp_path, '[limits]\nsms_attempts = 2\npin_entry_attempts = 4\n'))
     settings = engine_settings(config, strict=False)

@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from devices.api import Cancellation, DeviceEvent  # noqa: E402
 from devices.camera.api import Frame  # noqa: E402
-from devices.camera.sim import SimCamera, frame_around, locate_faces  # noqa: E402
+from devices.camera.scenes import frame_around, locate_faces  # noqa: E402
+from devices.camera.sim import SimCamera  # noqa: E402
 from devices.sim_profiles import load_people  # noqa: E402
 from kiosk.core.clock import SystemClock  # noqa: E402
 from kiosk.identity.chip import CHIP_SIZE, chip_photo  # noqa: E402

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from devices.api import DeviceError, DeviceState, ErrorCode
-from devices.camera.sim import SimCamera, letterbox
+from devices.camera.scenes import letterbox
+from devices.camera.sim import SimCamera
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def face_bytes(name: str) -> bytes:
 
 def kiosk_view(name: str, face_px: int = 200) -> np.ndarray:
     """A 640x480 camera frame of a test photo with the face about ``face_px`` wide."""
-    from devices.camera.sim import frame_around, locate_faces
+    from devices.camera.scenes import frame_around, locate_faces
 
     photo = read_face(name)
     view, _ = frame_around(photo, locate_faces(photo)[0].box, SIZE, face_px)

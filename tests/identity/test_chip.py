@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera.sim import decode_image, locate_faces
+from devices.camera.scenes import decode_image, locate_faces
 from kiosk.identity.chip import CHIP_SIZE, chip_photo, with_chip_photos
 
 from .helpers import face_bytes, read_face
@@ -44,3 +44,22 @@ def test_the_demo_id_cards_get_chip_photos(people):
         if card.photo is not None:
             assert decode_image(card.photo).shape[:2] == (CHIP_SIZE[1], CHIP_SIZE[0])
     assert chipped.live_photos == people.live_photos
+
+
+def test_a_card_gets_its_chip_photo_when_first_taken_and_warm_makes_the_rest(people, monkeypatch):
+    from kiosk.identity import chip
+
+    made = []
+    real = chip.chip_photo
+    monkeypatch.setattr(chip, "chip_photo", lambda photo: made.append(photo) or real(photo))
+    cards = with_chip_photos(people).id_cards
+    assert sorted(cards) == sorted(people.id_cards)
+    assert len(cards) == len(people.id_cards)
+    assert "zhang_wei" in cards
+    assert "nobody" not in cards
+    assert made == []  # listing the cards makes no photo
+    assert cards["zhang_wei"] is cards["zhang_wei"]
+    assert made == [people.id_cards["zhang_wei"].photo]
+    cards.warm()
+    photos = {card.photo for card in people.id_cards.values() if card.photo is not None}
+    assert len(made) == len(photos)  # each source photo once, shared photos too

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera.sim import letterbox
+from devices.camera.scenes import letterbox
 from kiosk.identity.measures import brightness, distinct, motion, overlap, sharpness
 from kiosk.identity.quality import (
     BLURRED,

@@ -3,7 +3,9 @@
     with HostSimulatorProcess(tmp / "host.db") as host:
         client = HostClient(host.base_url, kiosk_id="K-001")
 
-The child is told our pid, so it exits by itself if we die without stopping it.
+``start()`` is ``spawn()`` then ``wait_ready()``: a kiosk spawns it first thing and waits for it only
+once its own start-up work is done. The child is told our pid, so it exits by itself if we die
+without stopping it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from types import TracebackType
 from typing import IO
 
 from kiosk.host.sim.context import HostLimits
-from kiosk.host.sim.simulator import READY_LINE
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[3]
+READY_LINE = "host simulator listening on "  # what the simulator prints once it serves
 
 
 class HostSimulatorError(RuntimeError):
@@ -60,6 +62,8 @@ class HostSimulatorProcess:
         self.startup_timeout = startup_timeout
         self._proc: subprocess.Popen[str] | None = None
         self._base_url: str | None = None
+        self._ready_lines: queue.Queue[str | None] | None = None
+        self._reader: threading.Thread | None = None
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "kiosk.host.sim.simulator", "--db", str(self.db_path), "--port", str(self.port),
@@ -86,20 +90,34 @@ class HostSimulatorProcess:
 
     def start(self) -> str:
         """Spawn the simulator and wait for its ready line; returns its base URL."""
+        self.spawn()
+        return self.wait_ready()
+
+    def spawn(self) -> None:
+        """Start the process and return at once; :meth:`wait_ready` waits for it to serve."""
         if self._proc is not None:
             raise HostSimulatorError("the host simulator is already started")
         self._proc = self._spawn()
         assert self._proc.stdout is not None
-        lines: queue.Queue[str | None] = queue.Queue()
-        reader = threading.Thread(target=_read_ready_line, args=(self._proc.stdout, lines), daemon=True)
-        reader.start()
+        self._ready_lines = queue.Queue()
+        self._reader = threading.Thread(target=_read_ready_line, args=(self._proc.stdout, self._ready_lines),
+                                        daemon=True)
+        self._reader.start()
+
+    def wait_ready(self) -> str:
+        """Wait (up to ``startup_timeout`` from now) for the spawned simulator's ready line; its base URL."""
+        if self._base_url is not None:
+            return self._base_url
+        if self._proc is None or self._ready_lines is None or self._reader is None:
+            raise HostSimulatorError("the host simulator is not started")
         try:
-            line = lines.get(timeout=self.startup_timeout)
+            line = self._ready_lines.get(timeout=self.startup_timeout)
         except queue.Empty:
             line = None
         if line is None:
-            self._fail(reader)
-        reader.join(timeout=1.0)
+            self._fail(self._reader)
+        self._reader.join(timeout=1.0)
+        assert self._proc.stdout is not None
         self._proc.stdout.close()
         self._base_url = str(line).removeprefix(READY_LINE)
         return self._base_url
@@ -151,8 +169,13 @@ class HostSimulatorProcess:
     def stop(self, timeout: float = 5.0) -> int | None:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit code (None if never started)."""
         code = self._stop_process(timeout)
+        if self._reader is not None:  # spawned and never waited for: its output pipe is still open
+            self._reader.join(timeout=1.0)
+        if self._proc is not None and self._proc.stdout is not None:
+            self._proc.stdout.close()
         self._proc = None
         self._base_url = None
+        self._ready_lines = self._reader = None
         return code
 
     def __enter__(self) -> HostSimulatorProcess:

@@ -22,6 +22,7 @@ from pathlib import Path
 from kiosk.core.logsetup import configure_logging
 from kiosk.host.sim.context import HostLimits, SimulatorClock
 from kiosk.host.sim.ledger import Ledger
+from kiosk.host.sim.process import READY_LINE
 from kiosk.host.sim.seed import DEFAULT_PEOPLE, load_seed
 from kiosk.host.sim.server import HostSimulatorServer
 from kiosk.host.sim.store import Store
@@ -30,7 +31,6 @@ log = logging.getLogger("kiosk.host.sim.simulator")
 
 DEFAULT_KEY_ID = "TPK-DEMO-01"
 DEFAULT_WORKING_KEY = "0123456789ABCDEFFEDCBA9876543210"  # the demo PIN pad's test key, never a real one
-READY_LINE = "host simulator listening on "
 
 
 def _working_key(value: str) -> bytes:
