@@ -193,10 +193,10 @@ class Engine:
                 self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
                 self._stop("timeout")
             return
-        if self.timer.warning_changed(left, *self._warning(self.session)):
+        if self.timer.warning_changed(left, *self.warning_timing(self.session)):
             self._publish()
 
-    def _warning(self, s: Session) -> tuple[float, float]:
+    def warning_timing(self, s: Session) -> tuple[float, float]:
         """The warning's countdown for this customer, and how long saying the warning takes: the
         countdown starts after it (the guide says ``timeout.warning``; kiosk/engine/speech.py)."""
         seconds = self.services.settings.timeouts.warning_for(s.elderly)

@@ -58,7 +58,7 @@ def zh_number(n: int) -> str:
         out += _zh_group(group, digits) + _ZH_GROUPS[index]
         gap = False
     ten = digits[1] + _ZH_UNITS[1]
-    return out[len(digits[1]):] if out.startswith(ten) and 10 <= sum(groups[:1]) < 20 and len(groups) == 1 else out
+    return out[len(digits[1]):] if out.startswith(ten) and 10 <= groups[-1] < 20 else out  # 十五, not 一十五
 
 
 def _zh_group(n: int, digits: Sequence[str]) -> str:
@@ -92,6 +92,8 @@ def spoken_money(amount: str, lang: str) -> str:
         small = (t("speech.money.jiao", n=zh_number(jiao)) if jiao else (zh_number(0) if yuan else "")) \
             + (t("speech.money.fen", n=zh_number(f)) if f else "")
         said = (t("speech.money.yuan", yuan=zh_number(yuan)) if yuan else "") + small
+    elif yuan == 0:
+        said = t("speech.money.fen", n=fen)
     else:
         said = t("speech.money.and_fen", yuan=spoken_number(yuan, lang), fen=fen)
     return t("speech.minus") + said if negative else said
@@ -184,7 +186,8 @@ def screen_text(model: ScreenModel) -> list[str]:
         parts += [row_words(str(label), str(value), lang) for label, value in receipt]
     choices = [c for c in model.choices]
     if len(choices) > 1:
-        parts.append(t("speech.choices", count=spoken_number(len(choices), lang)))
+        count = i18n.text(ZH, "speech.two") if lang == ZH and len(choices) == 2 else spoken_number(len(choices), lang)
+        parts.append(t("speech.choices", count=count))
     parts += [choice_words(c, n, lang) for n, c in enumerate(choices, 1)]
     if model.notice:
         parts.append(spoken_value(model.notice, lang))
