@@ -1,4 +1,5 @@
-"""``kiosk voice say TEXT``: speak a text (or write it as a WAV) with the kiosk's voice settings.
+"""``kiosk voice say TEXT``: speak a text (or write it as a WAV) with the kiosk's voice settings;
+``kiosk voice screen FLOW STEP``: a screen's speech (kiosk/app/cli_voice_screen.py).
 
 For staff testing the speaker. Exit status: 0 spoken or written, 1 speech failed (one line on
 stderr, e.g. no espeak-ng, no audio player, no sound card), 130 interrupted.
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.app.cli_voice_screen import cmd_voice_screen
 from kiosk.core.i18n import LANGUAGES
 from kiosk.voice import Speaker, VoiceError, VoiceSettings
 
@@ -36,6 +38,15 @@ def add_voice_commands(subparsers: Any, load_settings: SettingsLoader | None = N
     if load_settings is not None:
         say.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
     say.set_defaults(handler=lambda args: cmd_voice_say(args, load_settings=load_settings))
+    screen = actions.add_parser("screen", help="what the kiosk says on a flow's screen: printed, and written as a WAV")
+    screen.add_argument("flow", help="flow id (kiosk flows list)")
+    screen.add_argument("step", help="a step its sample session shows (the flow's happy-path scenario)")
+    screen.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="language (default zh_CN)")
+    screen.add_argument("--elderly", action="store_true", help="elderly mode (长辈模式)")
+    screen.add_argument("--out", type=Path, metavar="FILE.wav", required=True, help="the WAV to write")
+    if load_settings is not None:
+        screen.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
+    screen.set_defaults(handler=lambda args: cmd_voice_screen(args, sys.stdout, sys.stderr, load_settings))
 
 
 def cmd_voice_say(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None,

@@ -239,6 +239,6 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
                   sim_controls=ctx.sim_controls, data_dir=data_dir)
     if voice and config.voice.enabled:
         kiosk.speaker = Speaker(config.voice_settings())
-        kiosk.guide = VoiceGuide(kiosk.speaker)
+        kiosk.guide = VoiceGuide(kiosk.speaker, clock=services.clock)
         kiosk.guide.attach(engine)
     return kiosk

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from kiosk.core.masking import mask_text
-from kiosk.engine import render
+from kiosk.engine import render, speech
 from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
@@ -193,8 +193,15 @@ class Engine:
                 self.services.journal.record(self.session.id, "step", "inactivity_timeout", {"step": self.state})
                 self._stop("timeout")
             return
-        if self.timer.warning_changed(left):
+        if self.timer.warning_changed(left, *self.warning_timing(self.session)):
             self._publish()
+
+    def warning_timing(self, s: Session) -> tuple[float, float]:
+        """The warning's countdown for this customer, and how long saying the warning takes: the
+        countdown starts after it (the guide says ``timeout.warning``; kiosk/engine/speech.py)."""
+        seconds = self.services.settings.timeouts.warning_for(s.elderly)
+        said = s.t("timeout.warning", seconds=int(seconds))
+        return seconds, speech.estimate_seconds(said, s.lang, s.elderly)
 
     def _wake_waiting_step(self, s: Session) -> None:
         """A step that enables its button after a while (the fraud warning) is re-rendered when it does."""

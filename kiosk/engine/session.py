@@ -90,6 +90,7 @@ class SessionData:
     last_idempotency_key: str = ""
     references: dict[str, str] = field(default_factory=dict)  # host call's store -> its transaction reference
     shown_at: dict[str, float] = field(default_factory=dict)  # step id -> when first shown (monotonic)
+    read_aloud: dict[str, int] = field(default_factory=dict)  # agreement step id -> times "read aloud" was pressed
     receipt_printed: bool | None = None
     elderly_offer_answered: bool = False
 

@@ -24,7 +24,9 @@ class Timeouts(Section):
     """Seconds. Elderly mode scales the customer-facing ones (:meth:`for_customer`)."""
 
     screen_s: float = Field(60, ge=10, le=600)
-    warning_s: float = Field(15, ge=5, le=60)  # the warning shows this long before a screen times out
+    # The inactivity warning's countdown: at least 20 s (WCAG 2.2.1), counted from the end of its speech.
+    warning_s: float = Field(20, ge=20, le=60)
+    elderly_warning_s: float = Field(30, ge=20, le=120)  # elderly mode's countdown
     pin_s: float = Field(45, ge=10, le=300)
     staff_s: float = Field(300, ge=30, le=1800)
     card_take_s: float = Field(30, ge=10, le=120)
@@ -32,6 +34,10 @@ class Timeouts(Section):
     device_s: float = Field(20, ge=1, le=120)  # a device call that waits for no customer
     fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode: the fraud warning waits before Continue
     elderly_factor: float = Field(2.0, ge=1, le=4)
+
+    def warning_for(self, elderly: bool) -> float:
+        """The seconds the inactivity warning counts down (after it has been said)."""
+        return max(self.elderly_warning_s, self.warning_s) if elderly else self.warning_s
 
     def for_customer(self, name: str, elderly: bool) -> float:
         """The time a customer gets for ``name`` (a field, e.g. "pin_s"): longer in elderly mode."""

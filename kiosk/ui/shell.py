@@ -139,7 +139,9 @@ class KioskWindow(QWidget):
         if not self._keys_are_ours():
             return super().focusNextPrevChild(forward)
         self.keyboard = True
-        keys.move_focus(self.focus_order(), self.focusWidget(), forward)
+        focused = keys.move_focus(self.focus_order(), self.focusWidget(), forward)
+        if focused is not None:
+            self.header.voice.speak_item(focused.text())  # the voice says the focused item
         return True
 
     def _focus_first(self, force: bool) -> None:

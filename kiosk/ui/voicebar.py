@@ -65,6 +65,11 @@ class GuideVoice:
     def repeat(self) -> None:
         self.guide.repeat()
 
+    def speak_item(self, text: str) -> None:
+        speak = getattr(self.guide, "speak_item", None)
+        if speak is not None:
+            speak(text)
+
     @property
     def volume(self) -> float:
         return self.speaker.volume
@@ -151,6 +156,12 @@ class VoiceBar(QWidget):
     def _repeat(self) -> None:
         if self.controls is not None:
             self.controls.repeat()
+
+    def speak_item(self, text: str) -> None:
+        """A key focused a button: its words are said (when the guide is speaking)."""
+        speak = getattr(self.controls, "speak_item", None)
+        if speak is not None:
+            speak(text)
 
     def _next_volume(self) -> None:
         if self.controls is not None:

@@ -53,7 +53,7 @@ class Speaker:
         self._state = "starting"  # -> "ready" | "off"; "closed"
         self._enabled = self.settings.enabled
         self._volume = self.settings.volume
-        self._pending: Utterance | None = None
+        self._pending: deque[Utterance] = deque()  # what is still to be said, in order
         self._file_jobs: deque[_FileJob] = deque()
         self._playback: Playback | None = None
         self._generation = 0
@@ -92,8 +92,10 @@ class Speaker:
         (or on the thread that dropped a queued utterance): keep it short."""
         self._listeners.append(listener)
 
-    def say(self, text: str, lang: str, elderly: bool = False) -> int | None:
-        """Queue ``text``; returns the utterance id, or None when nothing will be spoken."""
+    def say(self, text: str, lang: str, elderly: bool = False, queue: bool = False) -> int | None:
+        """Queue ``text``; returns the utterance id, or None when nothing will be spoken. It replaces
+        what has not started yet, or with ``queue`` is said after it (the next part of one screen,
+        e.g. in another language)."""
         text = " ".join(text.split())
         if not text or not self._enabled or not self._speaks(lang):
             return None
@@ -101,22 +103,26 @@ class Speaker:
         with self._cond:
             if self._state not in ("starting", "ready"):
                 return None
-            replaced, self._pending = self._pending, utterance
+            replaced = [] if queue else list(self._pending)
+            if not queue:
+                self._pending.clear()
+            self._pending.append(utterance)
             self._cond.notify_all()
-        if replaced is not None:
-            self._end(replaced, error="replaced")
+        for old in replaced:
+            self._end(old, error="replaced")
         return utterance.id
 
     def stop(self) -> None:
         """Stop what is playing now and drop what is queued."""
         with self._cond:
             self._generation += 1
-            dropped, self._pending = self._pending, None
+            dropped = list(self._pending)
+            self._pending.clear()
             playback = self._playback
         if playback is not None:
             playback.stop()
-        if dropped is not None:
-            self._end(dropped, error="stopped")
+        for old in dropped:
+            self._end(old, error="stopped")
 
     def set_volume(self, volume: float) -> None:
         """0..1, from the next utterance on."""
@@ -185,10 +191,11 @@ class Speaker:
             log.warning("voice: %s", self.problem)
             with self._cond:
                 self._state = "off"
-                dropped, self._pending = self._pending, None
+                dropped = list(self._pending)
+                self._pending.clear()
                 self._cond.notify_all()
-            if dropped is not None:
-                self._end(dropped, error=self.problem)
+            for old in dropped:
+                self._end(old, error=self.problem)
             return
         if self.output_problem:
             log.warning("voice: %s", self.output_problem)
@@ -203,7 +210,7 @@ class Speaker:
     def _serve(self, synth: Synthesizer, workdir: Path) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._state == "closed" or self._pending is not None
+                self._cond.wait_for(lambda: self._state == "closed" or bool(self._pending)
                                     or bool(self._file_jobs))
                 if self._state == "closed":
                     self._fail_file_jobs()
@@ -211,7 +218,7 @@ class Speaker:
                 job = self._file_jobs.popleft() if self._file_jobs else None
                 utterance = None
                 if job is None:
-                    utterance, self._pending = self._pending, None
+                    utterance = self._pending.popleft() if self._pending else None
                 generation = self._generation
             if job is not None:
                 self._write_file(synth, job, workdir)

@@ -43,6 +43,8 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
      "'escpos-usb', 'escpos-serial' or 'escpos-network'"),
     ('[limits]\npin_entry_attempts = 0\n', "limits.pin_entry_attempts: Input should be greater than or equal to 1"),
     ('[timeouts]\nscreen_s = 1\n', "timeouts.screen_s: Input should be greater than or equal to 10"),
+    ('[timeouts]\nwarning_s = 15\n', "timeouts.warning_s: Input should be greater than or equal to 20"),
+    ('[timeouts]\nelderly_warning_s = 19\n', "timeouts.elderly_warning_s: Input should be greater than or equal to 20"),
     ('[printer]\n', "printer: unknown key; allowed: kiosk, host, devices"),
     ('[host]\nmode = "remote"\nurl = "http://bank"\n', "host.url: a remote host needs an https:// address"),
     ("[kiosk\n", "not valid TOML"),

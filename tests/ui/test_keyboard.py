@@ -166,3 +166,30 @@ def test_a_layer_over_the_window_keeps_its_own_keys(window: Any) -> None:
     press(w, Key.Key_Escape)
     assert w.current_screen().values == {"mobile": ""}
     assert w.sent == []
+
+
+class FocusVoice:
+    """The voice bar's controls, recording what a focus move asks to be said."""
+
+    enabled, volume = True, 1.0
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def set_enabled(self, on: bool) -> None: ...
+
+    def repeat(self) -> None: ...
+
+    def set_volume(self, volume: float) -> None: ...
+
+    def speak_item(self, text: str) -> None:
+        self.items.append(text)
+
+
+def test_a_key_moving_the_focus_has_the_focused_item_spoken(window: Any) -> None:
+    w = window(sample_model(ScreenKind.CHOICE, elderly=True))
+    voice = FocusVoice()
+    w.set_voice(voice)
+    first = press(w, Key.Key_Tab)
+    second = press(w, Key.Key_Right)
+    assert voice.items == [first.text(), second.text()]

@@ -18,9 +18,11 @@ class FakeSpeaker:
     """Records what the guide asks for: ("say", text, lang, elderly) and ("stop",)."""
 
     calls: list[tuple] = field(default_factory=list)
+    queued: list[bool] = field(default_factory=list)  # per say: after the previous part (another language)
 
-    def say(self, text: str, lang: str, elderly: bool = False) -> int | None:
+    def say(self, text: str, lang: str, elderly: bool = False, queue: bool = False) -> int | None:
         self.calls.append(("say", text, lang, elderly))
+        self.queued.append(queue)
         return len(self.calls)
 
     def stop(self) -> None:
@@ -30,8 +32,20 @@ class FakeSpeaker:
     def spoken(self) -> list[str]:
         return [c[1] for c in self.calls if c[0] == "say"]
 
+    @property
+    def utterances(self) -> list[str]:
+        """What was said, the parts of one screen (queued in order) joined."""
+        said: list[str] = []
+        for text, queued in zip(self.spoken, self.queued, strict=True):
+            if queued and said:
+                said[-1] += " " + text
+            else:
+                said.append(text)
+        return said
+
     def clear(self) -> None:
         self.calls.clear()
+        self.queued.clear()
 
 
 @pytest.fixture

@@ -16,8 +16,14 @@ from .conftest import FakeSpeaker
 
 def screen(step: str = "consent", kind: ScreenKind = ScreenKind.AGREEMENT, *, session: str | None = "s1",
            elderly: bool = True, lang: str = "zh_CN", **kw) -> ScreenModel:
-    return ScreenModel(kind, step, title=f"{step} title", prompt=f"{step} prompt", voice=kw.pop("voice", f"{step} voice"),
+    title, prompt = kw.pop("title", f"{step}标题"), kw.pop("prompt", f"{step}提示")
+    return ScreenModel(kind, step, title=title, prompt=prompt, voice=kw.pop("voice", f"{step} voice"),
                        session_id=session, elderly=elderly, lang=lang, **kw)
+
+
+def said(step: str) -> str:
+    """What the guide says for ``screen(step)`` (no rows, no choices): its title and its prompt."""
+    return f"{step}标题。{step}提示。"
 
 
 def pin(digits: int, **kw) -> ScreenModel:
@@ -32,8 +38,8 @@ def guide(fake_speaker: FakeSpeaker) -> VoiceGuide:
 def test_a_new_screen_stops_speech_and_speaks_its_voice_text(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
     guide.on_screen(screen("consent"))
     guide.on_screen(screen("bill", ScreenKind.CHOICE))
-    assert fake_speaker.calls == [("stop",), ("say", "consent voice", "zh_CN", True),
-                                  ("stop",), ("say", "bill voice", "zh_CN", True)]
+    assert fake_speaker.calls == [("stop",), ("say", said("consent"), "zh_CN", True),
+                                  ("stop",), ("say", said("bill"), "zh_CN", True)]
 
 
 def test_a_re_render_of_the_same_screen_is_not_spoken_again(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
@@ -89,7 +95,7 @@ def test_standard_mode_is_silent_until_switched_on(guide: VoiceGuide, fake_speak
     assert not guide.enabled
     guide.set_enabled(True)  # the one touch
     assert guide.enabled
-    assert fake_speaker.spoken == [f"{i18n.text('zh_CN', 'voice.enabled')} pin voice"]
+    assert fake_speaker.spoken == [i18n.text('zh_CN', 'voice.enabled') + said("pin")]
     guide.on_screen(pin(2, elderly=False))
     assert fake_speaker.spoken[-1] == i18n.text("zh_CN", "voice.pin_digit")
 
@@ -108,22 +114,22 @@ def test_the_switch_lasts_the_session_then_returns_to_the_default(guide: VoiceGu
     guide.set_enabled(True)  # on the home screen, before the session starts
     guide.on_screen(screen("consent", elderly=False))
     guide.on_screen(screen("bill", ScreenKind.CHOICE, elderly=False))
-    assert fake_speaker.spoken[-2:] == ["consent voice", "bill voice"]
+    assert fake_speaker.spoken[-2:] == [said("consent"), said("bill")]
     guide.on_screen(screen("home", ScreenKind.HOME, session=None, elderly=False))  # the customer left
     assert not guide.enabled
-    assert fake_speaker.spoken[-1] == "bill voice"
+    assert fake_speaker.spoken[-1] == said("bill")
 
 
 def test_enabled_by_default_speaks_in_standard_mode(fake_speaker: FakeSpeaker) -> None:
     guide = VoiceGuide(fake_speaker, enabled_by_default=True)
     guide.on_screen(screen("consent", elderly=False))
-    assert fake_speaker.spoken == ["consent voice"]
+    assert fake_speaker.spoken == [said("consent")]
 
 
 def test_switching_elderly_mode_on_speaks_the_screen(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
     guide.on_screen(screen("home", ScreenKind.HOME, session=None, elderly=False))
     guide.on_screen(screen("home", ScreenKind.HOME, session=None, elderly=True))
-    assert fake_speaker.spoken == ["home voice"]
+    assert fake_speaker.spoken == [said("home")]
 
 
 def test_speech_stops_on_a_new_screen_even_when_guidance_is_off(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
@@ -138,14 +144,14 @@ def test_repeat_speaks_the_current_screen_again(guide: VoiceGuide, fake_speaker:
     guide.repeat()  # nothing shown yet: nothing to repeat
     guide.on_screen(screen("consent"))
     guide.repeat()
-    assert fake_speaker.spoken == ["consent voice", "consent voice"]
+    assert fake_speaker.spoken == [said("consent"), said("consent")]
     assert fake_speaker.calls[-2] == ("stop",)
 
 
 def test_a_language_change_speaks_the_screen_in_the_new_language(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
-    guide.on_screen(screen("home", ScreenKind.HOME, session=None, voice="请选择业务"))
-    guide.on_screen(screen("home", ScreenKind.HOME, session=None, lang="en_US", voice="Choose a service"))
-    assert fake_speaker.calls[-1] == ("say", "Choose a service", "en_US", True)
+    guide.on_screen(screen("home", ScreenKind.HOME, session=None, title="请选择业务", prompt=""))
+    guide.on_screen(screen("home", ScreenKind.HOME, session=None, lang="en_US", title="Choose a service", prompt=""))
+    assert fake_speaker.calls[-1] == ("say", "Choose a service.", "en_US", True)
 
 
 def test_a_notice_and_the_inactivity_warning_are_spoken(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
@@ -161,7 +167,7 @@ def test_a_notice_and_the_inactivity_warning_are_spoken(guide: VoiceGuide, fake_
 def test_a_new_session_on_the_same_step_is_a_new_screen(guide: VoiceGuide, fake_speaker: FakeSpeaker) -> None:
     guide.on_screen(screen("consent", session="s1"))
     guide.on_screen(screen("consent", session="s2"))
-    assert fake_speaker.spoken == ["consent voice", "consent voice"]
+    assert fake_speaker.spoken == [said("consent"), said("consent")]
 
 
 def test_the_guide_keys_are_in_both_catalogs_without_digits() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from devices.api import DeviceError, ErrorCode
+from kiosk.core import i18n
 from kiosk.core.digits import ascii_digits
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
 from kiosk.engine.ops import OpResult
@@ -103,12 +104,27 @@ class Agreement(Step):
         self.branches = (on_decline,) if on_decline else ()
 
     def screen(self, s: Session) -> dict[str, Any]:
+        sections = self.sections(s)
+        reads = s.slots.read_aloud.get(self.id, 0)
+        data: dict[str, Any] = {"document": s.t(self.document), "sections": sections, "reads": reads}
+        if reads:
+            data["reading"] = (reads - 1) % len(sections)
         return {
-            "choices": (Choice("agree", s.t("button.agree")), Choice("decline", s.t("button.decline"))),
-            "data": {"document": s.t(self.document)},
+            "choices": (Choice("agree", s.t("button.agree")), Choice("decline", s.t("button.decline")),
+                        Choice("read", s.t("button.read_aloud"))),
+            "data": data,
         }
 
+    def sections(self, s: Session) -> tuple[str, ...]:
+        """What "read aloud" reads, one section a press: the key terms first, then each paragraph."""
+        paragraphs = [p.strip() for p in s.t(self.document).split("\n") if p.strip()]
+        key_terms = f"{self.document}.key_terms"
+        return ((s.t(key_terms),) if i18n.has_text(s.lang, key_terms) else ()) + tuple(paragraphs)
+
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is InputKind.CHOOSE and inp.choice == "read":
+            s.slots.read_aloud[self.id] = s.slots.read_aloud.get(self.id, 0) + 1
+            return Stay()
         decline: Verdict = Goto(self.on_decline) if self.on_decline else Fail("consent.declined", Outcome.CANCELLED)
         verdict = choose_verdict(inp, {"agree": Next(), "decline": decline})
         if verdict is not None:

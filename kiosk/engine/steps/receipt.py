@@ -39,7 +39,9 @@ class PrintReceipt(Step):
     def screen(self, s: Session) -> dict[str, Any]:
         printed = s.slots.receipt_printed
         choices = (Choice("continue", s.t("button.finish")),) if printed is not None else ()
-        return {"choices": choices, "data": {"device_hint": "printer", "printed": printed}}
+        receipt = self.receipt(s)  # its lines, for the voice: a receipt is read out as well as printed
+        lines = tuple((line.label, line.value) for line in receipt.lines)
+        return {"choices": choices, "data": {"device_hint": "printer", "printed": printed, "receipt_lines": lines}}
 
     def begin(self, s: Session) -> Operation:
         printer = s.services.devices.printer
