@@ -71,24 +71,28 @@ def _shown(st: Step, s: Session) -> bool:
 
 
 def customer_path(s: Session, step: Step) -> list[Step]:
-    """The steps the customer will take on this session's path, as far as its answers tell so far.
+    """The steps the customer takes on this session's path, as far as its answers tell so far.
 
-    Only customer steps count (not host calls, picking a card, printing the receipt). A conditional step
-    counts when its predicate holds; one the predicate cannot decide yet (no data) does not, so the total
-    is re-estimated as the answers come. A detour (a conditional step another step jumps to, e.g. staff
-    verification after a declined or failed face check) counts only once the path has reached it."""
+    Only customer steps count (not host calls, picking a card, printing the receipt). Before ``step``: the
+    ones this session showed (a step jumped over, e.g. the face check once face recognition is declined,
+    is not). From ``step`` on: a conditional step counts when its predicate holds; one the predicate cannot
+    decide yet (no data) does not, so the total is re-estimated as the answers come; a detour (a conditional
+    step another step jumps to, e.g. staff verification after a failed face check) not until it is reached."""
     steps = s.flow.steps
     detours = {target for st in steps for target in st.branches}
     here = steps.index(step)
+    shown = {item["step"] for item in s.trail if item.get("what") == "screen"}
 
     def taken(index: int, st: Step) -> bool:
         if st is step:
             return True
         if not st.customer_step:
             return False
+        if index < here:
+            return st.id in shown
         if st.when is None:
             return True
-        return not (st.id in detours and index > here) and _shown(st, s)
+        return st.id not in detours and _shown(st, s)
 
     return [st for index, st in enumerate(steps) if taken(index, st)]
 
