@@ -46,9 +46,9 @@ class Pager(QWidget):
         self._nav_grid = QGridLayout(self.nav)
         self._nav_grid.setContentsMargins(0, 0, 0, 0)
         self._narrow: bool | None = None
-        self.prev = button("", "btn-page-prev", "page")
-        self.next = button("", "btn-page-next", "page")
-        self.where = label("", "PageLabel", wrap=False)
+        self.prev = button("", "btn-page-prev", "page", self.nav)
+        self.next = button("", "btn-page-next", "page", self.nav)
+        self.where = label("", "PageLabel", self.nav, wrap=False)
         self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prev.clicked.connect(lambda: self.show_page(self.page - 1))
         self.next.clicked.connect(lambda: self.show_page(self.page + 1))
@@ -68,8 +68,6 @@ class Pager(QWidget):
         self.lang, self.scale = lang, scale
         self.columns = columns or self.columns
         self.page = self.page if keep_page else 0
-        self.prev.setText(ui_text(lang, "ui.page.prev"))
-        self.next.setText(ui_text(lang, "ui.page.next"))
         self.relayout()
 
     def px(self, design: float) -> int:
@@ -159,9 +157,16 @@ class Pager(QWidget):
     def _nav_height(self) -> int:
         """The page buttons' row; in a narrow list "page x of y" goes on a line above them."""
         self.where.ensurePolished()
+        self.prev.setText(ui_text(self.lang, "ui.page.prev"))
+        self.next.setText(ui_text(self.lang, "ui.page.next"))
         narrow = self.width() < self.prev.sizeHint().width() + self.next.sizeHint().width() \
             + self.where.sizeHint().width() + self.px(96)
-        if narrow != self._narrow:
+        if narrow:  # the arrows alone, "page x of y" above them
+            self.prev.setText(ui_text(self.lang, "ui.page.up"))
+            self.next.setText(ui_text(self.lang, "ui.page.down"))
+        self.prev.setAccessibleName(ui_text(self.lang, "ui.page.prev"))
+        self.next.setAccessibleName(ui_text(self.lang, "ui.page.next"))
+        if narrow != self._narrow or self._nav_grid.count() == 0:
             self._narrow = narrow
             for w in (self.prev, self.where, self.next):
                 self._nav_grid.removeWidget(w)

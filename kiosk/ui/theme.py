@@ -105,9 +105,6 @@ QLabel#FieldLabel {{ font-size: {m.pt(32)}px; font-weight: 700; }}
 QLabel#FieldHint {{ font-size: {m.pt(28)}px; color: {p.muted}; }}
 QLabel[dim="true"] {{ color: {p.disabled_ink}; }}
 QLabel#PageLabel {{ font-size: {m.pt(30)}px; font-weight: 700; color: {p.ink}; }}
-QLabel#SearchBox {{ font-size: {m.pt(44)}px; font-weight: 700; background: {p.card}; color: {p.ink};
-    border: {m.px(4)}px solid {p.brand}; border-radius: {m.px(14)}px; padding: 0 {m.px(24)}px;
-    min-height: {m.touch}px; }}
 QLabel#RailCount {{ font-size: {m.pt(26)}px; color: {p.muted}; background: transparent; }}
 QPushButton[selected="true"] QLabel#RailCount {{ color: #FFFFFF; }}
 QLabel#SearchHint {{ font-size: {m.pt(30)}px; color: {p.muted}; }}
@@ -152,7 +149,7 @@ QPushButton[role="choice"] {{ text-align: left; padding: {m.px(20)}px {m.px(32)}
 QPushButton[tile="true"] {{ min-height: {m.px(170)}px; }}
 QPushButton[role="choice"]:disabled {{ background: {p.disabled_bg}; }}
 QPushButton#btn-elderly {{ background: {p.brand_soft}; border: {m.px(4)}px solid {p.brand};
-    min-height: {m.px(120)}px; min-width: {m.px(620)}px; }}
+    min-height: {m.px(120)}px; min-width: {m.px(700)}px; }}
 QPushButton[role="key"] {{ font-size: {m.pt(46)}px; min-height: {m.touch}px; min-width: {m.px(150)}px;
     padding: 0 {m.px(8)}px; color: {p.ink}; border-color: {p.line}; }}
 QPushButton[role="field"] {{ text-align: left; font-size: {m.pt(44)}px;
@@ -176,6 +173,7 @@ QPushButton[role="rail"] {{ text-align: left; font-size: {m.pt(32)}px; min-heigh
 QPushButton[role="rail"][selected="true"] {{ background: {p.brand}; color: #FFFFFF; border-color: {p.brand}; }}
 QPushButton[role="letter"] {{ font-size: {m.pt(36)}px; min-height: {m.touch}px; min-width: {m.touch}px;
     padding: 0; color: {p.ink}; border-color: {p.line}; }}
+QPushButton#SearchBox {{ min-width: {m.px(300)}px; }}
 QPushButton#btn-search {{ min-height: {m.px(120)}px; }}
 QPushButton:focus {{ border: {m.px(7)}px solid {p.focus}; text-decoration: underline; }}
 QPushButton[role="bar"]:focus, QPushButton[role="lang"]:focus, QPushButton[role="switch"]:focus {{

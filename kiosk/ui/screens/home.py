@@ -119,9 +119,11 @@ class HomeScreen(Screen):
         for cat, flows in categories.items():
             count = ui_text(model.lang, "ui.home.category_count", count=len(flows))
             rail.append(self._rail_button(f"cat-{cat}", titles.get(cat, ""), cat, count))
-        self.rail.setFixedWidth(self.px(400))
         self._split.setSpacing(self.px(36))
         self.rail.set_items(rail, model.lang, self.scale)
+        for b in rail:
+            b.ensurePolished()
+        self.rail.setFixedWidth(max(self.px(400), *(b.sizeHint().width() for b in rail)))
         searching = self.section == SEARCH_SECTION
         self.services.setVisible(not searching)
         self._search.setVisible(searching)
@@ -196,7 +198,7 @@ class HomeScreen(Screen):
         detail = ui_text(model.lang, "ui.elderly.leave" if on else "ui.elderly.detail")
         b = SwitchTile(Choice("elderly", ui_text(model.lang, "button.elderly"), detail), "btn-elderly")
         palette = palette_for(on)
-        b.set_switch(on, palette.brand, palette.card, self.px(52), self.px(28))
+        b.set_switch(on, palette.brand, palette.card, self.px(44), self.px(24))
         b.clicked.connect(lambda _=False: self.send(Input(InputKind.ELDERLY, "off" if on else "on")))
         self._entry.addWidget(b)
 
@@ -268,7 +270,9 @@ class SearchPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
         typed = QHBoxLayout()
-        self.box = label("", "SearchBox", wrap=False)
+        self.box = button("", "SearchBox", "field")  # what was typed, drawn as the active field
+        self.box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_flag(self.box, "active", "true")
         self.clear = button("", "btn-search-clear")
         self.clear.clicked.connect(lambda: self.type_letter("clear"))
         typed.addWidget(self.box, 1)
@@ -310,8 +314,7 @@ class SearchPanel(QWidget):
         self._row.setSpacing(px(36))
         self._left.setSpacing(px(16))
         self.keys.setSpacing(px(10))
-        self.box.setText(self.query or " ")
-        self.box.setMinimumWidth(px(300))
+        self.box.setText(self.query)
         self.clear.setText(ui_text(model.lang, "button.clear_all"))
         self.letters["delete"].setText(ui_text(model.lang, "button.delete"))
         self.clear.setEnabled(bool(self.query))
@@ -322,6 +325,6 @@ class SearchPanel(QWidget):
             self.status.setText(ui_text(model.lang, "ui.home.search_hint"))
         elif not found:
             self.status.setText(ui_text(model.lang, "ui.home.search_none", query=self.query))
-        else:
-            self.status.setText(ui_text(model.lang, "ui.home.search_count", count=len(found)))
-        self.results.set_items([home.flow_tile(c) for c in found], model.lang, home.scale)
+        self.status.setVisible(not found)  # the results take the room when there are some
+        titles = tuple(model.data.get("category_titles", {}).values())  # the titles only: room for more results
+        self.results.set_items([home.flow_tile(c, *titles) for c in found], model.lang, home.scale)
