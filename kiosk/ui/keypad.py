@@ -33,6 +33,7 @@ class NumericKeypad(QWidget):
                     self.submit = b
                 else:
                     b = button(name, f"key-{name}", "key")
+                    b.setProperty("word", "false" if name.isdigit() else "true")
                     b.clicked.connect(lambda _=False, k=name: self.key.emit(k))
                 grid.addWidget(b, r, c)
                 if not name.isdigit():

@@ -54,6 +54,7 @@ class Pager(QWidget):
         self.next.clicked.connect(lambda: self.show_page(self.page + 1))
         self.nav.hide()
         self._pending = False
+        self._hints: tuple[QSize, QSize] | None = None
 
     # --- content ---------------------------------------------------------------------------
     def set_items(self, items: list[QWidget], lang: str, scale: float, columns: int | None = None,
@@ -114,6 +115,10 @@ class Pager(QWidget):
         self.pages = pages or [[]]
         self.page = min(self.page, len(self.pages) - 1)
         self._place()
+        hints = (self.minimumSizeHint(), self.sizeHint())
+        if hints != self._hints:  # the parent layout asks again: its cached sizes were for other rows
+            self._hints = hints
+            self.updateGeometry()
 
     def _cut(self, rows: list[list[int]], room: int) -> list[list[list[int]]]:
         gap = self.px(self.spacing)
@@ -191,8 +196,8 @@ class Pager(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name: all of it when there is room
         return QSize(self.px(400), max(self._natural, self.minimumSizeHint().height()))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - one row and the page buttons
-        first = self._row_heights[0] if self._row_heights else 0
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - one item (as its hint has it) and the page buttons
+        first = max((item.sizeHint().height() for item in self.items[:self.columns]), default=0)
         nav = self._nav_height() + self.px(self.spacing) if len(self._row_heights) > 1 else 0
         return QSize(self.px(200), first + nav)
 
