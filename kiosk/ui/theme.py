@@ -149,7 +149,7 @@ QPushButton[role="choice"] {{ text-align: left; padding: {m.px(20)}px {m.px(32)}
 QPushButton[tile="true"] {{ min-height: {m.px(170)}px; }}
 QPushButton[role="choice"]:disabled {{ background: {p.disabled_bg}; }}
 QPushButton#btn-elderly {{ background: {p.brand_soft}; border: {m.px(4)}px solid {p.brand};
-    min-height: {m.px(120)}px; min-width: {m.px(700)}px; }}
+    min-height: {m.px(120)}px; min-width: {m.px(600)}px; }}
 QPushButton[role="key"] {{ font-size: {m.pt(46)}px; min-height: {m.touch}px; min-width: {m.px(150)}px;
     padding: 0 {m.px(8)}px; color: {p.ink}; border-color: {p.line}; }}
 QPushButton[role="key"][word="true"] {{ font-size: {m.pt(34)}px; }}

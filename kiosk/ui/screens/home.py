@@ -57,7 +57,7 @@ class HomeScreen(Screen):
         split = QHBoxLayout(self._standard)
         split.setContentsMargins(0, 0, 0, 0)
         self.rail = Pager(1, "HomeRail")
-        self.rail.spacing = 12
+        self.rail.spacing = 8
         self.services = Pager(2, "HomeServices")
         self.services.spacing = 16
         self._search = SearchPanel(self)
