@@ -40,6 +40,7 @@ from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.core.i18n import text  # noqa: E402
 from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
+from kiosk.host.api import SmsSendResult  # noqa: E402
 from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
@@ -184,7 +185,7 @@ def account_opening(s: Shooter) -> None:
     s.save("mobile-typed")
     s.click("btn-submit")
     s.step("sms_code")
-    code = s.qa.sms_code(s.engine.session.data["sms"]["sms_ref"])
+    code = s.qa.sms_code(s.engine.session.found(SmsSendResult).sms_ref)
     for digit in code:
         s.click(f"key-{digit}")
     s.click("btn-submit")
