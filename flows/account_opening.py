@@ -152,7 +152,7 @@ def receipt(s: Session) -> Receipt:
 
 
 account_opening = Flow(
-    id="account_opening", category=ACCOUNTS, data=AccountOpening,
+    id="account_opening", category=ACCOUNTS, popularity=3, data=AccountOpening,
     devices=frozenset({"idcard", "camera", "dispenser", "pinpad", "printer"}),
     face_check=True, staff_approval="applicant under 16 (with a guardian); face check declined or failed",
     steps=[

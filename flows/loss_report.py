@@ -88,7 +88,7 @@ def receipt(s: Session) -> Receipt:
 
 
 loss_report = Flow(
-    id="loss_report", category=CARDS, devices=frozenset({"idcard", "camera", "printer"}),
+    id="loss_report", category=CARDS, popularity=2, devices=frozenset({"idcard", "camera", "printer"}),
     face_check=True, staff_approval="formal loss; face check declined or failed", data=LossReport,
     steps=[
         *identify(face=True),

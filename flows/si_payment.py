@@ -124,7 +124,7 @@ def wrong_pin(s: Session, error: HostRejected) -> Goto:
 
 
 si_payment = Flow(
-    id="si_payment", category=PAYMENTS, devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
+    id="si_payment", category=PAYMENTS, popularity=1, devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
     face_check=False, staff_approval="amount above the kiosk's limit", data=SiPayment,
     steps=[
         *identify(face=False),

@@ -12,6 +12,9 @@ The kiosk speaks through a silent speaker (``voice.player = "none"``), so the vo
 ``modes``: every screen kind alone (kiosk.ui.preview's sample models) in standard and elderly mode, in
 both languages, as ``modes/<kind>-<mode>-<lang>.png``, plus a few states of elderly mode (the offer,
 the short menu with "more", the fraud warning counting down, the keypad's focus ring).
+
+``catalogue``: the home with 29 made-up services (kiosk/ui/samples.py): paged by category, the pinyin
+search, the elderly short menu, and a confirmation of 30 rows, as ``catalogue-<nn>-<what>-<lang>.png``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.core.i18n import text  # noqa: E402
 from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
+from kiosk.host.api import SmsSendResult  # noqa: E402
 from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
@@ -181,7 +185,7 @@ def account_opening(s: Shooter) -> None:
     s.save("mobile-typed")
     s.click("btn-submit")
     s.step("sms_code")
-    code = s.qa.sms_code(s.engine.session.data["sms"]["sms_ref"])
+    code = s.qa.sms_code(s.engine.session.found(SmsSendResult).sms_ref)
     for digit in code:
         s.click(f"key-{digit}")
     s.click("btn-submit")
@@ -373,6 +377,50 @@ def shoot_modes(app: QApplication, out: Path) -> list[Path]:
     return saved
 
 
+def shoot_catalogue(app: QApplication, out: Path) -> list[Path]:
+    """The home at the catalogue's coming size (29 made-up services, kiosk/ui/samples.py) and screens with
+    more rows than fit: the paged home, a category page, the pinyin search, the elderly short menu, a
+    confirmation of 30 rows."""
+    from kiosk.engine.screens import Row
+    from kiosk.ui.preview import sample_home
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+
+    def save(model: object, name: str, *touches: str) -> None:
+        window = preview_window(model)
+        try:
+            window.show()
+            for _ in range(3):
+                app.processEvents()
+            for touch in touches:
+                next(b for b in window.findChildren(QPushButton, touch) if b.isVisible()).click()
+                for _ in range(3):
+                    app.processEvents()
+            path = out / f"{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+    for lang in ("zh_CN", "en_US"):
+        save(sample_home(lang), f"catalogue-01-home-{lang}")
+        save(sample_home(lang), f"catalogue-02-category-payments-{lang}", "cat-payments")
+        save(sample_home(lang), f"catalogue-03-category-payments-page2-{lang}", "cat-payments", "btn-page-next")
+        save(sample_home(lang), f"catalogue-04-search-GS-{lang}", "btn-search", "letter-G", "letter-S")
+        save(sample_home(lang, elderly=True), f"catalogue-05-home-elderly-{lang}")
+        save(sample_home(lang, elderly=True), f"catalogue-06-home-elderly-more-{lang}", "btn-more")
+        rows = tuple(Row(text(lang, "row.item"), f"城乡居民养老保险 2026-{i:02d} {i},128.00") for i in range(1, 31))
+        for mode, elderly in MODES.items():
+            model = sample_model(ScreenKind.CONFIRM, lang, elderly=elderly, rows=rows)
+            save(model, f"catalogue-07-confirm-30-rows-{mode}-{lang}")
+        save(sample_model(ScreenKind.CONFIRM, lang, elderly=True, rows=rows),
+             f"catalogue-08-confirm-30-rows-elderly-page2-{lang}", "btn-page-next")
+    return saved
+
+
 def shoot(app: QApplication, out: Path, prefix: str, run: Callable[[Shooter], None], size: tuple[int, int]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
         config = scenario_config(None, {"devices.smartcard.backend": "sim",  # no pcscd needed
@@ -397,7 +445,7 @@ def shoot(app: QApplication, out: Path, prefix: str, run: Callable[[Shooter], No
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", help="one run: " + ", ".join([name for name, _, _ in RUNS] + ["modes"]))
+    parser.add_argument("--only", help="one run: " + ", ".join([name for name, _, _ in RUNS] + ["modes", "catalogue"]))
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setFont(QFont(FONT_FAMILY))
@@ -406,8 +454,12 @@ def main() -> int:
         for old in (args.out / "modes").glob("*.png"):
             old.unlink()
         sys.stdout.write(f"modes: {len(shoot_modes(app, args.out / 'modes'))} screenshots\n")
+    if args.only in (None, "catalogue"):
+        for old in args.out.glob("catalogue-*.png"):
+            old.unlink()
+        sys.stdout.write(f"catalogue: {len(shoot_catalogue(app, args.out))} screenshots\n")
     for name, run, size in RUNS:
-        if args.only and name != args.only:
+        if args.only and name != args.only or args.only == "catalogue":
             continue
         for old in args.out.glob(f"{name}-*.png"):
             old.unlink()

@@ -21,6 +21,8 @@ def screens_visited(trail: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if item["what"] == "screen":
             if not screens or screens[-1]["step"] != item["step"]:
                 screens.append({"step": item["step"], "kind": item["kind"], "inputs": [], "errors": []})
+            if item.get("progress"):
+                screens[-1]["progress"] = list(item["progress"])  # step x of y, as last shown
             if item.get("error") and item["error"] not in screens[-1]["errors"]:
                 screens[-1]["errors"].append(item["error"])
         elif item["what"] == "input" and screens:

@@ -76,6 +76,9 @@ class Step:
     kind: ClassVar[ScreenKind] = ScreenKind.INFO
     timeout: ClassVar[str | None] = "screen_s"  # a Timeouts field, or None: no inactivity timeout
     text_key: ClassVar[str] = "info"  # generic catalog prefix: step.<text_key>.title/.prompt
+    # A step the customer takes: reads, chooses, types, shows a card, waits for staff. Steps the kiosk
+    # runs by itself (host calls, picking a card, printing the receipt) are not counted in "step x of y".
+    customer_step: ClassVar[bool] = True
 
     def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
         self.id = id
@@ -145,6 +148,7 @@ class Flow:
     staff_approval: str | None = None  # when staff approval is needed, in words (flows list)
     predicates: dict[str, Predicate] = field(default_factory=dict)
     data: type = NoFlowData  # the flow's own data: a dataclass whose attributes its steps ``store=`` into
+    popularity: int = 100  # the home screen's usage order, most used first (1 = the most used); ties by id
 
     def __post_init__(self) -> None:
         check_stores(self)

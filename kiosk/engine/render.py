@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from devices.api import DeviceState
-from kiosk.core import i18n
+from kiosk.core import i18n, pinyin
 from kiosk.engine.flow import Flow, Step, step_active
 from kiosk.engine.screens import Choice, Outcome, ScreenKind, ScreenModel
 
@@ -28,7 +28,7 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
     t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
     if out_of_service is not None:
         return out_of_service_screen(lang, elderly, out_of_service, counter)
-    ordered = sorted(flows.values(), key=lambda f: (f.category.rank, f.id))
+    ordered = sorted(flows.values(), key=lambda f: (f.popularity, f.id))  # most used first
     choices = []
     for flow in ordered:
         ok = flow_available(flow, services)
@@ -36,12 +36,20 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
         choices.append(Choice(flow.id, flow.title(lang), detail, enabled=ok))
     categories: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
-    for flow in ordered:
+    for flow in sorted(ordered, key=lambda f: f.category.rank):  # stable: most used first in each category
         categories.setdefault(flow.category.id, []).append(flow.id)
         titles[flow.category.id] = flow.category.title(lang)
+    search = {flow.id: search_keys(flow) for flow in ordered}
     return ScreenModel(ScreenKind.HOME, "home", t("home.title"), prompt=t("home.prompt"), voice=t("home.prompt"),
                        choices=tuple(choices), can_cancel=False, lang=lang, elderly=elderly,
-                       data={"categories": categories, "category_titles": titles})
+                       data={"categories": categories, "category_titles": titles, "search": search})
+
+
+def search_keys(flow: Flow) -> tuple[str, ...]:
+    """What the home screen's initials search matches: the pinyin initials of the Chinese title and the
+    initials of the English title's words (kiosk/core/pinyin.py)."""
+    return tuple(key for key in (pinyin.initials(flow.title("zh_CN")), pinyin.word_initials(flow.title("en_US")))
+                 if key)
 
 
 def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -> ScreenModel:
@@ -62,10 +70,40 @@ def _shown(st: Step, s: Session) -> bool:
         return False
 
 
+def customer_path(s: Session, step: Step) -> list[Step]:
+    """The steps the customer takes on this session's path, as far as its answers tell so far.
+
+    Only customer steps count (not host calls, picking a card, printing the receipt). Before ``step``: the
+    ones this session showed (a step jumped over, e.g. the face check once face recognition is declined,
+    is not). From ``step`` on: a conditional step counts when its predicate holds; one the predicate cannot
+    decide yet (no data) does not, so the total is re-estimated as the answers come; a detour (a conditional
+    step another step jumps to, e.g. staff verification after a failed face check) not until it is reached."""
+    steps = s.flow.steps
+    detours = {target for st in steps for target in st.branches}
+    here = steps.index(step)
+    shown = {item["step"] for item in s.trail if item.get("what") == "screen"}
+
+    def taken(index: int, st: Step) -> bool:
+        if st is step:
+            return True
+        if not st.customer_step:
+            return False
+        if index < here:
+            return st.id in shown
+        if st.when is None:
+            return True
+        return st.id not in detours and _shown(st, s)
+
+    return [st for index, st in enumerate(steps) if taken(index, st)]
+
+
 def progress(s: Session, step: Step) -> tuple[int, int]:
-    """Step x of y, counting conditional steps only once the session shows they apply."""
-    shown = [st for st in s.flow.steps if st.when is None or st is step or _shown(st, s)]
-    return (shown.index(step) + 1, len(shown)) if step in shown else (1, len(shown))
+    """Step x of y of the screens this customer sees (:func:`customer_path`). A step the kiosk runs by
+    itself shows the number of the customer's step before it."""
+    path = customer_path(s, step)
+    counted = [st for st in path if st.customer_step]
+    number = sum(1 for st in path[:path.index(step) + 1] if st.customer_step)
+    return max(1, number), max(1, len(counted))
 
 
 ELDERLY_OFFER_AGE = 60

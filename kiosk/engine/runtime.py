@@ -474,7 +474,8 @@ class Engine:
                                        timeout_s=self.timer.seconds)
         self.screen = replace(model, seq=self._seq, warning_s_left=self.timer.warned_left)
         if s is not None:
-            self._trail("screen", step=model.step, kind=model.kind.value, error=model.error, busy=model.busy)
+            self._trail("screen", step=model.step, kind=model.kind.value, error=model.error, busy=model.busy,
+                        progress=model.progress)
         for listener in list(self._listeners):
             listener(self.screen)
 

@@ -31,11 +31,15 @@ class Header(QFrame):
         row.addWidget(self.voice)
         row.addSpacing(24)
         self.languages = {}
-        for lang in LANGUAGES:
-            b = button(ui_text(lang, f"ui.lang.{lang}"), f"btn-lang-{lang}", "bar")
+        pair = QHBoxLayout()  # the languages: one segmented control, the chosen one filled
+        pair.setSpacing(0)
+        for index, lang in enumerate(LANGUAGES):
+            b = button(ui_text(lang, f"ui.lang.{lang}"), f"btn-lang-{lang}", "lang")
+            b.setProperty("side", "left" if index == 0 else "right")
             b.clicked.connect(lambda _=False, code=lang: self.intent.emit(Input(InputKind.LANGUAGE, code)))
-            row.addWidget(b)
+            pair.addWidget(b)
             self.languages[lang] = b
+        row.addLayout(pair)
 
     def render(self, model: ScreenModel, scale: float) -> None:
         m = round(28 * scale)
@@ -48,28 +52,6 @@ class Header(QFrame):
         for lang, b in self.languages.items():
             set_flag(b, "selected", "true" if lang == model.lang else "false")
         self.voice.render(model, m // 2)
-
-
-class MessageLine(QFrame):
-    """The error (with a warning icon, so it is not told by colour alone) or the notice."""
-
-    def __init__(self, name: str, icon: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        row = QHBoxLayout(self)
-        self.icon = OutcomeIcon(icon, 44)
-        self.text = label("", f"{name}Text")
-        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.text, 1)
-        self.hide()
-
-    def show_text(self, text: str | None, scale: float) -> None:
-        self.icon.set_size(round(44 * scale))
-        m = round(18 * scale)
-        self.layout().setContentsMargins(m * 2, m, m * 2, m)
-        self.layout().setSpacing(m)
-        self.text.setText(text or "")
-        self.setVisible(bool(text))
 
 
 class OfferBanner(QFrame):

@@ -10,11 +10,13 @@ from kiosk.core.digits import ascii_digits
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import button
 
-LAYOUT = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), ("clear", "0", "delete"))
+LAYOUT = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), ("delete", "0", "ok"))
 
 
 class NumericKeypad(QWidget):
-    """Emits ``key`` with a digit, "clear" or "delete"."""
+    """Emits ``key`` with a digit or "delete"; its "ok" key (``submit``, ``btn-submit``) is the form's
+    confirm, on the pad where the fingers are. "Clear all" is not on the pad (the form puts it by the field),
+    so it cannot be touched instead of "delete"."""
 
     key = Signal(str)
 
@@ -27,8 +29,13 @@ class NumericKeypad(QWidget):
         self._words = {}
         for r, row in enumerate(LAYOUT):
             for c, name in enumerate(row):
-                b = button(name, f"key-{name}", "key")
-                b.clicked.connect(lambda _=False, k=name: self.key.emit(k))
+                if name == "ok":
+                    b = button(name, "btn-submit", "primary")
+                    self.submit = b
+                else:
+                    b = button(name, f"key-{name}", "key")
+                    b.setProperty("word", "false" if name.isdigit() else "true")
+                    b.clicked.connect(lambda _=False, k=name: self.key.emit(k))
                 grid.addWidget(b, r, c)
                 if not ascii_digits(name):
                     self._words[name] = b

@@ -78,6 +78,22 @@ def sample_model(kind: ScreenKind, lang: str = "zh_CN", **changes: Any) -> Scree
     return ScreenModel(**fields)
 
 
+def sample_home(lang: str = "zh_CN", count: int = 29, **changes: Any) -> ScreenModel:
+    """The home screen with ``count`` made-up services (kiosk/ui/samples.py), as the engine would publish
+    them: most used first, by category, with their search initials."""
+    from kiosk.core.pinyin import initials, word_initials
+    from kiosk.ui.samples import CATEGORIES, sample_services
+
+    services = sample_services(count)
+    choices = tuple(Choice(s.id, s.title(lang), text(lang, f"category.{s.category}")) for s in services)
+    categories = {c: [s.id for s in services if s.category == c] for c in CATEGORIES}
+    categories = {c: ids for c, ids in categories.items() if ids}
+    data = {"categories": categories, "category_titles": {c: text(lang, f"category.{c}") for c in categories},
+            "search": {s.id: tuple(k for k in (initials(s.zh) or initials(s.zh.rstrip("0123456789")),
+                                               word_initials(s.en)) if k) for s in services}}
+    return sample_model(ScreenKind.HOME, lang, **{"choices": choices, "data": data, **changes})
+
+
 def offering_elderly(model: ScreenModel) -> ScreenModel:
     """``model`` as a session shows it once the ID card says 60 or more: with the elderly-mode offer."""
     return replace(model, data={**model.data, "offer_elderly": text(model.lang, "elderly.offer")})
@@ -130,11 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--elderly", action="store_true", help="elderly mode (长辈模式)")
     parser.add_argument("--offer", action="store_true", help="with the elderly-mode offer (a customer of 60 or more)")
     parser.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT")
+    parser.add_argument("--services", type=int, default=0, help="home: this many made-up services (e.g. 29)")
     parser.add_argument("--out", help="save a PNG here and exit")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     width, height = (int(v) for v in args.size.lower().split("x"))
     model = sample_model(ScreenKind(args.kind), args.lang, elderly=args.elderly)
+    if args.kind == ScreenKind.HOME.value and args.services:
+        model = sample_home(args.lang, args.services, elderly=args.elderly)
     window = preview_window(offering_elderly(model) if args.offer else model, (width, height))
     window.intent.connect(lambda inp: sys.stderr.write(f"{inp!r}\n"))
     window.show()

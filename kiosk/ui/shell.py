@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QAbstractButton, QStackedWidget, QVBoxLayout, QWid
 
 from kiosk.engine.screens import ScreenKind, ScreenModel
 from kiosk.ui import keys
-from kiosk.ui.chrome import Footer, Header, MessageLine, OfferBanner, TimeoutOverlay
+from kiosk.ui.chrome import Footer, Header, OfferBanner, TimeoutOverlay
 from kiosk.ui.screens import SCREENS, Screen
 from kiosk.ui.theme import scale_for, style_sheet
 from kiosk.ui.voicebar import VoiceControls
+from kiosk.ui.widgets import MessageLine
 
 
 class KioskWindow(QWidget):
@@ -97,7 +98,8 @@ class KioskWindow(QWidget):
     def _render_chrome(self, model: ScreenModel) -> None:
         self.header.render(model, self.scale)
         self.offer.render(model, self.scale)
-        self.error.show_text(model.error, self.scale)
+        shown_here = self.screen(model.kind).shows_error
+        self.error.show_text(None if shown_here else model.error, self.scale)
         self.notice.show_text(model.notice, self.scale)
         self.footer.render(model, self.scale)
         self.overlay.render(model, self.scale)

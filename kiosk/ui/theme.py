@@ -104,6 +104,10 @@ QLabel#ChoiceDetail {{ font-size: {m.pt(28)}px; color: {p.muted}; background: tr
 QLabel#FieldLabel {{ font-size: {m.pt(32)}px; font-weight: 700; }}
 QLabel#FieldHint {{ font-size: {m.pt(28)}px; color: {p.muted}; }}
 QLabel[dim="true"] {{ color: {p.disabled_ink}; }}
+QLabel#PageLabel {{ font-size: {m.pt(30)}px; font-weight: 700; color: {p.ink}; }}
+QLabel#RailCount {{ font-size: {m.pt(26)}px; color: {p.muted}; background: transparent; }}
+QPushButton[selected="true"] QLabel#RailCount {{ color: #FFFFFF; }}
+QLabel#SearchHint {{ font-size: {m.pt(30)}px; color: {p.muted}; }}
 """
 
 
@@ -114,8 +118,8 @@ def _frame_rules(m: Metrics, p: Palette) -> str:
     padding: {m.px(20)}px {m.px(28)}px; }}
 #Card[warning="true"] {{ background: {p.warning_soft}; border: {m.px(5)}px solid {p.warning}; }}
 #Card QLabel {{ background: transparent; }}
-#ErrorLine {{ background: {p.danger_soft}; border-left: {m.px(10)}px solid {p.danger}; }}
-#ErrorLine QLabel {{ color: {p.danger}; font-size: {m.pt(32)}px; font-weight: 700; }}
+#ErrorLine, #FieldError {{ background: {p.danger_soft}; border-left: {m.px(10)}px solid {p.danger}; }}
+#ErrorLine QLabel, #FieldError QLabel {{ color: {p.danger}; font-size: {m.pt(32)}px; font-weight: 700; }}
 #NoticeLine {{ background: {p.brand_soft}; border-left: {m.px(10)}px solid {p.brand}; }}
 #NoticeLine QLabel {{ color: {p.brand_dark}; font-size: {m.pt(30)}px; }}
 #OfferBanner {{ background: {p.brand_soft}; border: {m.px(3)}px solid {p.brand}; border-radius: {m.px(16)}px; }}
@@ -145,16 +149,35 @@ QPushButton[role="choice"] {{ text-align: left; padding: {m.px(20)}px {m.px(32)}
 QPushButton[tile="true"] {{ min-height: {m.px(170)}px; }}
 QPushButton[role="choice"]:disabled {{ background: {p.disabled_bg}; }}
 QPushButton#btn-elderly {{ background: {p.brand_soft}; border: {m.px(4)}px solid {p.brand};
-    min-height: {m.px(120)}px; min-width: {m.px(500)}px; }}
+    min-height: {m.px(120)}px; min-width: {m.px(600)}px; }}
 QPushButton[role="key"] {{ font-size: {m.pt(46)}px; min-height: {m.touch}px; min-width: {m.px(150)}px;
     padding: 0 {m.px(8)}px; color: {p.ink}; border-color: {p.line}; }}
+QPushButton[role="key"][word="true"] {{ font-size: {m.pt(34)}px; }}
 QPushButton[role="field"] {{ text-align: left; font-size: {m.pt(44)}px;
     color: {p.ink}; border-color: {p.line}; min-width: {m.px(560)}px; }}
 QPushButton[role="field"][active="true"] {{ border-color: {p.brand}; border-width: {m.px(5)}px; }}
 QPushButton[role="bar"] {{ font-size: {m.pt(28)}px; min-height: {m.touch}px; min-width: {m.touch}px;
     background: transparent; color: #FFFFFF; border-color: #FFFFFF; padding: 0 {m.px(20)}px; }}
-QPushButton[role="bar"][selected="true"] {{ background: #FFFFFF; color: {p.brand}; }}
+QPushButton[role="lang"] {{ font-size: {m.pt(28)}px; min-height: {m.touch}px; min-width: {m.touch}px;
+    background: transparent; color: #FFFFFF; border: {m.px(3)}px solid #FFFFFF; padding: 0 {m.px(20)}px; }}
+QPushButton[role="lang"][side="left"] {{ border-top-right-radius: 0; border-bottom-right-radius: 0; }}
+QPushButton[role="lang"][side="right"] {{ border-top-left-radius: 0; border-bottom-left-radius: 0; border-left: 0; }}
+QPushButton[role="lang"][selected="true"] {{ background: #FFFFFF; color: {p.brand}; }}
+QPushButton[role="switch"] {{ font-size: {m.pt(28)}px; min-height: {m.touch}px; min-width: {m.touch}px;
+    background: transparent; color: #FFFFFF; border: {m.px(3)}px solid transparent;
+    padding: 0 {m.px(110)}px 0 {m.px(12)}px; text-align: left; }}
+QPushButton[role="switch"]:disabled {{ background: transparent; color: #FFFFFF; border-color: transparent;
+    padding: 0 {m.px(12)}px; }}
+QPushButton[role="page"] {{ font-size: {m.pt(30)}px; min-width: {m.px(150)}px; padding: 0 {m.px(20)}px; }}
+QPushButton[role="rail"] {{ text-align: left; font-size: {m.pt(32)}px; min-height: {m.touch}px;
+    padding: 0 {m.px(28)}px; color: {p.ink}; border-color: {p.line}; }}
+QPushButton[role="rail"][selected="true"] {{ background: {p.brand}; color: #FFFFFF; border-color: {p.brand}; }}
+QPushButton[role="letter"] {{ font-size: {m.pt(36)}px; min-height: {m.touch}px; min-width: {m.touch}px;
+    padding: 0; color: {p.ink}; border-color: {p.line}; }}
+QPushButton#SearchBox {{ min-width: {m.px(300)}px; }}
+QPushButton#btn-search {{ min-height: {m.px(120)}px; }}
 QPushButton:focus {{ border: {m.px(7)}px solid {p.focus}; text-decoration: underline; }}
-QPushButton[role="bar"]:focus {{ border: {m.px(7)}px solid {p.focus_on_brand}; }}
+QPushButton[role="bar"]:focus, QPushButton[role="lang"]:focus, QPushButton[role="switch"]:focus {{
+    border: {m.px(7)}px solid {p.focus_on_brand}; }}
 QPushButton[role="field"][active="true"]:focus, QPushButton#btn-elderly:focus {{ border: {m.px(7)}px solid {p.focus}; }}
 """

@@ -11,6 +11,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.engine.screens import ScreenModel
+from kiosk.ui.switch import SwitchButton
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import button, set_flag
 
@@ -89,7 +90,8 @@ def volume_level(volume: float) -> int:
 
 
 class VoiceBar(QWidget):
-    """Three header buttons: ``btn-voice`` (says on or off, filled when on), ``btn-repeat``, ``btn-volume``
+    """Three header buttons: ``btn-voice`` (a switch: says on or off, its knob right when on), ``btn-repeat``,
+    ``btn-volume``
     (says the level; each touch the next level). Hidden when the kiosk has no voice.
 
     The volume goes back to the configured one when a session ends, so the next customer starts from it."""
@@ -103,7 +105,7 @@ class VoiceBar(QWidget):
         self._session: str | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        self.toggle = button("", "btn-voice", "bar")
+        self.toggle = SwitchButton("btn-voice")
         self.again = button("", "btn-repeat", "bar")
         self.volume = button("", "btn-volume", "bar")
         for b in (self.toggle, self.again, self.volume):
@@ -139,10 +141,12 @@ class VoiceBar(QWidget):
         if unavailable:
             self.toggle.setText(ui_text(self._lang, "ui.voice.unavailable"))
             set_flag(self.toggle, "selected", "false")
+            self.toggle.set_state(False)
             return
         on = self.controls.enabled
         self.toggle.setText(ui_text(self._lang, "ui.voice.on" if on else "ui.voice.off"))
         set_flag(self.toggle, "selected", "true" if on else "false")
+        self.toggle.set_state(on)
         self.again.setText(ui_text(self._lang, "ui.voice.repeat"))
         name = VOLUME_LEVELS[volume_level(self.controls.volume)][0]
         level = ui_text(self._lang, f"ui.voice.volume.{name}")

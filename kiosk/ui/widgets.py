@@ -6,7 +6,16 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.engine.screens import Row
 from kiosk.ui.theme import PALETTE
@@ -52,27 +61,52 @@ def clear_layout(layout: QLayout) -> None:
             clear_layout(item.layout())
 
 
+class RowLine(QWidget):
+    """One label/value row; the value wraps, the label keeps one line."""
+
+    def __init__(self, row: Row, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("RowLine")
+        line = QHBoxLayout(self)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.key = label(row.label, "RowLabel", wrap=False)
+        self.value = label(row.value, "RowValue")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        line.addWidget(self.key, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(self.value, 1)
+
+
 class RowsCard(QFrame):
-    """Label/value rows (confirmation, result, approval reason) in a white card."""
+    """Label/value rows (confirmation, result, approval reason) in a white card; rows that do not fit
+    go on the next page (kiosk/ui/pager.py), never squeezed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from kiosk.ui.pager import Pager
+
         super().__init__(parent)
         self.setObjectName("Card")
-        self._grid = QGridLayout(self)
-        self._grid.setHorizontalSpacing(32)
-        self._grid.setVerticalSpacing(8)
-        self._grid.setColumnStretch(1, 1)
+        self.pager = Pager(1, "RowsPager")
+        self.pager.spacing = 12
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.pager)
+        self._shown: tuple[tuple[Row, ...], str, float] | None = None
 
-    def set_rows(self, rows: Iterable[Row]) -> None:
-        clear_layout(self._grid)
-        count = 0
-        for count, row in enumerate(rows, 1):
-            key, value = label(row.label, "RowLabel", wrap=False), label(row.value, "RowValue")
-            value.setObjectName("RowValue")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-            self._grid.addWidget(key, count, 0, Qt.AlignmentFlag.AlignVCenter)
-            self._grid.addWidget(value, count, 1, Qt.AlignmentFlag.AlignVCenter)
-        self.setVisible(count > 0)
+    def set_rows(self, rows: Iterable[Row], lang: str = "zh_CN", scale: float = 1.0) -> None:
+        rows = tuple(rows)
+        if (rows, lang, scale) == self._shown:
+            return
+        self._shown = (rows, lang, scale)
+        lines = [RowLine(row) for row in rows]
+        self.pager.set_items(list(lines), lang, scale)
+        for line in lines:
+            line.key.ensurePolished()
+        key_width = max((line.key.sizeHint().width() for line in lines), default=0)
+        for line in lines:
+            line.key.setFixedWidth(key_width)
+            line.layout().setSpacing(max(1, round(32 * scale)))
+        self.pager.relayout()
+        self.setVisible(bool(rows))
 
 
 class OutcomeIcon(QWidget):
@@ -208,3 +242,25 @@ class PinDots(QWidget):
             p.setPen(QPen(QColor(PALETTE.brand), d * 0.1))
             p.setBrush(QColor(PALETTE.brand) if i < self._digits else QColor(PALETTE.card))
             p.drawEllipse(QRectF(x, d * 0.2, d, d))
+
+
+class MessageLine(QFrame):
+    """The error (with a warning icon, so it is not told by colour alone) or the notice."""
+
+    def __init__(self, name: str, icon: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        row = QHBoxLayout(self)
+        self.icon = OutcomeIcon(icon, 44)
+        self.text = label("", f"{name}Text")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.text, 1)
+        self.hide()
+
+    def show_text(self, text: str | None, scale: float) -> None:
+        self.icon.set_size(round(44 * scale))
+        m = round(18 * scale)
+        self.layout().setContentsMargins(m * 2, m, m * 2, m)
+        self.layout().setSpacing(m)
+        self.text.setText(text or "")
+        self.setVisible(bool(text))

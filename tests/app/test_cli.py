@@ -74,7 +74,7 @@ def test_scenario_run_json_and_exit_status(tmp_path, capsys) -> None:
     assert result["host_effects"]["committed_postings"] == 1
     assert [p["op"] for p in result["host_effects"]["postings"]] == ["si.pay"]
     assert result["screens"][0] == {"step": "consent", "kind": "agreement", "inputs": [
-        {"kind": "choose", "choice": "agree"}], "errors": []}
+        {"kind": "choose", "choice": "agree"}], "errors": [], "progress": [1, 8]}
 
 
 def test_scenario_run_fails_when_the_expectation_fails(tmp_path, capsys) -> None:

@@ -20,17 +20,24 @@ def start_payment(driver) -> None:
     driver.wait_for_screen("consent")
 
 
-def test_home_lists_the_catalogue_by_category(kiosk) -> None:
+def test_home_lists_the_catalogue_most_used_first_and_by_category(kiosk) -> None:
     screen = kiosk.engine.screen
-    ordered = sorted(catalogue().values(), key=lambda f: (f.category.rank, f.id))
+    by_use = sorted(catalogue().values(), key=lambda f: (f.popularity, f.id))
     assert screen.kind is ScreenKind.HOME
-    assert [c.id for c in screen.choices] == [f.id for f in ordered]
+    assert [c.id for c in screen.choices] == [f.id for f in by_use]
     categories: dict[str, list[str]] = {}
-    for flow in ordered:
+    for flow in sorted(by_use, key=lambda f: f.category.rank):
         categories.setdefault(flow.category.id, []).append(flow.id)
     assert screen.data["categories"] == categories
     assert list(screen.data["category_titles"]) == list(categories)
     assert all(c.enabled for c in screen.choices)
+
+
+def test_home_gives_each_service_its_search_initials(kiosk) -> None:
+    search = kiosk.engine.screen.data["search"]
+    assert search["loss_report"] == ("YHKGS", "RLC")  # 银行卡挂失, Report a lost card
+    assert search["si_payment"] == ("SBJF", "SIP")
+    assert set(search) == set(catalogue())
 
 
 def test_a_flow_whose_device_is_offline_is_not_offered(kiosk, driver) -> None:

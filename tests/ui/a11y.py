@@ -171,6 +171,35 @@ def cut_off(window: QWidget) -> list[str]:
     return found
 
 
+def squeezed(window: QWidget) -> list[str]:
+    """Text boxes smaller than their text, cut by what holds them, or lying over another text: a label
+    lower than its font's line height; a label or button not inside its parent's rectangle (clipped); two
+    visible texts, neither inside the other, whose rectangles overlap."""
+    found = []
+    boxes: list[tuple[QWidget, str, QRect]] = []
+    for w, text in shown_texts(window):
+        name = f"{w.objectName() or type(w).__name__} {text[:24]!r}"
+        line = w.fontMetrics().height()
+        if isinstance(w, QLabel) and w.height() + 1 < line:
+            found.append(f"{name}: {w.height()}px box for {line}px of type")
+        node: QWidget = w
+        while node.parentWidget() is not None and node is not window:
+            parent = node.parentWidget()
+            inside = QRect(node.mapTo(parent, QPoint(0, 0)), node.size())
+            if not parent.rect().adjusted(-1, -1, 1, 1).contains(inside):
+                found.append(f"{name}: {inside} cut by {parent.objectName() or type(parent).__name__} {parent.rect()}")
+                break
+            node = parent
+        boxes.append((w, name, QRect(w.mapTo(window, QPoint(0, 0)), w.size()).adjusted(1, 1, -1, -1)))
+    for i, (a, name_a, box_a) in enumerate(boxes):
+        for b, name_b, box_b in boxes[i + 1:]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a):
+                continue
+            if box_a.intersects(box_b):
+                found.append(f"{name_a} {box_a} overlaps {name_b} {box_b}")
+    return found
+
+
 # --- words -------------------------------------------------------------------------------------
 @cache
 def catalog_patterns(lang: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:

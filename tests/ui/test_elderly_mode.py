@@ -73,7 +73,10 @@ def test_the_home_screen_has_a_prominent_entry_both_ways(window: Any, qtbot: Any
     assert entry.detail.text() == text("zh_CN", "ui.elderly.detail")
     click(qtbot, w, "btn-elderly")
     w.show_model(sample_model(ScreenKind.HOME, elderly=True))
-    assert visible(w, "btn-elderly").main.text() == "退出长辈模式"  # says what it does, in words
+    entry = visible(w, "btn-elderly")
+    assert entry.main.text() == "长辈模式"  # a switch, on: its words say so and what a touch does
+    assert entry.detail.text() == "退出长辈模式"
+    assert entry.switch.on
     click(qtbot, w, "btn-elderly")
     assert [(i.kind, i.choice) for i in w.sent] == [(InputKind.ELDERLY, "on"), (InputKind.ELDERLY, "off")]
 
@@ -95,12 +98,18 @@ def test_elderly_home_shows_six_services_then_more(window: Any, qtbot: Any) -> N
     assert w.sent == [Input(InputKind.START, "f02")]  # "more" and "first" stay in the window
 
 
-def test_elderly_home_with_six_or_fewer_services_has_no_more_tile(window: Any) -> None:
+def test_elderly_home_with_six_or_fewer_services_has_no_more_tile(window: Any, qtbot: Any) -> None:
     w = window(many_services(count=6, elderly=True))
     assert len(shown(w, "flow-")) == 6
     assert shown(w, "btn-more") == []
-    w.show_model(many_services(count=7, elderly=False))  # standard mode: the whole catalogue, by category
-    assert len(shown(w, "flow-")) == 7
+    w.show_model(many_services(count=7, elderly=False))  # standard mode: the six most used, then by category
+    assert len(shown(w, "flow-")) == 6
+    click(qtbot, w, "cat-cards")
+    seen = set(shown(w, "flow-"))
+    while (nxt := w.current_screen().services.next).isVisible() and nxt.isEnabled():
+        qtbot.mouseClick(nxt, Qt.MouseButton.LeftButton)
+        seen |= set(shown(w, "flow-"))
+    assert len(seen) == 7
 
 
 def test_the_offer_from_sixty_is_answered_either_way(window: Any, qtbot: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QFrame
+
 from kiosk.engine.screens import ScreenKind
 
 
@@ -73,7 +75,7 @@ def test_id_card_reader_fault_is_shown_with_an_icon_and_words(ui: Any) -> None:
     assert ui.finish_session() == "device_fault"
 
 
-def test_a_wrong_mobile_number_shows_the_error_line(ui: Any) -> None:
+def test_a_wrong_mobile_number_shows_the_error_at_the_field(ui: Any) -> None:
     ui.qa.show_camera("person:chen_jing")
     ui.click("flow-account_opening")
     ui.wait_step("consent")
@@ -85,9 +87,11 @@ def test_a_wrong_mobile_number_shows_the_error_line(ui: Any) -> None:
     ui.wait_step("mobile")
     ui.type_on_keypad("12345678901")
     ui.click("btn-submit")
-    ui.wait_until(lambda: ui.window.error.isVisible())
-    assert ui.window.error.text.text() == ui.model.error
-    assert ui.window.error.icon.kind() == "warning"
+    field_error = ui.window.current_screen().findChild(QFrame, "FieldError")
+    ui.wait_until(lambda: field_error.isVisible())
+    assert field_error.text.text() == ui.model.error
+    assert field_error.icon.kind() == "warning"
+    assert not ui.window.error.isVisible()  # not twice, and not far from the field
 
 
 def test_supervisor_approves_a_payment_above_the_limit_from_the_sim_panel(open_ui: Any) -> None:

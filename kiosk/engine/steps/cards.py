@@ -111,6 +111,7 @@ class PickCard(Step):
     """Take the next blank card from the hopper to the read position and read its number."""
 
     kind = ScreenKind.PROCESSING
+    customer_step = False  # the kiosk works (or prints) by itself: not a step of "step x of y"
     timeout = None
     text_key = "pick_card"
 

@@ -79,6 +79,7 @@ class HostCall(Step):
     """
 
     kind = ScreenKind.PROCESSING
+    customer_step = False  # the kiosk works (or prints) by itself: not a step of "step x of y"
     timeout = None
     text_key = "processing"
 

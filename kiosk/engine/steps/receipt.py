@@ -30,6 +30,7 @@ def build_receipt(s: Session, title_key: str, rows: Sequence[Row], reference: st
 
 class PrintReceipt(Step):
     kind = ScreenKind.RECEIPT
+    customer_step = False  # the kiosk works (or prints) by itself: not a step of "step x of y"
     text_key = "receipt"
 
     def __init__(self, id: str, *, receipt: Callable[[Session], Receipt], **kw: Any) -> None:

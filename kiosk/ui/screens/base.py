@@ -21,6 +21,7 @@ class Screen(QWidget):
     intent = Signal(object)  # an Input
     kind: ClassVar[ScreenKind]
     action_choices: ClassVar[bool] = True  # the model's choices as a row of buttons at the bottom
+    shows_error: ClassVar[bool] = False  # the screen shows the model's error itself (at its field)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.engine.screens import Choice, ScreenKind, ScreenModel
+from kiosk.ui.pager import Pager
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import RowsCard, clear_layout, label
 
@@ -50,28 +51,28 @@ def fill_grid(grid: QGridLayout, buttons: list[QPushButton], columns: int) -> No
 
 
 class ChoiceScreen(Screen):
-    """Pick one: every choice a large button; disabled ones greyed, with their detail saying why."""
+    """Pick one: every choice a large button; disabled ones greyed, with their detail saying why. A long
+    list pages (previous/next page buttons), the choices keep their size."""
 
     kind = ScreenKind.CHOICE
     action_choices = False
 
     def build(self) -> None:
-        self._grid = QGridLayout()
-        self._grid.setSpacing(24)
-        self.body.addLayout(self._grid)
-        self.body.addStretch(1)
-        self._shown: tuple[Choice, ...] | None = None
+        self.pager = Pager(1, "ChoicePager")
+        self.body.addWidget(self.pager, 1)
+        self._shown: tuple[tuple[Choice, ...], str, float] | None = None
 
     def render_body(self, model: ScreenModel) -> None:
-        if model.choices == self._shown:
+        key = (model.choices, model.lang, self.scale)
+        if key == self._shown:
             return
-        self._shown = model.choices
-        buttons: list[QPushButton] = []
+        self._shown = key
+        buttons: list[QWidget] = []
         for choice in model.choices:
             b = ChoiceButton(choice, f"choice-{choice.id}")
             b.clicked.connect(lambda _=False, cid=choice.id: self.choose(cid))
             buttons.append(b)
-        fill_grid(self._grid, buttons, 2 if len(buttons) > 2 else 1)
+        self.pager.set_items(buttons, model.lang, self.scale, columns=2 if len(buttons) > 2 else 1)
 
 
 class ConfirmScreen(Screen):
@@ -85,7 +86,7 @@ class ConfirmScreen(Screen):
         self.body.addStretch(1)
 
     def render_body(self, model: ScreenModel) -> None:
-        self.rows.set_rows(model.rows)
+        self.rows.set_rows(model.rows, model.lang, self.scale)
 
 
 def section_title(text: str) -> QWidget:

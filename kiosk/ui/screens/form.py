@@ -1,42 +1,53 @@
-"""A form typed on the on-screen numeric keypad: the fields and OK on the left, the keypad on the right.
-A physical keypad types into it too (``type_key``)."""
+"""A form typed on the on-screen numeric keypad: the fields on the left, each with "clear all" beside it and
+the error under it (where the eyes are); the keypad on the right with one "delete" key and OK (where the
+fingers are). A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.text import ui_text
-from kiosk.ui.widgets import button, clear_layout, label, set_flag
+from kiosk.ui.widgets import MessageLine, button, clear_layout, label, set_flag
+
+
+class FieldError(MessageLine):
+    """The model's error under the field it is about: "!" icon and words on the error colours."""
+
+    def __init__(self) -> None:
+        super().__init__("ErrorLine", "warning")
+        self.setObjectName("FieldError")
 
 
 class FormScreen(Screen):
     kind = ScreenKind.FORM
     action_choices = False
+    shows_error = True  # at the field, not on the window's error line
 
     def build(self) -> None:
         self.values: dict[str, str] = {}
         self.active: str | None = None
         self._fields: tuple[FormField, ...] = ()
         self._boxes: dict[str, QPushButton] = {}
+        self._clears: dict[str, QPushButton] = {}
+        self._errors: dict[str, FieldError] = {}
         self._form_key: tuple[str | None, str, tuple[FormField, ...]] | None = None
         row = QHBoxLayout()
         row.setSpacing(60)
         self._column = QVBoxLayout()
         self._column.setSpacing(12)
-        self.submit = button("", "btn-submit", "primary")
-        self.submit.clicked.connect(self._submit)
         left = QVBoxLayout()
         left.addLayout(self._column)
-        left.addWidget(self.submit, 0, Qt.AlignmentFlag.AlignLeft)  # OK beside the keypad, under the fields
         left.addStretch(1)
         row.addLayout(left, 3)
         self.keypad = NumericKeypad()
         self.keypad.key.connect(self._key)
+        self.submit = self.keypad.submit  # OK sits on the keypad
+        self.submit.clicked.connect(self._submit)
         row.addWidget(self.keypad, 2)
+        self.error_text = ""
         self.body.addLayout(row, 1)
 
     def render_body(self, model: ScreenModel) -> None:
@@ -48,23 +59,32 @@ class FormScreen(Screen):
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
         self.keypad.set_language(model.lang)
-        self.submit.setText(ui_text(model.lang, "button.ok"))
-        self.submit.setMinimumWidth(self.px(320))
+        self.error_text = model.error or ""
         self._refresh()
 
     def forget(self) -> None:
-        self.values, self.active, self._fields, self._form_key = {}, None, (), None
+        self.values, self.active, self._fields, self._form_key, self.error_text = {}, None, (), None, ""
         self._build_fields()
 
     def _build_fields(self) -> None:
         clear_layout(self._column)
-        self._boxes = {}
+        self._boxes, self._clears, self._errors = {}, {}, {}
         for f in self._fields:
             self._column.addWidget(label(f.label, "FieldLabel"))
+            line = QHBoxLayout()
+            line.setSpacing(self.px(24))
             box = button("", f"field-{f.name}", "field")
             box.clicked.connect(lambda _=False, name=f.name: self._activate(name))
             self._boxes[f.name] = box
-            self._column.addWidget(box)
+            clear = button("", "key-clear")  # apart from the keypad's "delete"
+            clear.clicked.connect(lambda _=False, name=f.name: self._clear(name))
+            self._clears[f.name] = clear
+            line.addWidget(box, 1)
+            line.addWidget(clear)
+            self._column.addLayout(line)
+            error = FieldError()
+            self._errors[f.name] = error
+            self._column.addWidget(error)
             hint = label(f.hint, "FieldHint")
             hint.setVisible(bool(f.hint))
             self._column.addWidget(hint)
@@ -85,11 +105,21 @@ class FormScreen(Screen):
         self.values[field.name] = apply_key(self.values.get(field.name, ""), key, field.max_length)
         self._refresh()
 
+    def _clear(self, name: str) -> None:
+        self.active = name
+        self._key("clear")
+
     def _refresh(self) -> None:
+        lang = self.model.lang if self.model is not None else "zh_CN"
+        at = self.active if self.active in self._errors else next(iter(self._errors), None)
         for f in self._fields:
             box = self._boxes[f.name]
-            box.setText(display(self.values.get(f.name, ""), f.input))
+            value = self.values.get(f.name, "")
+            box.setText(display(value, f.input))
             set_flag(box, "active", "true" if f.name == self.active else "false")
+            self._clears[f.name].setText(ui_text(lang, "button.clear_all"))
+            self._clears[f.name].setEnabled(bool(value))
+            self._errors[f.name].show_text(self.error_text if f.name == at else "", self.scale)
         self.submit.setEnabled(self.complete())
 
     def complete(self) -> bool:

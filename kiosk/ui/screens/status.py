@@ -47,7 +47,7 @@ class WaitingStaffScreen(Screen):
 
     def render_body(self, model: ScreenModel) -> None:
         self.spinner.set_size(self.px(150))
-        self.rows.set_rows(model.rows)
+        self.rows.set_rows(model.rows, model.lang, self.scale)
 
 
 def outcome_kind(model: ScreenModel) -> str:
@@ -82,7 +82,7 @@ class ResultScreen(Screen):
         set_flag(self.words, "outcome", kind)
         self.title.setVisible(model.title != words)  # said once is enough
         set_flag(self.prompt, "emphasis", "true" if kind == "failure" else "false")  # the reason matters most
-        self.rows.set_rows(model.rows)
+        self.rows.set_rows(model.rows, model.lang, self.scale)
 
 
 class ReceiptScreen(Screen):
