@@ -19,7 +19,16 @@ from typing import Any
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
 from devices.smartcard.api import BankCard
-from flows.common import ACCOUNTS, IDENTITY_PREDICATES, approval_ref, holder_rows, id_card, identify, local_time, yuan
+from flows.common import (
+    ACCOUNTS,
+    IDENTITY_PREDICATES,
+    approval_ref,
+    holder_rows,
+    id_card,
+    identify,
+    local_time,
+    yuan,
+)
 from kiosk.core.masking import mask_pan
 from kiosk.engine.flow import Fail, Flow, Goto
 from kiosk.engine.screens import Choice, Row

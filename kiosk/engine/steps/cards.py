@@ -124,7 +124,8 @@ class RetainBankCard(Step):
 
     def begin(self, s: Session) -> Operation:
         reader, card = s.services.devices.smartcard, s.slots.bank_card
-        assert reader is not None and card is not None
+        assert reader is not None
+        assert card is not None
         reason, pan_masked = self.reason, mask_pan(card.pan)
 
         def retain(cancel: Cancellation, on_event: EventSink) -> Mapping[str, str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from kiosk.core.masking import mask_pan
 from kiosk.host.api import (
@@ -76,7 +77,7 @@ def release_loss(ctx: OpContext, req: LossReleaseRequest) -> LossReleaseResult:
     if card["pan"] != req.pan:
         raise Refusal("card_mismatch", "the card in the reader is not the card under the loss report")
     verify_card_pin(ctx, card, req.pin_block, req.key_id)
-    kind = "formal" if status == "lost_formal" else "verbal"
+    kind: Literal["verbal", "formal"] = "formal" if status == "lost_formal" else "verbal"
     if kind == "formal" and not is_approved(ctx.conn, req.approval_ref):
         raise Refusal("approval_required", "releasing a formal loss needs a supervisor approval")
     release_ref = next_ref(ctx.conn, "R")
