@@ -45,7 +45,7 @@ from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # n
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
-FLOW_RUNS = ("si_payment", "loss_report", "account_opening")
+FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close")
 
 
 class Shooter:
@@ -207,6 +207,93 @@ def account_opening(s: Shooter) -> None:
     s.home()
 
 
+def loss_release(s: Shooter) -> None:
+    s.qa.show_camera("person:sun_li")
+    s.click("flow-loss_release")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("sun_li")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("lost_card")
+    s.click("choice-K00000005")  # the formal loss: the card at hand, a supervisor
+    s.step("card_at_hand")
+    s.click("choice-yes")
+    s.step("card")
+    s.qa.insert_bank_card("sun_li_2")
+    s.step("formal_approval")
+    s.running.staff.on_behalf.approve("S1001")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("369258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
+def card_replace(s: Shooter) -> None:
+    s.qa.show_camera("person:sun_li")
+    s.click("flow-card_replace")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("sun_li")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("old_card")
+    s.click("choice-K00000006")  # the expired card: handed in and kept
+    s.step("reason")
+    s.click("choice-expired")
+    s.step("card")
+    s.qa.insert_bank_card("sun_li_3")
+    s.step("new_pin")
+    s.qa.press_keys("135792E")
+    s.step("confirm_pin")
+    s.qa.press_keys("135792E")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.spin(lambda: s.model.step == "deliver_card" and (s.model.step, 0) in s.shot, what="deliver_card")
+    s.qa.take_new_card()
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def account_close(s: Shooter) -> None:
+    s.qa.show_camera("person:zhou_jie")
+    s.click("flow-account_close")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhou_jie")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("card")
+    s.qa.insert_bank_card("zhou_jie_2")  # a balance: moved to another own account first
+    s.step("transfer_to")
+    s.first_enabled_choice()
+    s.step("close_approval")
+    s.running.staff.on_behalf.approve("S1001")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("582946E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
 def extras(s: Shooter) -> None:
     """States the happy paths do not show."""
     timeouts = s.running.kiosk.services.settings.timeouts
@@ -324,6 +411,9 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
     ("account_opening", account_opening, (1920, 1080)),
+    ("loss_release", loss_release, (1920, 1080)),
+    ("card_replace", card_replace, (1920, 1080)),
+    ("account_close", account_close, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

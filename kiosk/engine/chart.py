@@ -29,6 +29,8 @@ STOP_EVENTS = ("cancel", "timeout")
 # results and receipts.
 NOT_REVISITED = frozenset({ScreenKind.PROCESSING, ScreenKind.WAITING_STAFF, ScreenKind.RESULT, ScreenKind.RECEIPT})
 FAULT_EVENTS = ("fail", "device_fault", "host_fault")
+# The chart's events share its namespace with the steps: a step called "close" would be replaced by the event.
+ENGINE_EVENTS = ("next", "back", "staff_back", "close", "finish", *STOP_EVENTS, *FAULT_EVENTS)
 
 __all__ = ["DONE", "ENDING", "FAILED", "TransitionNotAllowed", "compile_chart", "condition_name", "validate"]
 
@@ -48,7 +50,7 @@ def validate(flow: Flow) -> None:
     ids = [step.id for step in flow.steps]
     if len(set(ids)) != len(ids):
         raise ValueError(f"{flow.id}: step ids repeat: {ids}")
-    clash = set(ids) & set(ENGINE_STATES)
+    clash = set(ids) & {*ENGINE_STATES, *ENGINE_EVENTS} | {i for i in ids if i.startswith("goto_")}
     if clash:
         raise ValueError(f"{flow.id}: step ids {sorted(clash)} are reserved by the engine")
     for step in flow.steps:

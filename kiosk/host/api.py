@@ -250,6 +250,96 @@ class OperationStatusResult(Result):
     reply: dict[str, Any] | None
 
 
+# --- cards and accounts (issue 13): loss release, card replacement, account closing -------------------------
+
+ReplaceReason = Literal["lost", "expired", "damaged"]
+
+
+class LossReleaseRequest(Request):
+    """Release a loss report (解挂): the lost card itself is in the reader (``pan``) with its PIN."""
+
+    id_number: IdNumber
+    card_ref: Ref
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    approval_ref: Ref | None = None
+
+
+class LossReleaseResult(Result):
+    release_ref: str
+    kind: Literal["verbal", "formal"]
+    pan_masked: str
+    released_at: datetime
+
+
+class CardReplaceQuoteRequest(Request):
+    id_number: IdNumber
+    card_ref: Ref
+    reason: ReplaceReason
+
+
+class CardReplaceQuoteResult(Result):
+    fee_fen: Fen
+    account_masked: str
+
+
+class CardReplaceRequest(Request):
+    """Replace a card (补卡/换卡) with a new one on the same account; the old card, when it is handed in, is
+    named by ``old_card_pan``; the fee quoted is the fee posted."""
+
+    id_number: IdNumber
+    card_ref: Ref
+    reason: ReplaceReason
+    old_card_pan: Pan | None = None
+    new_card_pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    fee_fen: Fen
+
+
+class CardReplaceResult(Result):
+    replace_ref: str
+    new_card_pan_masked: str
+    account_masked: str
+    debited_fen: Fen
+    replaced_at: datetime
+
+
+class AccountCloseCheckRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+
+
+class OwnAccount(Result):
+    account_ref: str
+    account_masked: str
+
+
+class AccountCloseCheckResult(Result):
+    account_masked: str
+    balance_fen: Fen
+    targets: list[OwnAccount]  # the customer's other open accounts at this bank: where a balance may go
+
+
+class AccountCloseRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    balance_fen: Fen  # the balance the customer was shown; moved to ``transfer_to`` when not zero
+    transfer_to: Ref | None = None
+    approval_ref: Ref | None = None
+
+
+class AccountCloseResult(Result):
+    close_ref: str
+    account_masked: str
+    transferred_fen: Fen
+    transfer_to_masked: str | None
+    closed_at: datetime
+
+
 class ErrorBody(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
@@ -285,6 +375,8 @@ class Operation:
 _PIN = ("pin_block_invalid",)
 _SPEND = ("pin_wrong", "pin_locked", "pin_block_invalid", "insufficient_funds", "bill_already_paid",
           "bill_not_found", "amount_mismatch", "card_not_found", "card_lost")
+_REPLACE = ("card_not_found", "loss_not_formal", "card_lost", "card_not_expired", "insufficient_funds")
+_CLOSE = ("card_not_found", "card_lost", "loan_outstanding", "deposit_certificate_held")
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
@@ -311,5 +403,18 @@ OPERATIONS: dict[str, Operation] = {
                    "countersign_same_supervisor"), "ops_staff.record_approval"),
         Operation("operations.status", OperationStatusRequest, OperationStatusResult, False, (),
                   "ops_staff.operation_status"),
+        Operation("cards.release_loss", LossReleaseRequest, LossReleaseResult, True,
+                  ("card_not_found", "card_not_lost", "card_mismatch", "pin_locked", "pin_wrong", "approval_required",
+                   *_PIN), "ops_cat13b.release_loss"),
+        Operation("cards.replace_quote", CardReplaceQuoteRequest, CardReplaceQuoteResult, False, _REPLACE,
+                  "ops_cat13b.quote_replacement"),
+        Operation("cards.replace", CardReplaceRequest, CardReplaceResult, True,
+                  (*_REPLACE, "old_card_required", "old_card_mismatch", "card_in_use", "fee_mismatch",
+                   "pin_too_simple", *_PIN), "ops_cat13b.replace_card"),
+        Operation("accounts.close_check", AccountCloseCheckRequest, AccountCloseCheckResult, False, _CLOSE,
+                  "ops_cat13b.check_account_close"),
+        Operation("accounts.close", AccountCloseRequest, AccountCloseResult, True,
+                  (*_CLOSE, "pin_locked", "pin_wrong", "amount_mismatch", "balance_not_zero",
+                   "transfer_target_invalid", "approval_required", *_PIN), "ops_cat13b.close_account"),
     )
 }

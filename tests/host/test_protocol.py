@@ -75,7 +75,7 @@ def test_money_must_be_integer_fen(simulator: HostSimulatorProcess, sim: SimCont
 
 
 def test_unknown_operation(simulator: HostSimulatorProcess, sim: SimControl) -> None:
-    response = _post(simulator.base_url, "accounts.close", {})
+    response = _post(simulator.base_url, "accounts.no_such_operation", {})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "unknown_operation")
 
 
@@ -86,7 +86,7 @@ def test_health(simulator: HostSimulatorProcess, client: HostClient) -> None:
 
 def test_client_refuses_bad_requests_before_sending(client: HostClient) -> None:
     with pytest.raises(HostRequestInvalid) as unknown:
-        call(client, "accounts.close", {})
+        call(client, "accounts.no_such_operation", {})
     assert unknown.value.code == "unknown_operation"
     with pytest.raises(HostRequestInvalid) as invalid:
         call(client, "customers.lookup", {"id_number": "12345"})

@@ -133,19 +133,23 @@ class Agreement(Step):
 
 
 class Choose(Step):
-    """Pick one of the items ``options(s)`` gives; the chosen id goes to the flow data attribute ``store``."""
+    """Pick one of the items ``options(s)`` gives; the chosen id goes to the flow data attribute ``store``.
+    ``check`` is a business rule on the answer (e.g. no card at hand: another business is needed): a
+    verdict, or None to go on."""
 
     kind = ScreenKind.CHOICE
     text_key = "choose"
 
     def __init__(
         self, id: str, *, options: Callable[[Session], Sequence[Choice]], store: str,
-        empty: str = "error.nothing_to_choose", **kw: Any,
+        empty: str = "error.nothing_to_choose", check: Callable[[Session], Verdict | None] | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(id, **kw)
         self.options = options
         self.store = store
         self.empty = empty
+        self.check = check
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {"choices": tuple(self.options(s))}
@@ -157,7 +161,8 @@ class Choose(Step):
         if inp.choice not in ids:
             return Stay(error="error.choice_not_available")
         s.store(self.store, inp.choice)
-        return Next()
+        verdict = self.check(s) if self.check else None
+        return verdict if verdict is not None else Next()
 
     def stores(self) -> tuple[tuple[str, type], ...]:
         return ((self.store, str),)

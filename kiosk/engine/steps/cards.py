@@ -1,14 +1,16 @@
-"""Bank cards and PINs: insert the card, enter the PIN, pick and deliver a new card."""
+"""Bank cards and PINs: insert the card, enter the PIN, keep the card, pick and deliver a new card."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, DeviceError, DeviceEvent, EventSink
 from devices.dispenser.api import StockCard
 from devices.pinpad.api import PinBlock
 from devices.smartcard.api import BankCard
+from kiosk.core import i18n
+from kiosk.core.masking import mask_pan
 from kiosk.engine.flow import Fail, Next, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Outcome, ScreenKind
@@ -107,6 +109,38 @@ class EnterPin(Step):
         return ((self.store, PinBlock),)
 
 
+class RetainBankCard(Step):
+    """Keep the customer's bank card: it goes into the reader's retain bin and is never returned (a card
+    handed in for replacement, the card of a closed account). The journal keeps its masked number and the
+    reason."""
+
+    kind = ScreenKind.PROCESSING
+    timeout = None
+    text_key = "retain_card"
+
+    def __init__(self, id: str, *, reason: str, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.reason = reason
+
+    def begin(self, s: Session) -> Operation:
+        reader, card = s.services.devices.smartcard, s.slots.bank_card
+        assert reader is not None
+        assert card is not None
+        reason, pan_masked = self.reason, mask_pan(card.pan)
+
+        def retain(cancel: Cancellation, on_event: EventSink) -> Mapping[str, str]:
+            reader.retain_card(reason)
+            return {"pan_masked": pan_masked, "reason": reason}
+
+        return Operation("smartcard.retain_card", retain, critical=True, device="smartcard")
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if not result.ok:
+            return Fail("error.device.smartcard", Outcome.DEVICE_FAULT)
+        s.slots.bank_card_retained = True
+        return Next()
+
+
 class PickCard(Step):
     """Take the next blank card from the hopper to the read position and read its number."""
 
@@ -161,8 +195,9 @@ class DeliverCard(Step):
         return False
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
-        if not result.ok:
-            return Fail("error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
+        if not result.ok:  # posted already: the flow's own words when it has them
+            own = s.flow_key("card_not_delivered")
+            return Fail(own if i18n.has_text(s.lang, own) else "error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
         if result.value:
             s.slots.card_delivered = True
         else:

@@ -24,7 +24,7 @@ def card_status(card: sqlite3.Row, now: datetime) -> str:
 def list_cards(ctx: OpContext, req: CardsListRequest) -> CardsListResult:
     rows = ctx.conn.execute(
         "SELECT c.* FROM cards c JOIN customers u ON u.customer_id = c.customer_id "
-        "WHERE u.id_number = ? ORDER BY c.card_ref",
+        "WHERE u.id_number = ? AND c.status NOT IN ('replaced', 'closed') ORDER BY c.card_ref",
         (req.id_number,),
     ).fetchall()
     cards = [
@@ -38,7 +38,7 @@ def list_cards(ctx: OpContext, req: CardsListRequest) -> CardsListResult:
 def _customer_card(conn: sqlite3.Connection, id_number: str, card_ref: str) -> sqlite3.Row:
     card: sqlite3.Row | None = conn.execute(
         "SELECT c.* FROM cards c JOIN customers u ON u.customer_id = c.customer_id "
-        "WHERE u.id_number = ? AND c.card_ref = ?",
+        "WHERE u.id_number = ? AND c.card_ref = ? AND c.status NOT IN ('replaced', 'closed')",
         (id_number, card_ref),
     ).fetchone()
     if card is None:

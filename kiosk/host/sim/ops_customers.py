@@ -25,7 +25,7 @@ SMS_VALID_S = 300
 
 
 def has_class1_account(conn: sqlite3.Connection, customer_id: str) -> bool:
-    row = conn.execute("SELECT 1 FROM accounts WHERE customer_id = ? AND class = 1", (customer_id,)).fetchone()
+    row = conn.execute("SELECT 1 FROM accounts WHERE customer_id = ? AND class = 1 AND closed_at IS NULL", (customer_id,)).fetchone()
     return row is not None
 
 

@@ -27,7 +27,7 @@ def list_bills(ctx: OpContext, req: SiBillsRequest) -> SiBillsResult:
 
 def _paying_card(ctx: OpContext, pan: str) -> sqlite3.Row:
     card: sqlite3.Row | None = ctx.conn.execute("SELECT * FROM cards WHERE pan = ?", (pan,)).fetchone()
-    if card is None:
+    if card is None or card["status"] in ("replaced", "closed"):
         raise Refusal("card_not_found", "no such card at this bank")
     if card_status(card, ctx.now) != "active":
         raise Refusal("card_lost", "the card is reported lost")

@@ -11,7 +11,7 @@ import hashlib
 import sqlite3
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,9 @@ class SeedCard:
     pin: str = field(repr=False)
     product: str
     balance_fen: int
+    expiry: str | None = None  # YYMM, as on the chip
+    status: str = "active"  # or lost_verbal / lost_formal: a card already reported lost
+    holds: tuple[str, ...] = ()  # "loan", "deposit_certificate": what keeps its account from being closed
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ def payee_for(id_number: str) -> str:
 
 def _person(raw: dict[str, Any]) -> SeedPerson:
     cards = tuple(
-        SeedCard(c["pan"], c["pin"], c.get("product", "借记卡"), int(c.get("balance_fen", 0)))
+        SeedCard(c["pan"], c["pin"], c.get("product", "借记卡"), int(c.get("balance_fen", 0)),
+                 str(c["expiry"]) if "expiry" in c else None, c.get("status", "active"), tuple(c.get("holds", ())))
         for c in raw.get("card", [])
     )
     bills = tuple(SeedBill(b["type"], str(b["period"]), int(b["amount_fen"])) for b in raw.get("bill", []))
@@ -129,15 +133,27 @@ def open_class1_account(
 
 
 def add_card(
-    conn: sqlite3.Connection, pan: str, pin_digest: str, account_no: str, customer_id: str, product: str
+    conn: sqlite3.Connection, pan: str, pin_digest: str, account_no: str, customer_id: str, product: str,
+    expiry: str | None = None,
 ) -> str:
     card_ref = next_ref(conn, "K")
     conn.execute(
-        "INSERT INTO cards(card_ref, pan, account_no, customer_id, product, status, pin_hash) "
-        "VALUES (?, ?, ?, ?, ?, 'active', ?)",
-        (card_ref, pan, account_no, customer_id, product, pin_digest),
+        "INSERT INTO cards(card_ref, pan, account_no, customer_id, product, status, pin_hash, expiry) "
+        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+        (card_ref, pan, account_no, customer_id, product, pin_digest, expiry),
     )
     return card_ref
+
+
+def _seed_card_state(conn: sqlite3.Connection, card_ref: str, account_no: str, card: SeedCard, now: datetime) -> None:
+    """A seeded card already under a loss report, and what its account holds (loans, deposit certificates)."""
+    if card.status != "active":
+        expires = (now + timedelta(days=5)).isoformat() if card.status == "lost_verbal" else None
+        conn.execute("UPDATE cards SET status = ?, loss_expires_at = ? WHERE card_ref = ?",
+                     (card.status, expires, card_ref))
+    for kind in card.holds:
+        conn.execute("INSERT INTO account_holds(hold_ref, account_no, kind) VALUES (?, ?, ?)",
+                     (next_ref(conn, "H"), account_no, kind))
 
 
 def add_customer(conn: sqlite3.Connection, id_number: str, name: str, mobile: str, now: datetime) -> str:
@@ -165,7 +181,9 @@ def _seed_person(conn: sqlite3.Connection, person: SeedPerson, now: datetime) ->
     customer_id = add_customer(conn, person.id_number, person.name, person.mobile, now)
     for card in person.cards:
         account_no = open_class1_account(conn, customer_id, card.balance_fen, now, None)
-        add_card(conn, card.pan, pin_hash(card.pan, card.pin), account_no, customer_id, card.product)
+        card_ref = add_card(conn, card.pan, pin_hash(card.pan, card.pin), account_no, customer_id, card.product,
+                            card.expiry)
+        _seed_card_state(conn, card_ref, account_no, card, now)
 
 
 def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> None:

@@ -47,6 +47,18 @@ CREATE TABLE IF NOT EXISTS approvals(
 CREATE TABLE IF NOT EXISTS sms(
     sms_ref TEXT PRIMARY KEY, mobile TEXT NOT NULL, purpose TEXT NOT NULL, code TEXT NOT NULL,
     expires_at TEXT NOT NULL, tries_left INTEGER NOT NULL, verified INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS account_holds(
+    hold_ref TEXT PRIMARY KEY, account_no TEXT NOT NULL REFERENCES accounts(account_no), kind TEXT NOT NULL,
+    settled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS loss_releases(
+    release_ref TEXT PRIMARY KEY, card_ref TEXT NOT NULL, kind TEXT NOT NULL, released_at TEXT NOT NULL,
+    approval_ref TEXT, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS card_replacements(
+    replace_ref TEXT PRIMARY KEY, old_card_ref TEXT NOT NULL, new_card_ref TEXT NOT NULL, reason TEXT NOT NULL,
+    old_card_handed_in INTEGER NOT NULL, fee_fen INTEGER NOT NULL, replaced_at TEXT NOT NULL, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS account_closings(
+    close_ref TEXT PRIMARY KEY, account_no TEXT NOT NULL, transfer_to TEXT, transferred_fen INTEGER NOT NULL,
+    closed_at TEXT NOT NULL, approval_ref TEXT, idempotency_key TEXT);
 CREATE TABLE IF NOT EXISTS postings(
     idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
@@ -57,11 +69,14 @@ ADDED_COLUMNS = {
     "staff": ("password_hash TEXT", "card_pan TEXT", "card_pin_hash TEXT",
               "failed_tries INTEGER NOT NULL DEFAULT 0", "locked_until TEXT"),
     "approvals": ("countersigns TEXT",),
+    "cards": ("expiry TEXT",),  # YYMM as on the chip; NULL when the host was not told
+    "accounts": ("closed_at TEXT",),  # NULL while the account is open
 }
 
 # Children before parents, so that a reseed can empty them in this order.
-TABLES = ("meta", "counters", "persons", "cards", "accounts", "customers", "bills", "payments", "losses",
-          "staff_tokens", "staff", "approvals", "sms", "postings")
+TABLES = ("meta", "counters", "persons", "account_holds", "cards", "accounts", "customers", "bills", "payments",
+          "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
+          "loss_releases", "card_replacements", "account_closings")
 
 
 class Store:
