@@ -1,4 +1,5 @@
 """A form typed on the on-screen numeric keypad: the fields and OK on the left, the keypad on the right.
+A text field (an address) is typed on the pinyin keyboard instead, under the fields.
 A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
+from kiosk.ui.pinyin_keyboard import PinyinKeyboard
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import button, clear_layout, label, set_flag
@@ -38,6 +40,11 @@ class FormScreen(Screen):
         self.keypad.key.connect(self._key)
         row.addWidget(self.keypad, 2)
         self.body.addLayout(row, 1)
+        self.keyboard = PinyinKeyboard()
+        self.keyboard.text.connect(self._text)
+        self.keyboard.key.connect(self._key)
+        self.keyboard.hide()
+        self.body.addWidget(self.keyboard)
 
     def render_body(self, model: ScreenModel) -> None:
         key = (model.session_id, model.step, model.fields)
@@ -47,6 +54,11 @@ class FormScreen(Screen):
             self.values = {f.name: f.value for f in model.fields}
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
+            self.keyboard.reset()
+        texts = any(f.input == "text" for f in model.fields)
+        self.keypad.setVisible(not texts)
+        self.keyboard.setVisible(texts)
+        self.keyboard.set_language(model.lang)
         self.keypad.set_language(model.lang)
         self.submit.setText(ui_text(model.lang, "button.ok"))
         self.submit.setMinimumWidth(self.px(320))
@@ -54,6 +66,7 @@ class FormScreen(Screen):
 
     def forget(self) -> None:
         self.values, self.active, self._fields, self._form_key = {}, None, (), None
+        self.keyboard.reset()
         self._build_fields()
 
     def _build_fields(self) -> None:
@@ -82,7 +95,20 @@ class FormScreen(Screen):
         field = next((f for f in self._fields if f.name == self.active), None)
         if field is None:
             return
-        self.values[field.name] = apply_key(self.values.get(field.name, ""), key, field.max_length)
+        value = self.values.get(field.name, "")
+        if field.input == "text" and key in ("delete", "clear"):
+            self.values[field.name] = value[:-1] if key == "delete" else ""
+        else:
+            self.values[field.name] = apply_key(value, key, field.max_length)
+        self._refresh()
+
+    def _text(self, text: str) -> None:
+        """Text committed on the pinyin keyboard, into the active text field (up to its length)."""
+        field = next((f for f in self._fields if f.name == self.active), None)
+        if field is None or field.input != "text":
+            return
+        value = self.values.get(field.name, "")
+        self.values[field.name] = (value + text)[:field.max_length]
         self._refresh()
 
     def _refresh(self) -> None:
