@@ -18,13 +18,14 @@ from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import button, label
 
 LETTERS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-SIGNS = ("1234567890", "-#()、，./", "")
+SIGNS = ("1234567890", "-#()、，./", "—·")
 PAGE = 6  # candidates shown at once
 
 
 class PinyinKeyboard(QWidget):
     text = Signal(str)  # committed text: Chinese, a digit or a sign
     key = Signal(str)  # "delete" or "clear" with nothing composing
+    submit = Signal()  # OK: the form is done
 
     def __init__(self, lang: str = "zh_CN", dictionary: PinyinDictionary | None = None,
                  parent: QWidget | None = None) -> None:
@@ -37,7 +38,7 @@ class PinyinKeyboard(QWidget):
         self._signs = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(10)
+        outer.setSpacing(8)
         bar = QHBoxLayout()
         bar.setSpacing(10)
         self.composing_label = label("", "PinyinComposing", wrap=False)
@@ -53,22 +54,26 @@ class PinyinKeyboard(QWidget):
         self._next = self._key_button("cand-next", "›", lambda: self._turn(1))
         bar.addWidget(self._next)
         bar.addStretch(1)
+        self.ok = button("", "btn-submit", "primary")  # the form's OK, on the keyboard to keep the screen short
+        self.ok.clicked.connect(lambda _=False: self.submit.emit())
+        bar.addWidget(self.ok)
         outer.addLayout(bar)
         self._grid = QGridLayout()
-        self._grid.setSpacing(10)
+        self._grid.setSpacing(8)
         outer.addLayout(self._grid)
         self._rows: list[list[QPushButton]] = []
-        for r in range(3):
-            row = [self._key_button(f"kbd-pos-{r}-{c}", "", lambda r=r, c=c: self._press(r, c)) for c in range(10)]
+        first = (0, 0, 1)  # row 2 starts after the mode key, row 1 leaves its last cell to Clear
+        for r, count in enumerate((10, 9, 7)):
+            row = [self._key_button(f"kbd-pos-{r}-{c}", "", lambda r=r, c=c: self._press(r, c)) for c in range(count)]
             for c, b in enumerate(row):
-                self._grid.addWidget(b, r, c)
+                self._grid.addWidget(b, r, c + first[r])
             self._rows.append(row)
         self._mode = self._key_button("kbd-mode", "", self._toggle, keycap=False)
         self._delete = self._key_button("kbd-delete", "", self._backspace, keycap=False)
         self._clear = self._key_button("kbd-clear", "", self._clear_all, keycap=False)
-        self._grid.addWidget(self._mode, 3, 0, 1, 2)
-        self._grid.addWidget(self._clear, 3, 6, 1, 2)
-        self._grid.addWidget(self._delete, 3, 8, 1, 2)
+        self._grid.addWidget(self._clear, 1, 9)
+        self._grid.addWidget(self._mode, 2, 0)
+        self._grid.addWidget(self._delete, 2, 8, 1, 2)
         self.set_language(lang)
         self._lay_out_keys()
         self._show_candidates()
@@ -91,6 +96,7 @@ class PinyinKeyboard(QWidget):
         self._delete.setText(ui_text(lang, "button.delete"))
         self._clear.setText(ui_text(lang, "button.clear"))
         self._mode.setText(ui_text(lang, "keyboard.letters" if self._signs else "keyboard.signs"))
+        self.ok.setText(ui_text(lang, "button.ok"))
 
     def reset(self) -> None:
         """Forget what is being composed (a new field, a new screen, the end of a session)."""

@@ -43,6 +43,7 @@ class FormScreen(Screen):
         self.keyboard = PinyinKeyboard()
         self.keyboard.text.connect(self._text)
         self.keyboard.key.connect(self._key)
+        self.keyboard.submit.connect(self._submit)
         self.keyboard.hide()
         self.body.addWidget(self.keyboard)
 
@@ -57,6 +58,7 @@ class FormScreen(Screen):
             self.keyboard.reset()
         texts = any(f.input == "text" for f in model.fields)
         self.keypad.setVisible(not texts)
+        self.submit.setVisible(not texts)  # the keyboard has its own OK
         self.keyboard.setVisible(texts)
         self.keyboard.set_language(model.lang)
         self.keypad.set_language(model.lang)
@@ -79,9 +81,10 @@ class FormScreen(Screen):
             self._boxes[f.name] = box
             self._column.addWidget(box)
             hint = label(f.hint, "FieldHint")
-            hint.setVisible(bool(f.hint))
+            hint.setVisible(bool(f.hint) and f.input != "text")  # under a text field: the keyboard
             self._column.addWidget(hint)
-            self._column.addSpacing(self.px(24))
+            if f.input != "text":
+                self._column.addSpacing(self.px(24))
 
     def type_key(self, key: str) -> None:
         """A physical keypad types as the on-screen keypad does."""
@@ -117,6 +120,7 @@ class FormScreen(Screen):
             box.setText(display(self.values.get(f.name, ""), f.input))
             set_flag(box, "active", "true" if f.name == self.active else "false")
         self.submit.setEnabled(self.complete())
+        self.keyboard.ok.setEnabled(self.complete())
 
     def complete(self) -> bool:
         return all(len(self.values.get(f.name, "")) >= max(1, f.min_length) for f in self._fields)
