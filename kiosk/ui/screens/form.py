@@ -5,7 +5,7 @@ A physical keypad types into it too (``type_key``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
@@ -59,6 +59,11 @@ class FormScreen(Screen):
         texts = any(f.input == "text" for f in model.fields)
         self.keypad.setVisible(not texts)
         self.submit.setVisible(not texts)  # the keyboard has its own OK
+        if texts:  # room for the keyboard: the title says what to type, the voice reads the prompt
+            self.prompt.hide()
+            for name in ("FieldLabel",):
+                for lab in self.findChildren(QLabel, name):
+                    lab.hide()
         self.keyboard.setVisible(texts)
         self.keyboard.set_language(model.lang)
         self.keypad.set_language(model.lang)
