@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from devices.idcard.api import IdCard
+from devices.smartcard.api import BankCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
-from kiosk.engine.flow import Category, Predicate, Step
+from kiosk.engine.flow import Category, Goto, Predicate, Step
 from kiosk.engine.session import Session
 from kiosk.engine.steps import Agreement, FaceCheck, ReadIdCard, StaffApproval
+from kiosk.host.errors import HostRejected
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -81,3 +84,17 @@ def masked(kind: str, value: str) -> str:
 def approval_ref(s: Session, step_id: str) -> str | None:
     """The host's reference for the approval given at step ``step_id``, when one was needed."""
     return s.slots.approvals.get(step_id)
+
+
+def bank_card(s: Session) -> BankCard:
+    card = s.slots.bank_card
+    if card is None:
+        raise LookupError("no bank card read yet in this session")
+    return card
+
+
+def wrong_pin_back_to(step_id: str) -> Callable[[Session, HostRejected], Goto]:
+    """A host refusal ``pin_wrong``: back to PIN entry at ``step_id``, with the tries left."""
+    def wrong_pin(s: Session, error: HostRejected) -> Goto:
+        return Goto(step_id, "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
+    return wrong_pin

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of every screen of the three flows, taken in the real window on the simulators.
+"""Screenshots of every screen of the flows, taken in the real window on the simulators.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
@@ -45,7 +45,8 @@ from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # n
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
-FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close")
+FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
+             "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update")
 
 
 class Shooter:
@@ -228,6 +229,51 @@ def loss_release(s: Shooter) -> None:
     s.click("choice-confirm")
     s.step("pin")
     s.qa.press_keys("369258E")
+def branch_identity_check(s: Shooter) -> None:
+    s.qa.show_camera("person:zhang_wei")
+    s.click("flow-branch_identity_check")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("account")
+    s.click("choice-EA00000001")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def card_and_pin(s: Shooter, flow: str) -> None:
+    s.click(f"flow-{flow}")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("card")
+    s.qa.insert_bank_card("li_xiuying_1")
+    s.step("pin")
+    s.qa.press_keys("258036E")
+
+
+def ebanking_signup(s: Shooter) -> None:
+    from flows.ebanking_signup import EbankingSignup
+
+    card_and_pin(s, "ebanking_signup")
+    s.step("service")
+    s.click("choice-mobile_banking")
+    s.step("sms_code")
+    for digit in s.qa.sms_code(s.engine.session.data_as(EbankingSignup).sms.sms_ref):
+        s.click(f"key-{digit}")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
     s.step("result")
     s.click("choice-continue")
     s.step("receipt")
@@ -286,6 +332,59 @@ def account_close(s: Shooter) -> None:
     s.click("choice-confirm")
     s.step("pin")
     s.qa.press_keys("582946E")
+def sms_alerts(s: Shooter) -> None:
+    card_and_pin(s, "sms_alerts")
+    s.step("action")
+    s.click("choice-subscribe")
+    s.step("threshold")
+    s.click("choice-other")
+    s.step("threshold_amount")
+    for digit in "300":
+        s.click(f"key-{digit}")
+    s.save("threshold-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
+def profile_update(s: Shooter) -> None:
+    s.qa.show_camera("person:zhang_wei")
+    s.click("flow-profile_update")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("item")
+    s.click("choice-address")
+    s.step("address")
+    keyboard = s.window.current_screen().keyboard
+    for letters, word in (("beijingshi", "北京市"), ("chaoyangqu", "朝阳区")):
+        for letter in letters:
+            s.click(f"kbd-{letter}")
+        s.click(f"cand-{keyboard.candidates().index(word)}")
+    for letter in "jianguo":
+        s.click(f"kbd-{letter}")
+    s.save("address-candidates")
+    s.click(f"cand-{keyboard.candidates().index('建国路')}")
+    s.click("kbd-mode")
+    for key in "99":
+        s.click(f"kbd-{key}")
+    s.click("kbd-mode")
+    for letter in "hao":
+        s.click(f"kbd-{letter}")
+    s.click("cand-0")
+    s.save("address-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
     s.step("result")
     s.click("choice-continue")
     s.step("receipt")
@@ -414,6 +513,10 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("loss_release", loss_release, (1920, 1080)),
     ("card_replace", card_replace, (1920, 1080)),
     ("account_close", account_close, (1920, 1080)),
+    ("branch_identity_check", branch_identity_check, (1920, 1080)),
+    ("ebanking_signup", ebanking_signup, (1920, 1080)),
+    ("sms_alerts", sms_alerts, (1920, 1080)),
+    ("profile_update", profile_update, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

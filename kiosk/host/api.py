@@ -418,3 +418,190 @@ OPERATIONS: dict[str, Operation] = {
                    "transfer_target_invalid", "approval_required", *_PIN), "ops_cat13b.close_account"),
     )
 }
+
+
+# --- issue 13, cards and accounts: branch identity check, e-banking, SMS alerts, customer profile ------------
+# (request and result models next to their operations; simulator handlers in kiosk/host/sim/ops_cat13c.py)
+
+AccountClass = Literal[1, 2, 3]
+Restriction = Literal["unverified", "fraud_control"]
+EbankingService = Literal["mobile_banking", "sms_payment"]
+ProfileItem = Literal["mobile", "address", "occupation", "id_validity"]
+Occupation = Literal["manager", "professional", "clerk", "commerce_service", "agriculture", "production",
+                     "military", "student", "retired", "unemployed", "other"]
+
+
+class RestrictedAccountsRequest(Request):
+    id_number: IdNumber
+
+
+class RestrictedAccount(Result):
+    account_ref: str
+    account_masked: str
+    account_class: AccountClass
+    restriction: Restriction
+    opened_channel: str
+    opened_at: datetime
+
+
+class RestrictedAccountsResult(Result):
+    accounts: list[RestrictedAccount]
+
+
+class VerifyInPersonRequest(Request):
+    id_number: IdNumber
+    account_ref: Ref
+    verified_by: Literal["face", "staff"]
+    approval_ref: Ref | None = None  # staff verified the customer in person: their recorded approval
+
+
+class VerifyInPersonResult(Result):
+    verification_ref: str
+    account_masked: str
+    class_before: AccountClass
+    class_after: AccountClass
+    class_note: Literal["raised", "class1_exists", "class2_limit"]
+    verified_at: datetime
+
+
+class CardServicesRequest(Request):
+    """A card and its PIN: the customer shows they hold the card (e-banking and SMS-alert status)."""
+
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+
+
+class EbankingServiceStatus(Result):
+    service: EbankingService
+    signed: bool
+
+
+class EbankingStatusResult(Result):
+    services: list[EbankingServiceStatus]
+    mobile_masked: str | None
+
+
+class ReservedMobileCodeRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class ReservedMobileCodeResult(SmsSendResult):
+    """A code sent to the mobile number on file: the kiosk sees only its masked form."""
+
+    mobile_masked: str
+
+
+class EbankingChangeRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    service: EbankingService
+    action: Literal["sign", "cancel"]
+    sms_ref: Ref | None = None  # signing: the verified code sent to the mobile on file
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None  # cancelling: why
+
+
+class EbankingChangeResult(Result):
+    change_ref: str
+    service: EbankingService
+    signed: bool
+    mobile_masked: str
+    changed_at: datetime
+
+
+class SmsAlertStatusResult(Result):
+    subscribed: bool
+    threshold_fen: Fen | None
+    mobile_masked: str | None
+    monthly_fee_fen: Fen
+
+
+class SmsAlertChangeRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    action: Literal["subscribe", "change_threshold", "cancel"]
+    threshold_fen: Fen | None = None
+
+
+class SmsAlertChangeResult(Result):
+    alert_ref: str
+    action: Literal["subscribe", "change_threshold", "cancel"]
+    subscribed: bool
+    threshold_fen: Fen | None
+    monthly_fee_fen: Fen
+    mobile_masked: str
+    effective_at: datetime
+
+
+class CustomerProfileRequest(Request):
+    id_number: IdNumber
+
+
+class CustomerProfileResult(Result):
+    known: bool
+    mobile_masked: str | None
+    address: str | None
+    occupation: Occupation | None
+    id_valid_to: date | Literal["长期"] | None
+
+
+class ProfileUpdateRequest(Request):
+    id_number: IdNumber
+    item: ProfileItem
+    mobile: Mobile | None = None
+    sms_ref: Ref | None = None  # a new mobile number: the verified code sent to it
+    address: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    occupation: Occupation | None = None
+    id_valid_to: date | Literal["长期"] | None = None  # from the ID card just read
+
+    @model_validator(mode="after")
+    def _the_item_is_given(self) -> ProfileUpdateRequest:
+        needed = {"mobile": (self.mobile, self.sms_ref), "address": (self.address,),
+                  "occupation": (self.occupation,), "id_validity": (self.id_valid_to,)}[self.item]
+        if any(value is None for value in needed):
+            raise ValueError(f"updating {self.item} needs its new value")
+        return self
+
+
+class ProfileUpdateResult(Result):
+    update_ref: str
+    item: ProfileItem
+    updated_at: datetime
+
+
+_CARD = ("card_not_found", "card_lost", "pin_wrong", "pin_locked", "pin_block_invalid")
+OPERATIONS.update({
+    op.name: op
+    for op in (
+        Operation("accounts.restricted", RestrictedAccountsRequest, RestrictedAccountsResult, False, (),
+                  "ops_cat13c.restricted_accounts"),
+        Operation("accounts.verify_in_person", VerifyInPersonRequest, VerifyInPersonResult, True,
+                  ("account_not_found", "account_not_restricted", "restriction_needs_counter",
+                   "approval_required"), "ops_cat13c.verify_in_person"),
+        Operation("sms.send_to_reserved", ReservedMobileCodeRequest, ReservedMobileCodeResult, False,
+                  ("card_not_found", "mobile_not_on_file"), "ops_cat13c.send_code_to_reserved_mobile"),
+        Operation("ebanking.status", CardServicesRequest, EbankingStatusResult, False, _CARD,
+                  "ops_cat13c.ebanking_status"),
+        Operation("ebanking.change", EbankingChangeRequest, EbankingChangeResult, True,
+                  (*_CARD, "mobile_not_on_file", "id_expired_on_file", "sms_not_verified", "already_signed",
+                   "not_signed", "reason_required"), "ops_cat13c.change_ebanking"),
+        Operation("sms_alerts.status", CardServicesRequest, SmsAlertStatusResult, False, _CARD,
+                  "ops_cat13c.sms_alert_status"),
+        Operation("sms_alerts.change", SmsAlertChangeRequest, SmsAlertChangeResult, True,
+                  (*_CARD, "mobile_not_on_file", "id_expired_on_file", "already_subscribed", "not_subscribed",
+                   "threshold_invalid"),
+                  "ops_cat13c.change_sms_alerts"),
+        Operation("customers.profile", CustomerProfileRequest, CustomerProfileResult, False, (),
+                  "ops_cat13c.customer_profile"),
+        Operation("customers.update_profile", ProfileUpdateRequest, ProfileUpdateResult, True,
+                  ("customer_unknown", "sms_not_verified", "mobile_unchanged", "id_validity_not_newer"),
+                  "ops_cat13c.update_profile"),
+    )
+})

@@ -237,4 +237,5 @@ def foreign_texts(window: QWidget, model: ScreenModel, bank_name: str, typed: di
     """Shown texts that are neither catalog text (in the model's language) nor data of the model."""
     data = model_data(model, typed) | {bank_name}
     return [f"{w.objectName()}: {text!r}" for w, text in shown_texts(window)
-            if text not in data and not NUMBER.fullmatch(text) and not from_catalog(model.lang, text)]
+            if text not in data and not NUMBER.fullmatch(text) and not from_catalog(model.lang, text)
+            and not w.property("keycap")]  # a keyboard's letters, typed pinyin and its word list's candidates

@@ -68,6 +68,7 @@ class SeedStaff:
 class SeedData:
     people: tuple[SeedPerson, ...]
     staff: tuple[SeedStaff, ...]
+    tables: dict[str, Any] = field(default_factory=dict, repr=False)  # the whole file, for the ops_* seeders
 
 
 def pin_hash(pan: str, pin: str) -> str:
@@ -96,7 +97,7 @@ def load_seed(path: str | Path = DEFAULT_PEOPLE) -> SeedData:
         raw = tomllib.load(fh)
     people = tuple(_person(p) for p in raw.get("person", []))
     staff = tuple(_staff(s) for s in raw.get("staff", []))
-    return SeedData(people, staff)
+    return SeedData(people, staff, raw)
 
 
 def _staff(raw: dict[str, Any]) -> SeedStaff:
@@ -192,4 +193,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
         _seed_person(conn, person, now)
     for staff in data.staff:
         seed_staff(conn, staff)
+    from kiosk.host.sim.seed_cat13c import seed_cat13c  # imports this module
+
+    seed_cat13c(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.host.sim.schema_cat13c import SCHEMA_CAT13C, TABLES_CAT13C
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -74,8 +76,8 @@ ADDED_COLUMNS = {
 }
 
 # Children before parents, so that a reseed can empty them in this order.
-TABLES = ("meta", "counters", "persons", "account_holds", "cards", "accounts", "customers", "bills", "payments",
-          "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
+TABLES = (*TABLES_CAT13C, "meta", "counters", "persons", "account_holds", "cards", "accounts", "customers", "bills",
+          "payments", "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
           "loss_releases", "card_replacements", "account_closings")
 
 
@@ -89,7 +91,7 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.executescript(SCHEMA)
+        self._conn.executescript(SCHEMA + SCHEMA_CAT13C)
         self._add_columns()
 
     def _add_columns(self) -> None:

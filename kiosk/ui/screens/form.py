@@ -1,13 +1,15 @@
 """A form typed on the on-screen numeric keypad: the fields on the left, each with "clear all" beside it and
 the error under it (where the eyes are); the keypad on the right with one "delete" key and OK (where the
-fingers are). A physical keypad types into it too (``type_key``)."""
+fingers are). A text field (an address, a name) is typed on the pinyin keyboard instead, under the fields,
+with its own OK. A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
+from kiosk.ui.pinyin_keyboard import PinyinKeyboard
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import MessageLine, button, clear_layout, label, set_flag
@@ -49,6 +51,12 @@ class FormScreen(Screen):
         row.addWidget(self.keypad, 2)
         self.error_text = ""
         self.body.addLayout(row, 1)
+        self.keyboard = PinyinKeyboard()
+        self.keyboard.text.connect(self._text)
+        self.keyboard.key.connect(self._key)
+        self.keyboard.submit.connect(self._submit)
+        self.keyboard.hide()
+        self.body.addWidget(self.keyboard)
 
     def render_body(self, model: ScreenModel) -> None:
         key = (model.session_id, model.step, model.fields)
@@ -58,12 +66,22 @@ class FormScreen(Screen):
             self.values = {f.name: f.value for f in model.fields}
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
+            self.keyboard.reset()
+        texts = any(f.input == "text" for f in model.fields)
+        self.keypad.setVisible(not texts)  # the keyboard has its own OK
+        if texts:  # room for the keyboard: the title says what to type, the voice reads the prompt
+            self.prompt.hide()
+            for lab in self.findChildren(QLabel, "FieldLabel"):
+                lab.hide()
+        self.keyboard.setVisible(texts)
+        self.keyboard.set_language(model.lang)
         self.keypad.set_language(model.lang)
         self.error_text = model.error or ""
         self._refresh()
 
     def forget(self) -> None:
         self.values, self.active, self._fields, self._form_key, self.error_text = {}, None, (), None, ""
+        self.keyboard.reset()
         self._build_fields()
 
     def _build_fields(self) -> None:
@@ -86,9 +104,10 @@ class FormScreen(Screen):
             self._errors[f.name] = error
             self._column.addWidget(error)
             hint = label(f.hint, "FieldHint")
-            hint.setVisible(bool(f.hint))
+            hint.setVisible(bool(f.hint) and f.input != "text")  # under a text field: the keyboard
             self._column.addWidget(hint)
-            self._column.addSpacing(self.px(24))
+            if f.input != "text":
+                self._column.addSpacing(self.px(24))
 
     def type_key(self, key: str) -> None:
         """A physical keypad types as the on-screen keypad does."""
@@ -102,7 +121,20 @@ class FormScreen(Screen):
         field = next((f for f in self._fields if f.name == self.active), None)
         if field is None:
             return
-        self.values[field.name] = apply_key(self.values.get(field.name, ""), key, field.max_length)
+        value = self.values.get(field.name, "")
+        if field.input == "text" and key in ("delete", "clear"):
+            self.values[field.name] = value[:-1] if key == "delete" else ""
+        else:
+            self.values[field.name] = apply_key(value, key, field.max_length)
+        self._refresh()
+
+    def _text(self, text: str) -> None:
+        """Text committed on the pinyin keyboard, into the active text field (up to its length)."""
+        field = next((f for f in self._fields if f.name == self.active), None)
+        if field is None or field.input != "text":
+            return
+        value = self.values.get(field.name, "")
+        self.values[field.name] = (value + text)[:field.max_length]
         self._refresh()
 
     def _clear(self, name: str) -> None:
@@ -121,6 +153,7 @@ class FormScreen(Screen):
             self._clears[f.name].setEnabled(bool(value))
             self._errors[f.name].show_text(self.error_text if f.name == at else "", self.scale)
         self.submit.setEnabled(self.complete())
+        self.keyboard.ok.setEnabled(self.complete())
 
     def complete(self) -> bool:
         return all(len(self.values.get(f.name, "")) >= max(1, f.min_length) for f in self._fields)
