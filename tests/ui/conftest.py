@@ -140,6 +140,12 @@ class Customer:
         root = root or self.window
         QApplication.processEvents()  # a widget added to a shown layout is shown by a queued call
         shown = [b for b in root.findChildren(QPushButton, name) if b.isVisible()]
+        if not shown and name.startswith("flow-"):  # a service off the first page: its category, its page
+            from kiosk.engine.screens import ScreenKind
+
+            self.window.screen(ScreenKind.HOME).reveal(name.removeprefix("flow-"))
+            QApplication.processEvents()
+            shown = [b for b in root.findChildren(QPushButton, name) if b.isVisible()]
         assert len(shown) == 1, f"{len(shown)} visible buttons named {name!r}"
         return shown[0]
 

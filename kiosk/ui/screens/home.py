@@ -86,6 +86,22 @@ class HomeScreen(Screen):
         if self.model is not None:
             self.render(self.model)
 
+    def reveal(self, flow_id: str) -> bool:
+        """Show the page that holds a service's tile, as a customer would reach it: its category and the
+        category's page in standard mode, the short menu's page in elderly mode. False when it is not there."""
+        model = self.model
+        if model is None or flow_id not in {c.id for c in model.choices}:
+            return False
+        if model.elderly:
+            self._show_page(next(i for i, c in enumerate(model.choices) if c.id == flow_id) // ELDERLY_MENU)
+            return True
+        section = next((cat for cat, flows in self.categories(model).items() if flow_id in flows), POPULAR_SECTION)
+        self.open_section(section)
+        tile = next((b for b in self.services.items if b.objectName() == f"flow-{flow_id}"), None)
+        if tile is not None:
+            self.services.show_page(self.services.page_of(tile))
+        return tile is not None
+
     def render_body(self, model: ScreenModel) -> None:
         key = (model.choices, repr(dict(model.data)), model.lang, model.elderly, self.scale, self.page,
                self.section, self._search.query)
