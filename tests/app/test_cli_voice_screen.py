@@ -6,11 +6,12 @@ import wave
 
 import pytest
 
+from flows import catalogue
 from kiosk.app.cli import main
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    (["nope", "confirm"], "kiosk: voice screen: no flow 'nope'; flows: account_opening, loss_report, si_payment"),
+    (["nope", "confirm"], "kiosk: voice screen: no flow 'nope'; flows: " + ", ".join(sorted(catalogue()))),
     (["si_payment", "nope"], "kiosk: voice screen: flow 'si_payment' has no step 'nope' in its sample session; "
                              "steps: consent, read_id, bills, bill, card, fraud_warning, confirm, pin,"),
 ])
