@@ -16,7 +16,7 @@ from kiosk.host.api import SmsSendResult
 if TYPE_CHECKING:
     from kiosk.app.scenario import Action, Expectation, Setup
 
-WAIT_S = 10.0  # real seconds a step may wait for its screen before the scenario fails
+WAIT_S = 20.0  # real seconds a step may wait for its screen before the scenario fails (a loaded machine)
 
 
 class ScenarioFailure(Exception):
