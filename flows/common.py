@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from devices.idcard.api import IdCard
+from devices.smartcard.api import BankCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
-from kiosk.engine.flow import Category, Predicate, Step
+from kiosk.engine.flow import Category, Goto, Predicate, Step, Verdict
 from kiosk.engine.session import Session
-from kiosk.engine.steps import Agreement, FaceCheck, ReadIdCard, StaffApproval
+from kiosk.engine.steps import Agreement, EnterPin, FaceCheck, ReadIdCard, StaffApproval
+from kiosk.host.errors import HostRejected
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -81,3 +84,33 @@ def masked(kind: str, value: str) -> str:
 def approval_ref(s: Session, step_id: str) -> str | None:
     """The host's reference for the approval given at step ``step_id``, when one was needed."""
     return s.slots.approvals.get(step_id)
+
+
+def bank_card(s: Session) -> BankCard:
+    card = s.slots.bank_card
+    if card is None:
+        raise LookupError("no bank card read yet in this session")
+    return card
+
+
+def card_pan(s: Session) -> str:
+    return bank_card(s).pan
+
+
+def new_pin_twice(store: str = "pin_block", confirm_store: str = "pin_block_confirm") -> list[Step]:
+    """A new PIN for the inserted card, typed twice on the PIN pad (the host checks both and its rules)."""
+    return [EnterPin("new_pin", pan=card_pan, store=store, text="pin_new"),
+            EnterPin("confirm_pin", pan=card_pan, store=confirm_store, text="pin_confirm")]
+
+
+def weak_new_pin(s: Session, error: HostRejected) -> Goto:
+    """The host found the new PIN weak: why, back at the new PIN."""
+    birthday = error.details.get("reason") == "birth_date"
+    return Goto("new_pin", "pin.birth_date" if birthday else "pin.too_simple")
+
+
+# What a host that judges a new PIN may answer, and where the customer goes then.
+NEW_PIN_REFUSALS: dict[str, Callable[[Session, HostRejected], Verdict]] = {
+    "pin_mismatch": lambda s, e: Goto("new_pin", "pin.mismatch"),
+    "pin_too_simple": weak_new_pin,
+}

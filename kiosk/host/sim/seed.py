@@ -21,15 +21,18 @@ from kiosk.host.sim.hashing import demo_hash
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
 # Social-insurance premiums are collected by the tax bureau of the payer's province.
+SS_INITIAL_MEDICAL_PIN = "123456"  # every social-security card's medical-account PIN when issued
 _PROVINCES = {"11": "北京市", "31": "上海市", "32": "江苏省", "44": "广东省", "51": "四川省"}
 
 
 @dataclass(frozen=True)
 class SeedCard:
     pan: str
-    pin: str = field(repr=False)
+    pin: str = field(repr=False)  # "" for a card issued without one (set when it is activated)
     product: str
     balance_fen: int
+    status: str = "active"  # or "inactive": issued, not yet activated
+    ss_card_no: str | None = None  # a social-security card's SS card number
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ def payee_for(id_number: str) -> str:
 
 def _person(raw: dict[str, Any]) -> SeedPerson:
     cards = tuple(
-        SeedCard(c["pan"], c["pin"], c.get("product", "借记卡"), int(c.get("balance_fen", 0)))
+        SeedCard(c["pan"], str(c.get("pin", "")), c.get("product", "借记卡"), int(c.get("balance_fen", 0)),
+                 c.get("status", "active"), c.get("social_security"))
         for c in raw.get("card", [])
     )
     bills = tuple(SeedBill(b["type"], str(b["period"]), int(b["amount_fen"])) for b in raw.get("bill", []))
@@ -129,13 +133,14 @@ def open_class1_account(
 
 
 def add_card(
-    conn: sqlite3.Connection, pan: str, pin_digest: str, account_no: str, customer_id: str, product: str
+    conn: sqlite3.Connection, pan: str, pin_digest: str, account_no: str, customer_id: str, product: str,
+    status: str = "active",
 ) -> str:
     card_ref = next_ref(conn, "K")
     conn.execute(
         "INSERT INTO cards(card_ref, pan, account_no, customer_id, product, status, pin_hash) "
-        "VALUES (?, ?, ?, ?, ?, 'active', ?)",
-        (card_ref, pan, account_no, customer_id, product, pin_digest),
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (card_ref, pan, account_no, customer_id, product, status, pin_digest),
     )
     return card_ref
 
@@ -165,7 +170,11 @@ def _seed_person(conn: sqlite3.Connection, person: SeedPerson, now: datetime) ->
     customer_id = add_customer(conn, person.id_number, person.name, person.mobile, now)
     for card in person.cards:
         account_no = open_class1_account(conn, customer_id, card.balance_fen, now, None)
-        add_card(conn, card.pan, pin_hash(card.pan, card.pin), account_no, customer_id, card.product)
+        digest = pin_hash(card.pan, card.pin) if card.pin else ""  # "" matches no PIN
+        card_ref = add_card(conn, card.pan, digest, account_no, customer_id, card.product, card.status)
+        if card.ss_card_no:
+            conn.execute("INSERT INTO ss_cards(card_ref, ss_card_no, medical_pin_hash) VALUES (?, ?, ?)",
+                         (card_ref, card.ss_card_no, pin_hash(card.pan, SS_INITIAL_MEDICAL_PIN)))
 
 
 def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> None:

@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS approvals(
 CREATE TABLE IF NOT EXISTS sms(
     sms_ref TEXT PRIMARY KEY, mobile TEXT NOT NULL, purpose TEXT NOT NULL, code TEXT NOT NULL,
     expires_at TEXT NOT NULL, tries_left INTEGER NOT NULL, verified INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS ss_cards(
+    card_ref TEXT PRIMARY KEY REFERENCES cards(card_ref), ss_card_no TEXT NOT NULL UNIQUE,
+    medical_pin_hash TEXT NOT NULL, medical_pin_changed_at TEXT, activated_at TEXT);
 CREATE TABLE IF NOT EXISTS postings(
     idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
@@ -60,7 +63,7 @@ ADDED_COLUMNS = {
 }
 
 # Children before parents, so that a reseed can empty them in this order.
-TABLES = ("meta", "counters", "persons", "cards", "accounts", "customers", "bills", "payments", "losses",
+TABLES = ("meta", "counters", "persons", "ss_cards", "cards", "accounts", "customers", "bills", "payments", "losses",
           "staff_tokens", "staff", "approvals", "sms", "postings")
 
 
