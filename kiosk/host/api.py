@@ -395,6 +395,6 @@ OPERATIONS: dict[str, Operation] = {
                    "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.activate_card"),
         Operation("ss_cards.activate", SsCardActivateRequest, SsCardActivateResult, True,
                   ("card_not_found", "card_not_yours", "not_ss_card", "ss_card_mismatch", "card_already_active",
-                   "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.activate_ss_card"),
+                   "card_lost", "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.activate_ss_card"),
     )
 }
