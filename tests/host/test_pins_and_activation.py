@@ -48,7 +48,8 @@ def card_status(sim: SimControl, pan_masked: str) -> dict[str, Any]:
 
 def test_a_pin_change_takes_effect_at_once(client: HostClient) -> None:
     done = call(client, "pins.change", change())
-    assert done["change_ref"].startswith("PC") and done["pan_masked"] == "622848*********0018"
+    assert done["change_ref"].startswith("PC")
+    assert done["pan_masked"] == "622848*********0018"
     assert refused(client, "si.pay", pay_payload(["SI000001"], 112800, pin=ZHANG_PIN)).code == "pin_wrong"
     call(client, "si.pay", pay_payload(["SI000001"], 112800, pin=NEW))
 
