@@ -23,7 +23,7 @@ from .helpers import (
     pin_block,
 )
 
-SUN_ID, SUN_PAN = "110102199207180024", "6228480402564890042"  # card issued, not activated
+SUN_ID, SUN_PAN = "110102199207180024", "6228480402564891073"  # card issued, not activated
 ZHOU_ID, ZHOU_PAN, ZHOU_SS = "110108196803040030", "6228481100000000122", "A01234567"  # social-security card
 NEW = "582936"
 
@@ -103,7 +103,7 @@ def test_activation_is_for_the_holder_and_once(client: HostClient, sim: SimContr
     key = new_key()
     first = call(client, "cards.activate", activate, key)
     assert call(client, "cards.activate", activate, key) == first  # the retry replays
-    assert card_status(sim, "622848*********0042")["status"] == "active"
+    assert card_status(sim, "622848*********1073")["status"] == "active"
     assert refused(client, "cards.activate", activate).code == "card_already_active"
     assert refused(client, "cards.activate", {**activate, "id_number": ZHOU_ID, "pan": ZHOU_PAN,
                                               **twice(ZHOU_PAN)}).code == "ss_card"

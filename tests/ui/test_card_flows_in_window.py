@@ -84,7 +84,7 @@ def test_card_activate_a_mailed_card(ui: Any) -> None:
     result_then_receipt(ui)
     assert ui.finish_session(take_bank_card=True) == "completed"
     cards = {c["pan_masked"]: c["status"] for c in ui.qa.host_state()["cards"]}
-    assert cards["622848*********0042"] == "active"
+    assert cards["622848*********1073"] == "active"
 
 
 def test_ss_card_activate_sets_the_medical_pin(ui: Any) -> None:
