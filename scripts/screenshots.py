@@ -376,9 +376,9 @@ def pin_reset(s: Shooter) -> None:
 
 
 def card_activate(s: Shooter) -> None:
-    identify(s, "card_activate", "sun_li")
+    identify(s, "card_activate", "he_min")
     s.step("card")
-    s.qa.insert_bank_card("sun_li_1")
+    s.qa.insert_bank_card("he_min_1")
     type_new_pin_twice(s)
     result_and_receipt(s)
 

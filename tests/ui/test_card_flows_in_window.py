@@ -76,10 +76,10 @@ def test_pin_reset_with_face_and_a_supervisor(ui: Any) -> None:
 
 def test_card_activate_a_mailed_card(ui: Any) -> None:
     start(ui, "card_activate")
-    identify_with_face(ui, "sun_li")
+    identify_with_face(ui, "he_min")
     ui.wait_step("card")
     assert ui.model.title == "请插入要激活的新卡"
-    ui.qa.insert_bank_card("sun_li_1")
+    ui.qa.insert_bank_card("he_min_1")
     new_pin_twice(ui)
     result_then_receipt(ui)
     assert ui.finish_session(take_bank_card=True) == "completed"
