@@ -16,7 +16,7 @@ from typing import Any
 
 from devices.dispenser.api import StockCard
 from devices.idcard.api import IdCard
-from devices.smartcard.api import BankCard, CardType
+from devices.smartcard.api import BankCard, CardType, SocialSecurityApp
 
 UNIONPAY_DEBIT_AID = "A000000333010101"
 NO_EXPIRY = "长期"
@@ -139,7 +139,8 @@ def _date(value: Any, what: str) -> date:
     raise ValueError(f"people.toml: {what} must be a date (YYYY-MM-DD), not {value!r}")
 
 
-def _bank_card(pan: str, expiry: str, holder_name: str, label: str) -> BankCard:
+def _bank_card(pan: str, expiry: str, holder_name: str, label: str,
+               social_security: SocialSecurityApp | None = None) -> BankCard:
     return BankCard(
         pan=pan,
         expiry=expiry,
@@ -148,6 +149,7 @@ def _bank_card(pan: str, expiry: str, holder_name: str, label: str) -> BankCard:
         card_type=CardType.DEBIT,
         aid=UNIONPAY_DEBIT_AID,
         track2=f"{pan}D{expiry}2200000000000",
+        social_security=social_security,
     )
 
 
@@ -157,7 +159,9 @@ def _bank_cards(
     cards: dict[str, BankCardProfile] = {}
     for key, record in persons.items():
         for number, raw in enumerate(record.get("card", []), start=1):
-            card = _bank_card(str(raw["pan"]), str(raw["expiry"]), record["name"], raw.get("label", ""))
+            ss = raw.get("social_security")  # a social-security card: its SS card number
+            ssse = SocialSecurityApp(str(ss), str(record["id_number"]), record["name"]) if ss else None
+            card = _bank_card(str(raw["pan"]), str(raw["expiry"]), record["name"], raw.get("label", ""), ssse)
             cards[f"{key}_{number}"] = BankCardProfile(f"{key}_{number}", card, key)
     for number, raw in enumerate(blocked, start=1):
         holder = raw["holder_key"]

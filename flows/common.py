@@ -10,9 +10,9 @@ from devices.idcard.api import IdCard
 from devices.smartcard.api import BankCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
-from kiosk.engine.flow import Category, Goto, Predicate, Step
+from kiosk.engine.flow import Category, Goto, Predicate, Step, Verdict
 from kiosk.engine.session import Session
-from kiosk.engine.steps import Agreement, FaceCheck, ReadIdCard, StaffApproval
+from kiosk.engine.steps import Agreement, EnterPin, FaceCheck, ReadIdCard, StaffApproval
 from kiosk.host.errors import HostRejected
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -98,3 +98,26 @@ def wrong_pin_back_to(step_id: str) -> Callable[[Session, HostRejected], Goto]:
     def wrong_pin(s: Session, error: HostRejected) -> Goto:
         return Goto(step_id, "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
     return wrong_pin
+
+
+def card_pan(s: Session) -> str:
+    return bank_card(s).pan
+
+
+def new_pin_twice(store: str = "pin_block", confirm_store: str = "pin_block_confirm") -> list[Step]:
+    """A new PIN for the inserted card, typed twice on the PIN pad (the host checks both and its rules)."""
+    return [EnterPin("new_pin", pan=card_pan, store=store, text="pin_new"),
+            EnterPin("confirm_pin", pan=card_pan, store=confirm_store, text="pin_confirm")]
+
+
+def weak_new_pin(s: Session, error: HostRejected) -> Goto:
+    """The host found the new PIN weak: why, back at the new PIN."""
+    birthday = error.details.get("reason") == "birth_date"
+    return Goto("new_pin", "pin.birth_date" if birthday else "pin.too_simple")
+
+
+# What a host that judges a new PIN may answer, and where the customer goes then.
+NEW_PIN_REFUSALS: dict[str, Callable[[Session, HostRejected], Verdict]] = {
+    "pin_mismatch": lambda s, e: Goto("new_pin", "pin.mismatch"),
+    "pin_too_simple": weak_new_pin,
+}

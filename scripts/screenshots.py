@@ -46,7 +46,8 @@ from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
-             "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update")
+             "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
+             "card_activate", "ss_card_activate")
 
 
 class Shooter:
@@ -510,6 +511,80 @@ def elderly_payment(s: Shooter) -> None:
     s.save("home")
 
 
+def type_new_pin_twice(s: Shooter, pin: str = "582936") -> None:
+    s.step("new_pin")
+    s.qa.press_keys(pin + "E")
+    s.step("confirm_pin")
+    s.qa.press_keys(pin + "E")
+
+
+def identify(s: Shooter, flow: str, person: str) -> None:
+    s.qa.show_camera(f"person:{person}")
+    s.click(f"flow-{flow}")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card(person)
+    s.step("face_consent")
+    s.click("choice-agree")
+
+
+def take_card_home(s: Shooter) -> None:
+    """The bank card comes back at the end: taken as it reaches the slot."""
+    s.spin(lambda: s.model.step == "ending", what="the card coming back")
+    s.qa.take_bank_card()
+    s.home()
+
+
+def result_and_receipt(s: Shooter) -> None:
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    take_card_home(s)
+
+
+def pin_change(s: Shooter) -> None:
+    s.click("flow-pin_change")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("old_pin")
+    s.qa.press_keys("147258E")
+    type_new_pin_twice(s)
+    s.step("result")
+    s.click("choice-continue")
+    take_card_home(s)
+
+
+def pin_reset(s: Shooter) -> None:
+    identify(s, "pin_reset", "zhang_wei")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_2")
+    s.step("reset_approval")
+    from kiosk.app.staffdesk import StaffOnBehalf, build_staff_desk
+
+    StaffOnBehalf(build_staff_desk(s.running.kiosk), s.running.kiosk.people).approve("S1001")
+    type_new_pin_twice(s)
+    result_and_receipt(s)
+
+
+def card_activate(s: Shooter) -> None:
+    identify(s, "card_activate", "he_min")
+    s.step("card")
+    s.qa.insert_bank_card("he_min_1")
+    type_new_pin_twice(s)
+    result_and_receipt(s)
+
+
+def ss_card_activate(s: Shooter) -> None:
+    identify(s, "ss_card_activate", "zhou_jun")
+    s.step("card")
+    s.qa.insert_bank_card("zhou_jun_1")
+    type_new_pin_twice(s)
+    result_and_receipt(s)
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -521,6 +596,10 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("ebanking_signup", ebanking_signup, (1920, 1080)),
     ("sms_alerts", sms_alerts, (1920, 1080)),
     ("profile_update", profile_update, (1920, 1080)),
+    ("pin_change", pin_change, (1920, 1080)),
+    ("pin_reset", pin_reset, (1920, 1080)),
+    ("card_activate", card_activate, (1920, 1080)),
+    ("ss_card_activate", ss_card_activate, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

@@ -19,7 +19,7 @@ from kiosk.app.scenario import load_scenario, run_scenario
 WORKING_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 BANK_SIDE = ("host-simulator.sqlite", "host.db")  # the host simulator's books, with -wal/-shm
 TEST_INPUTS = (".toml",)  # scenario and config files the tests wrote as input (they hold PIN pad keys)
-SCENARIO_PINS = ("258369", "258360")  # PINs the scenarios set for new cards
+SCENARIO_PINS = ("258369", "258360", "582936", "582937", "850312", "920718")  # PINs the scenarios set
 
 
 def secrets() -> dict[bytes, str]:
@@ -34,7 +34,8 @@ def secrets() -> dict[bytes, str]:
     pans.update({m.card.card.pan: f"staff card of {m.number}" for m in people.staff if m.card is not None})
     for member in people.staff:  # staff passwords: never in a log, the journal or a receipt
         found[member.password.encode()] = f"password of {member.number}"
-    pins = {str(c["pin"]) for p in people.persons.values() for c in p.get("card", [])} | set(SCENARIO_PINS)
+    pins = {str(c["pin"]) for p in people.persons.values() for c in p.get("card", []) if "pin" in c}
+    pins |= set(SCENARIO_PINS)
     pins |= {m.card_pin for m in people.staff if m.card_pin}
     for pin in pins:
         found[pin.encode()] = "a PIN"

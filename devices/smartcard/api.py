@@ -17,6 +17,21 @@ class CardType(StrEnum):
 
 
 @dataclass(frozen=True)
+class SocialSecurityApp:
+    """The social-security application (SSSE, DF name "sx1.sh.社会保障") of a social-security card
+    (社会保障卡): what its files EF05 and EF06 say. The social-security number is the holder's ID number."""
+
+    card_number: str  # EF05 tag 07, 9 characters (社会保障卡卡号)
+    ss_number: str = field(repr=False)  # EF06 tag 08, 18 characters (社会保障号码)
+    holder_name: str = field(default="", repr=False)  # EF06 tag 09
+
+    def __repr__(self) -> str:
+        from kiosk.core.masking import mask_id_number
+
+        return f"SocialSecurityApp(ss_number={mask_id_number(self.ss_number)!r})"
+
+
+@dataclass(frozen=True)
 class BankCard:
     pan: str
     expiry: str  # "YYMM" as on the chip (5F24 gives YYMMDD; the day is dropped)
@@ -25,6 +40,7 @@ class BankCard:
     card_type: CardType
     aid: str
     track2: str = field(default="", repr=False)  # sensitive: never journaled or logged
+    social_security: SocialSecurityApp | None = None  # a social-security card's SSSE, when the card has one
 
     def __repr__(self) -> str:
         from kiosk.core.masking import mask_pan

@@ -26,7 +26,10 @@ MUTE_ATR = b"\x00"  # not an ATR: what the mute card gives (vpcd takes an empty 
 # What a qPBOC-capable UnionPay card asks at GET PROCESSING OPTIONS (37 bytes of terminal data).
 STANDARD_PDOL = bytes.fromhex("9F66049F02069F03069F1A0295055F2A029A039C019F3704")
 STANDARD_AIP = bytes.fromhex("7C00")  # SDA, DDA, cardholder verification, terminal risk management, issuer auth
-TEXT_TAGS = frozenset({0x50, 0x5F20, 0x5F2D, 0x9F12, 0x9F0B})
+TEXT_TAGS = frozenset({0x50, 0x5F20, 0x5F2D, 0x9F12, 0x9F0B, 0x07, 0x08, 0x09})  # 07-09: the SSSE's card data
+# The social-security application of a social-security card (社会保障卡): DF name "sx1.sh.社会保障" (GBK).
+SSSE_NAME = bytes.fromhex("7378312E73682EC9E7BBE1B1A3D5CF")
+SSSE_CARD_FILE, SSSE_HOLDER_FILE = 5, 6  # EF05 card data, EF06 holder data; record number = the item's tag
 
 SW_OK = b"\x90\x00"
 SW_WRONG_LENGTH = b"\x67\x00"
@@ -52,8 +55,10 @@ class CardRecord:
     number: int
     objects: tuple[tuple[int, bytes], ...]  # (tag, value) in the record's order
 
-    def to_bytes(self) -> bytes:
-        return tlv.template(0x70, *(tlv.encode(tag, value) for tag, value in self.objects))
+    def to_bytes(self, template: bool = True) -> bytes:
+        """The record as a payment application keeps it (template 70), or bare (the SSSE's items)."""
+        items = [tlv.encode(tag, value) for tag, value in self.objects]
+        return tlv.template(0x70, *items) if template else b"".join(items)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,15 @@ class CardApplication:
     pdol: bytes = STANDARD_PDOL
     aip: bytes = STANDARD_AIP
     blocked: bool = False  # SELECT answers 6A81
+    kind: str = "pboc"  # "pboc": a payment application; "ssse": the social-security application
+
+    @property
+    def is_payment(self) -> bool:
+        return self.kind == "pboc"
 
     def fci(self) -> bytes:
+        if not self.is_payment:
+            return tlv.template(0x6F, tlv.encode(0x84, self.aid), tlv.template(0xA5))
         proprietary = [tlv.encode(0x50, self.label.encode("ascii")), tlv.encode(0x87, bytes([self.priority]))]
         if self.pdol:
             proprietary.append(tlv.encode(0x9F38, self.pdol))
@@ -118,7 +130,7 @@ class CardProfile:
 
     def pse_directory(self) -> bytes:
         entries = [tlv.template(0x61, tlv.encode(0x4F, a.aid), tlv.encode(0x50, a.label.encode("ascii")),
-                                tlv.encode(0x87, bytes([a.priority]))) for a in self.applications]
+                                tlv.encode(0x87, bytes([a.priority]))) for a in self.applications if a.is_payment]
         return tlv.template(0x70, *entries)
 
     def pse_fci(self) -> bytes:
@@ -143,7 +155,15 @@ def profile_from_card(key: str, card: BankCard, blocked: bool = False) -> CardPr
         )),
     )
     app = CardApplication(bytes.fromhex(card.aid), card.label, records, blocked=blocked)
-    return CardProfile(key, (app,))
+    ss = card.social_security
+    if ss is None:
+        return CardProfile(key, (app,))
+    ssse = CardApplication(SSSE_NAME, "SSSE", (
+        CardRecord(SSSE_CARD_FILE, 0x07, ((0x07, ss.card_number.encode("ascii")),)),
+        CardRecord(SSSE_HOLDER_FILE, 0x08, ((0x08, ss.ss_number.encode("ascii")),)),
+        CardRecord(SSSE_HOLDER_FILE, 0x09, ((0x09, encode_text(ss.holder_name)),)),
+    ), pdol=b"", kind="ssse")
+    return CardProfile(key, (app, ssse))
 
 
 def _bcd(digits: str) -> bytes:
@@ -252,11 +272,13 @@ class VirtualPbocCard:
         if self._fail_reads:
             return b"", SW_MEMORY_FAILURE
         record = next((r for r in self._selected.records if (r.sfi, r.number) == (sfi, number)), None)
-        return (record.to_bytes(), SW_OK) if record is not None else (b"", SW_NO_RECORD)
+        if record is None:
+            return b"", SW_NO_RECORD
+        return record.to_bytes(template=self._selected.is_payment), SW_OK
 
     def _gpo(self, data: bytes) -> tuple[bytes, bytes]:
         app = self._selected
-        if not isinstance(app, CardApplication):
+        if not isinstance(app, CardApplication) or not app.is_payment:
             return b"", SW_CONDITIONS
         if len(data) < 2 or data[0] != 0x83 or data[1] != len(data) - 2 or data[1] != app.pdol_length():
             return b"", SW_WRONG_LENGTH

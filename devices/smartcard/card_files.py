@@ -82,6 +82,7 @@ def _application(data: dict[str, Any]) -> CardApplication:
         pdol=bytes.fromhex(data.get("pdol", STANDARD_PDOL.hex())),
         aip=bytes.fromhex(data.get("aip", STANDARD_AIP.hex())),
         blocked=bool(data.get("blocked", False)),
+        kind=str(data.get("kind", "pboc")),
     )
 
 
@@ -104,6 +105,8 @@ def dump_profile(profile: CardProfile, header: str = "") -> str:
         lines += ["", "[[application]]", f"aid = {_s(app.aid.hex().upper())}", f"label = {_s(app.label)}",
                   f"priority = {app.priority}", f"blocked = {_b(app.blocked)}",
                   f"pdol = {_s(app.pdol.hex().upper())}", f"aip = {_s(app.aip.hex().upper())}"]
+        if not app.is_payment:
+            lines.append(f"kind = {_s(app.kind)}")
         for record in app.records:
             lines += ["", "[[application.record]]", f"sfi = {record.sfi}", f"number = {record.number}"]
             lines += [f"{_s(tlv.tag_hex(tag))} = {_s(_value(tag, value))}" for tag, value in record.objects]

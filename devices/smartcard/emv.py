@@ -7,6 +7,10 @@
    6985 drops the candidate and the next one is tried.
 3. READ RECORD every record the AFL (94) names; take PAN 5A, track 2 equivalent 57, holder name
    5F20, expiry 5F24, label 50, and the card type from the AID.
+4. A social-security card (社会保障卡) also holds the social-security application: SELECT its DF
+   ``sx1.sh.社会保障``; where the card has it, READ RECORD 07 of EF05 (card number) and 08, 09 of EF06
+   (social-security number, name), each record one item whose record number is its tag
+   (``00B2072C00``, ``00B2083400``). A card without it (6A82) is a plain bank card.
 
 Errors are :class:`~devices.api.DeviceError` with USER_ERROR: ``card_blocked`` (6A81, or every
 application blocked), ``unsupported_card`` (no supported application), ``read_failed`` (a record
@@ -20,12 +24,12 @@ import logging
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from devices.api import DeviceError, ErrorCode
 from devices.smartcard import apdu, tlv
-from devices.smartcard.api import BankCard, CardType
+from devices.smartcard.api import BankCard, CardType, SocialSecurityApp
 from devices.smartcard.terminal import DEFAULT_AIDS, DEFAULT_TERMINAL, SupportedAid, Terminal, pdol_data
 
 log = logging.getLogger(__name__)
@@ -71,7 +75,9 @@ def read_bank_card(
         if candidates is None:
             candidates = _scan_aids(transport, aids)
         read = _select_and_read(transport, candidates, today, terminal)
-        return _bank_card(read, aids)
+        card = _bank_card(read, aids)
+        social_security = _social_security(transport)
+        return replace(card, social_security=social_security) if social_security else card
 
 
 @contextmanager
@@ -238,6 +244,29 @@ def _bank_card(read: _Read, aids: Sequence[SupportedAid]) -> BankCard:
     card_type = next((s.card_type for s in aids if aid.startswith(s.aid.upper())), CardType.UNKNOWN)
     return BankCard(pan=pan, expiry=expiry, holder_name=holder, label=label, card_type=card_type, aid=aid,
                     track2=track2)
+
+
+SSSE_NAME = bytes.fromhex("7378312E73682EC9E7BBE1B1A3D5CF")  # "sx1.sh.社会保障" in GBK
+
+
+def _social_security(transport: apdu.CardTransport) -> SocialSecurityApp | None:
+    """The social-security application's card and holder data, or None on a plain bank card."""
+    try:
+        apdu.transmit_ok(transport, apdu.select_by_name(SSSE_NAME))
+    except apdu.StatusWordError:  # 6A82 mostly: no such application, a plain bank card
+        return None
+
+    def item(sfi: int, tag: int) -> str:
+        try:
+            data = tlv.parse(apdu.transmit_ok(transport, apdu.read_record(tag, sfi)))
+        except apdu.RecordNotFound:
+            return ""
+        return _text(tlv.find_value(data, tag))
+
+    card_number, ss_number = item(5, 0x07), item(6, 0x08)
+    if not card_number or len(ss_number) != 18:
+        raise _CardDataError("the social-security application has no card number (07) or SS number (08)")
+    return SocialSecurityApp(card_number=card_number, ss_number=ss_number, holder_name=item(6, 0x09))
 
 
 def _digits(value: bytes | None) -> str:

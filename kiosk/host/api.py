@@ -30,7 +30,7 @@ PinBlockHex = Annotated[str, StringConstraints(pattern=r"^(?:[0-9A-Fa-f]{2}){8,3
 KeyId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Fen = Annotated[StrictInt, Field(ge=0)]
-CardStatus = Literal["active", "lost_verbal", "lost_formal"]
+CardStatus = Literal["active", "inactive", "lost_verbal", "lost_formal"]  # inactive: issued, not activated
 StaffNumber = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 StaffToken = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 StaffRole = Literal["supervisor", "maintenance"]
@@ -338,6 +338,80 @@ class AccountCloseResult(Result):
     transferred_fen: Fen
     transfer_to_masked: str | None
     closed_at: datetime
+# -- cat13a: PIN change and reset, card and social-security card activation --
+
+
+class CardHolderRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+
+
+class CardHolderResult(Result):
+    card_ref: str
+    pan_masked: str
+    product: str
+    status: CardStatus
+    social_security: bool  # a social-security card (its medical-account PIN is the host's too)
+
+
+class PinChangeRequest(Request):
+    pan: Pan
+    old_pin_block: PinBlockHex = Field(repr=False)
+    pin_block: PinBlockHex = Field(repr=False)
+    pin_block_confirm: PinBlockHex = Field(repr=False)
+    key_id: KeyId
+
+
+class PinChangeResult(Result):
+    change_ref: str
+    pan_masked: str
+    changed_at: datetime
+
+
+class PinResetRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex = Field(repr=False)
+    pin_block_confirm: PinBlockHex = Field(repr=False)
+    key_id: KeyId
+    approval_ref: Ref | None = None
+
+
+class PinResetResult(Result):
+    reset_ref: str
+    pan_masked: str
+    reset_at: datetime
+
+
+class CardActivateRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    pin_block: PinBlockHex = Field(repr=False)
+    pin_block_confirm: PinBlockHex = Field(repr=False)
+    key_id: KeyId
+
+
+class CardActivateResult(Result):
+    activation_ref: str
+    pan_masked: str
+    product: str
+    activated_at: datetime
+
+
+class SsCardActivateRequest(Request):
+    id_number: IdNumber
+    pan: Pan
+    ss_card_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{9}$")]
+    pin_block: PinBlockHex = Field(repr=False)  # the new medical-account PIN, bound to ``pan``
+    pin_block_confirm: PinBlockHex = Field(repr=False)
+    key_id: KeyId
+
+
+class SsCardActivateResult(Result):
+    activation_ref: str
+    pan_masked: str
+    ss_card_no_masked: str
+    activated_at: datetime
 
 
 class ErrorBody(BaseModel):
@@ -416,6 +490,21 @@ OPERATIONS: dict[str, Operation] = {
         Operation("accounts.close", AccountCloseRequest, AccountCloseResult, True,
                   (*_CLOSE, "pin_locked", "pin_wrong", "amount_mismatch", "balance_not_zero",
                    "transfer_target_invalid", "approval_required", *_PIN), "ops_cat13b.close_account"),
+        # -- cat13a --
+        Operation("cards.verify_holder", CardHolderRequest, CardHolderResult, False,
+                  ("card_not_found", "card_not_yours"), "ops_cat13a.verify_holder"),
+        Operation("pins.change", PinChangeRequest, PinChangeResult, True,
+                  ("card_not_found", "card_not_active", "card_lost", "pin_locked", "pin_wrong", "pin_mismatch",
+                   "pin_too_simple", "pin_same_as_old", *_PIN), "ops_cat13a.change_pin"),
+        Operation("pins.reset", PinResetRequest, PinResetResult, True,
+                  ("card_not_found", "card_not_yours", "card_not_active", "card_lost", "approval_required",
+                   "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.reset_pin"),
+        Operation("cards.activate", CardActivateRequest, CardActivateResult, True,
+                  ("card_not_found", "card_not_yours", "card_already_active", "card_lost", "ss_card",
+                   "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.activate_card"),
+        Operation("ss_cards.activate", SsCardActivateRequest, SsCardActivateResult, True,
+                  ("card_not_found", "card_not_yours", "not_ss_card", "ss_card_mismatch", "card_already_active",
+                   "card_lost", "pin_mismatch", "pin_too_simple", *_PIN), "ops_cat13a.activate_ss_card"),
     )
 }
 

@@ -60,6 +60,14 @@ def test_bank_cards_are_keyed_by_holder_and_number_in_file_order(people):
     assert not second.blocked
 
 
+def test_a_social_security_card_carries_its_social_security_application(people):
+    card = people.bank_cards["zhou_jun_1"].card
+    assert card.social_security is not None
+    assert card.social_security.card_number == "A01234567"
+    assert card.social_security.ss_number == people.id_cards["zhou_jun"].id_number
+    assert people.bank_cards["zhang_wei_1"].card.social_security is None
+
+
 def test_bank_cards_carry_what_the_chip_says(people):
     card = people.bank_cards["li_xiuying_1"].card
     assert card.card_type is CardType.DEBIT

@@ -26,6 +26,8 @@ READ_PSE_1, READ_PSE_2 = "00B2010C00", "00B2020C00"
 # balance inquiry, unpredictable number.
 GPO_STANDARD = "80A80000238321" + "26000080" + "00" * 12 + "0156" + "00" * 5 + "0156" + "261128" + "31" + "12345678" + "00"
 READ_APP = ["00B2010C00", "00B2011400"]
+SELECT_SSSE = "00A404000F7378312E73682EC9E7BBE1B1A3D5CF00"  # "sx1.sh.社会保障": a plain bank card answers 6A82
+READ_SSSE = ["00B2072C00", "00B2083400", "00B2093400"]  # EF05 item 07, EF06 items 08 and 09
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,7 @@ def read_error(profile: CardProfile | VirtualPbocCard) -> DeviceError:
     return info.value
 
 
-@pytest.mark.parametrize("key", ["zhang_wei_1", "zhang_wei_2", "li_xiuying_1"])
+@pytest.mark.parametrize("key", ["zhang_wei_1", "zhang_wei_2", "li_xiuying_1", "he_min_1", "zhou_jun_1"])
 def test_each_demo_card_reads_back_as_its_profile(cards, people, key):
     card, _ = read(cards[key])
     assert card == people.bank_cards[key].card
@@ -57,7 +59,9 @@ def test_each_demo_card_reads_back_as_its_profile(cards, people, key):
 
 def test_the_pse_path_byte_for_byte(cards, people):
     card, transport = read(cards["zhang_wei_1"])
-    assert transport.commands() == [SELECT_PSE, READ_PSE_1, READ_PSE_2, SELECT_DEBIT, GPO_STANDARD, *READ_APP]
+    assert transport.commands() == [SELECT_PSE, READ_PSE_1, READ_PSE_2, SELECT_DEBIT, GPO_STANDARD, *READ_APP,
+                                    SELECT_SSSE]
+    assert card.social_security is None
     assert card.pan == "6228480402564890018"
     assert card.track2 == "6228480402564890018D30122200000000000"
     assert (card.expiry, card.holder_name, card.label) == ("3012", "张伟", "UnionPay Debit")
@@ -69,8 +73,18 @@ def test_without_a_pse_the_terminal_tries_its_list_of_aids(cards, people):
     assert card == people.bank_cards["zhang_wei_1"].card
     others = [f"00A40400{len(aid) // 2:02X}{aid}00" for aid in
               ("A000000333010102", "A000000333010103", "A0000000031010", "A0000000041010")]
-    assert transport.commands() == [SELECT_PSE, SELECT_DEBIT, *others, SELECT_DEBIT, GPO_STANDARD, *READ_APP]
+    assert transport.commands() == [SELECT_PSE, SELECT_DEBIT, *others, SELECT_DEBIT, GPO_STANDARD, *READ_APP,
+                                    SELECT_SSSE]
     assert transport.exchanges[0][1] == bytes.fromhex("6A82")
+
+
+def test_a_social_security_card_is_read_with_its_social_security_application(cards, people):
+    card, transport = read(cards["zhou_jun_1"])
+    assert transport.commands()[-4:] == [SELECT_SSSE, *READ_SSSE]
+    assert card.social_security is not None
+    assert (card.social_security.card_number, card.social_security.holder_name) == ("A01234567", "周军")
+    assert card.social_security.ss_number == people.id_cards["zhou_jun"].id_number
+    assert repr(card.social_security) == "SocialSecurityApp(ss_number='110108********0030')"  # masked
 
 
 def test_a_card_answering_61xx_is_read_with_get_response(cards, people):
@@ -85,8 +99,8 @@ def test_a_card_answering_61xx_is_read_with_get_response(cards, people):
 def test_a_card_wanting_the_exact_le_gets_the_command_again(cards, people):
     card, transport = read(cards["zhang_wei_1_exact_le"])
     assert card == people.bank_cards["zhang_wei_1"].card
-    assert transport.commands()[-4:] == ["00B2010C00", "00B2010C1E", "00B2011400", "00B2011438"]
-    assert transport.exchanges[-4][1] == bytes.fromhex("6C1E")
+    assert transport.commands()[-5:-1] == ["00B2010C00", "00B2010C1E", "00B2011400", "00B2011438"]
+    assert transport.exchanges[-5][1] == bytes.fromhex("6C1E")
 
 
 def test_a_card_without_a_pdol_gets_an_empty_83(cards, people):
@@ -103,7 +117,7 @@ def test_of_two_applications_the_higher_priority_one_is_chosen(cards):
     # PBOC contact PDOL: EC support indicator, amount, currency
     assert "80A800000B8309" + "00" + "000000000000" + "0156" + "00" in transport.commands()
     # its AFL names two records of SFI 1 and one of SFI 2
-    assert transport.commands()[-3:] == ["00B2010C00", "00B2020C00", "00B2011400"]
+    assert transport.commands()[-4:-1] == ["00B2010C00", "00B2020C00", "00B2011400"]
     assert (card.pan, card.expiry, card.holder_name) == ("6258880123456783", "2905", "LI/XIUYING")
 
 

@@ -92,7 +92,7 @@ def test_an_exception_in_a_condition_propagates() -> None:
     assert chart.configuration_values == {"card"}
 
 
-@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+@pytest.mark.parametrize("flow_id", sorted(f for f, flow in FLOWS.items() if any(s.when for s in flow.steps)))
 def test_a_missing_condition_is_refused_at_start(flow_id: str) -> None:
     flow = FLOWS[flow_id]
     with pytest.raises(InvalidDefinition):

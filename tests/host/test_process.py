@@ -117,7 +117,7 @@ def _secrets(pin_blocks: list[str], sms_codes: list[str]) -> list[re.Pattern[str
     for person in people["person"]:
         for card in person.get("card", []):
             numbers.append(card["pan"])
-            pins.append(card["pin"])
+            pins += [card["pin"]] if "pin" in card else []  # a card issued without a PIN has none yet
     words = numbers + pin_blocks + pins + sms_codes + ["802413"]
     return [re.compile(rf"(?<![0-9A-Fa-f]){re.escape(w)}(?![0-9A-Fa-f])", re.IGNORECASE) for w in words]
 

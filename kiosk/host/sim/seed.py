@@ -21,18 +21,20 @@ from kiosk.host.sim.hashing import demo_hash
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
 # Social-insurance premiums are collected by the tax bureau of the payer's province.
+SS_INITIAL_MEDICAL_PIN = "123456"  # every social-security card's medical-account PIN when issued
 _PROVINCES = {"11": "北京市", "31": "上海市", "32": "江苏省", "44": "广东省", "51": "四川省"}
 
 
 @dataclass(frozen=True)
 class SeedCard:
     pan: str
-    pin: str = field(repr=False)
+    pin: str = field(repr=False)  # "" for a card issued without one (set when it is activated)
     product: str
     balance_fen: int
     expiry: str | None = None  # YYMM, as on the chip
-    status: str = "active"  # or lost_verbal / lost_formal: a card already reported lost
+    status: str = "active"  # or lost_verbal / lost_formal (already reported lost), inactive (issued, not activated)
     holds: tuple[str, ...] = ()  # "loan", "deposit_certificate": what keeps its account from being closed
+    ss_card_no: str | None = None  # a social-security card's SS card number
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,9 @@ def payee_for(id_number: str) -> str:
 
 def _person(raw: dict[str, Any]) -> SeedPerson:
     cards = tuple(
-        SeedCard(c["pan"], c["pin"], c.get("product", "借记卡"), int(c.get("balance_fen", 0)),
-                 str(c["expiry"]) if "expiry" in c else None, c.get("status", "active"), tuple(c.get("holds", ())))
+        SeedCard(c["pan"], str(c.get("pin", "")), c.get("product", "借记卡"), int(c.get("balance_fen", 0)),
+                 str(c["expiry"]) if "expiry" in c else None, c.get("status", "active"), tuple(c.get("holds", ())),
+                 c.get("social_security"))
         for c in raw.get("card", [])
     )
     bills = tuple(SeedBill(b["type"], str(b["period"]), int(b["amount_fen"])) for b in raw.get("bill", []))
@@ -182,8 +185,11 @@ def _seed_person(conn: sqlite3.Connection, person: SeedPerson, now: datetime) ->
     customer_id = add_customer(conn, person.id_number, person.name, person.mobile, now)
     for card in person.cards:
         account_no = open_class1_account(conn, customer_id, card.balance_fen, now, None)
-        card_ref = add_card(conn, card.pan, pin_hash(card.pan, card.pin), account_no, customer_id, card.product,
-                            card.expiry)
+        digest = pin_hash(card.pan, card.pin) if card.pin else ""  # "" matches no PIN
+        card_ref = add_card(conn, card.pan, digest, account_no, customer_id, card.product, card.expiry)
+        if card.ss_card_no:
+            conn.execute("INSERT INTO ss_cards(card_ref, ss_card_no, medical_pin_hash) VALUES (?, ?, ?)",
+                         (card_ref, card.ss_card_no, pin_hash(card.pan, SS_INITIAL_MEDICAL_PIN)))
         _seed_card_state(conn, card_ref, account_no, card, now)
 
 

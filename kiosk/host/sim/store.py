@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS card_replacements(
 CREATE TABLE IF NOT EXISTS account_closings(
     close_ref TEXT PRIMARY KEY, account_no TEXT NOT NULL, transfer_to TEXT, transferred_fen INTEGER NOT NULL,
     closed_at TEXT NOT NULL, approval_ref TEXT, idempotency_key TEXT);
+CREATE TABLE IF NOT EXISTS ss_cards(
+    card_ref TEXT PRIMARY KEY REFERENCES cards(card_ref), ss_card_no TEXT NOT NULL UNIQUE,
+    medical_pin_hash TEXT NOT NULL, medical_pin_changed_at TEXT, activated_at TEXT);
 CREATE TABLE IF NOT EXISTS postings(
     idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
@@ -76,8 +79,8 @@ ADDED_COLUMNS = {
 }
 
 # Children before parents, so that a reseed can empty them in this order.
-TABLES = (*TABLES_CAT13C, "meta", "counters", "persons", "account_holds", "cards", "accounts", "customers", "bills",
-          "payments", "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
+TABLES = (*TABLES_CAT13C, "meta", "counters", "persons", "account_holds", "ss_cards", "cards", "accounts",
+          "customers", "bills", "payments", "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
           "loss_releases", "card_replacements", "account_closings")
 
 
