@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk.host.sim.context import next_ref
 from kiosk.host.sim.hashing import demo_hash
+from kiosk.host.sim.money14_seed import seed_money
 
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
@@ -65,6 +66,7 @@ class SeedStaff:
 class SeedData:
     people: tuple[SeedPerson, ...]
     staff: tuple[SeedStaff, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # the whole file, for the flows' own sections
 
 
 def pin_hash(pan: str, pin: str) -> str:
@@ -92,7 +94,7 @@ def load_seed(path: str | Path = DEFAULT_PEOPLE) -> SeedData:
         raw = tomllib.load(fh)
     people = tuple(_person(p) for p in raw.get("person", []))
     staff = tuple(_staff(s) for s in raw.get("staff", []))
-    return SeedData(people, staff)
+    return SeedData(people, staff, raw)
 
 
 def _staff(raw: dict[str, Any]) -> SeedStaff:
@@ -174,4 +176,5 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
         _seed_person(conn, person, now)
     for staff in data.staff:
         seed_staff(conn, staff)
+    seed_money(conn, data.raw, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

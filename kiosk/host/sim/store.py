@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.host.sim import money14_seed
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -50,7 +52,7 @@ CREATE TABLE IF NOT EXISTS sms(
 CREATE TABLE IF NOT EXISTS postings(
     idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
-"""
+""" + money14_seed.SCHEMA
 
 # Columns added after the first release: a database made before them gets them on open.
 ADDED_COLUMNS = {
@@ -61,7 +63,7 @@ ADDED_COLUMNS = {
 
 # Children before parents, so that a reseed can empty them in this order.
 TABLES = ("meta", "counters", "persons", "cards", "accounts", "customers", "bills", "payments", "losses",
-          "staff_tokens", "staff", "approvals", "sms", "postings")
+          "staff_tokens", "staff", "approvals", "sms", "postings") + money14_seed.TABLES
 
 
 class Store:
