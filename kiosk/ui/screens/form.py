@@ -1,10 +1,11 @@
 """A form typed on the on-screen numeric keypad: the fields and OK on the left, the keypad on the right.
-A physical keypad types into it too (``type_key``)."""
+A physical keypad types into it too (``type_key``). A ``text`` field (a payee's name) is a line edit
+written with the system's input method (pinyin or handwriting on a kiosk); the keypad does not type into it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
@@ -21,7 +22,7 @@ class FormScreen(Screen):
         self.values: dict[str, str] = {}
         self.active: str | None = None
         self._fields: tuple[FormField, ...] = ()
-        self._boxes: dict[str, QPushButton] = {}
+        self._boxes: dict[str, QPushButton | QLineEdit] = {}
         self._form_key: tuple[str | None, str, tuple[FormField, ...]] | None = None
         row = QHBoxLayout()
         row.setSpacing(60)
@@ -61,8 +62,16 @@ class FormScreen(Screen):
         self._boxes = {}
         for f in self._fields:
             self._column.addWidget(label(f.label, "FieldLabel"))
-            box = button("", f"field-{f.name}", "field")
-            box.clicked.connect(lambda _=False, name=f.name: self._activate(name))
+            box: QPushButton | QLineEdit
+            if f.input == "text":
+                box = QLineEdit()
+                box.setObjectName(f"field-{f.name}")
+                box.setProperty("role", "field")
+                box.setMaxLength(f.max_length)
+                box.textEdited.connect(lambda value, name=f.name: self._typed(name, value))
+            else:
+                box = button("", f"field-{f.name}", "field")
+                box.clicked.connect(lambda _=False, name=f.name: self._activate(name))
             self._boxes[f.name] = box
             self._column.addWidget(box)
             hint = label(f.hint, "FieldHint")
@@ -78,9 +87,14 @@ class FormScreen(Screen):
         self.active = name
         self._refresh()
 
+    def _typed(self, name: str, value: str) -> None:
+        self.values[name] = value
+        self.active = name
+        self._refresh()
+
     def _key(self, key: str) -> None:
         field = next((f for f in self._fields if f.name == self.active), None)
-        if field is None:
+        if field is None or field.input == "text":
             return
         self.values[field.name] = apply_key(self.values.get(field.name, ""), key, field.max_length)
         self._refresh()
@@ -88,7 +102,9 @@ class FormScreen(Screen):
     def _refresh(self) -> None:
         for f in self._fields:
             box = self._boxes[f.name]
-            box.setText(display(self.values.get(f.name, ""), f.input))
+            shown = display(self.values.get(f.name, ""), f.input)
+            if box.text() != shown:
+                box.setText(shown)
             set_flag(box, "active", "true" if f.name == self.active else "false")
         self.submit.setEnabled(self.complete())
 
