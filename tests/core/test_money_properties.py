@@ -78,7 +78,7 @@ PAN = "6228480402564890018"
 
 
 def _ledger(tmp: Path) -> Ledger:
-    ledger = Ledger(Store(tmp / f"{uuid.uuid4().hex}.db"), SimulatorClock(), {"TPK-DEMO-01": KEY})
+    ledger = Ledger(Store(tmp / "host.db"), SimulatorClock(), {"TPK-DEMO-01": KEY})  # "host.db": the bank side
     ledger.seed(load_seed())
     return ledger
 
