@@ -47,7 +47,7 @@ from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
-             "card_activate", "ss_card_activate")
+             "card_activate", "ss_card_activate", "transfer")
 
 
 class Shooter:
@@ -585,6 +585,53 @@ def ss_card_activate(s: Shooter) -> None:
     result_and_receipt(s)
 
 
+def type_keys(s: Shooter, digits: str) -> None:
+    for digit in digits:
+        s.click(f"key-{digit}")
+
+
+def transfer(s: Shooter) -> None:
+    """A first transfer to a new payee at another bank: bank, account and name, the fee, the fraud pause."""
+    s.step("home")
+    s.click("flow-transfer")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("payee")
+    s.click("choice-new")
+    s.step("bank")
+    s.click("choice-CCB")
+    s.step("payee_account")
+    type_keys(s, "6217000010012345678")
+    form = s.window.current_screen()
+    form._activate("payee_name")  # the name is typed on the pinyin keyboard: its candidates commit the words
+    form._text("孙丽")
+    s.save("payee_account-typed")
+    s.click("btn-submit")
+    s.step("amount")
+    type_keys(s, "2000")
+    s.click("btn-submit")
+    s.step("purpose")
+    s.click("choice-goods")
+    s.step("fraud_warning")
+    s.running.kiosk.services.clock.advance(6)
+    s.spin(lambda: s.model.data.get("wait_s") == 0, what="the fraud pause")
+    s.click("choice-continue")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -600,6 +647,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("pin_reset", pin_reset, (1920, 1080)),
     ("card_activate", card_activate, (1920, 1080)),
     ("ss_card_activate", ss_card_activate, (1920, 1080)),
+    ("transfer", transfer, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

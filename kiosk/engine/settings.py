@@ -32,7 +32,7 @@ class Timeouts(Section):
     card_take_s: float = Field(30, ge=10, le=120)
     processing_s: float = Field(120, ge=10, le=600)  # device or host work with nobody to wait for
     device_s: float = Field(20, ge=1, le=120)  # a device call that waits for no customer
-    fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode: the fraud warning waits before Continue
+    fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode (and a flow's ``pause``): the fraud warning waits
     elderly_factor: float = Field(2.0, ge=1, le=4)
 
     def warning_for(self, elderly: bool) -> float:
@@ -52,6 +52,8 @@ class Limits(Section):
     pin_entry_attempts: int = Field(3, ge=1, le=5)  # wrong PINs a day: enforced by the host simulator
     card_read_attempts: int = Field(3, ge=1, le=5)
     minor_age: int = Field(16, ge=1, le=18)
+    transfer_per_transaction_fen: int = Field(20_000_000, ge=0)  # a transfer above it is refused at the kiosk
+    transfer_daily_fen: int = Field(50_000_000, ge=0)  # a card's transfers in a day (the host checks the total)
 
 
 class StaffRules(Section):

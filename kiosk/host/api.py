@@ -188,6 +188,97 @@ class SiPayResult(Result):
     account_masked: str
 
 
+# -- money14: transfers (转账汇款) --------------------------------------------------------------------
+
+BankCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
+AccountNo = Annotated[str, StringConstraints(pattern=r"^\d{8,19}$")]
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+TransferPurpose = Literal["living", "family", "goods", "loan_repay", "other"]
+
+
+class TransferPayeesRequest(Request):
+    id_number: IdNumber  # the card must be this customer's own
+    pan: Pan
+
+
+class Bank(Result):
+    code: str
+    name: str
+    this_bank: bool
+
+
+class PastPayee(Result):
+    payee_ref: str
+    bank_code: str
+    bank_name: str
+    account_masked: str
+    name_masked: str
+
+
+class TransferPayeesResult(Result):
+    banks: list[Bank]
+    payees: list[PastPayee]
+    sent_today_fen: Fen  # what this card has transferred today, for the daily limit
+
+
+class TransferPayee(Request):
+    """A payee: one from the card's past payees (``payee_ref``), or a bank, an account and its holder's name."""
+
+    payee_ref: Ref | None = None
+    bank_code: BankCode | None = None
+    account_no: AccountNo | None = None
+    name: PersonName | None = None
+
+    @model_validator(mode="after")
+    def _one_payee(self) -> TransferPayee:
+        typed = (self.bank_code, self.account_no, self.name)
+        by_ref = self.payee_ref is not None and all(v is None for v in typed)
+        by_account = self.payee_ref is None and all(v is not None for v in typed)
+        if not (by_ref or by_account):
+            raise ValueError("give payee_ref, or bank_code, account_no and name")
+        return self
+
+
+class TransferCheckRequest(Request):
+    pan: Pan
+    payee: TransferPayee
+    amount_fen: Annotated[StrictInt, Field(gt=0)]
+
+
+class TransferCheckResult(Result):
+    bank_name: str
+    same_bank: bool
+    account_masked: str
+    name_masked: str
+    new_payee: bool  # never paid from this card before: the fraud warning always pauses
+    fee_fen: Fen
+    sent_today_fen: Fen
+
+
+class TransferSendRequest(Request):
+    pan: Pan
+    pin_block: PinBlockHex
+    key_id: KeyId
+    payee: TransferPayee
+    amount_fen: Annotated[StrictInt, Field(gt=0)]
+    fee_fen: Fen  # as shown before confirm: the host refuses another
+    purpose: TransferPurpose
+    daily_limit_fen: Annotated[StrictInt, Field(gt=0)]  # the channel's daily limit, checked with today's total
+    approval_ref: Ref | None = None
+
+
+class TransferSendResult(Result):
+    transfer_ref: str
+    amount_fen: Fen
+    fee_fen: Fen
+    debited_fen: Fen
+    sent_at: datetime
+    account_masked: str
+    payee_account_masked: str
+    payee_name_masked: str
+    bank_name: str
+
+
 class StaffSignInRequest(Request):
     """Staff number and password, or the staff card's PAN and a PIN block bound to it (as a customer PIN)."""
 
@@ -451,6 +542,9 @@ _SPEND = ("pin_wrong", "pin_locked", "pin_block_invalid", "insufficient_funds", 
           "bill_not_found", "amount_mismatch", "card_not_found", "card_lost")
 _REPLACE = ("card_not_found", "loss_not_formal", "card_lost", "card_not_expired", "insufficient_funds")
 _CLOSE = ("card_not_found", "card_lost", "loan_outstanding", "deposit_certificate_held")
+_SPEND_CARD = ("pin_wrong", "pin_locked", "pin_block_invalid", "insufficient_funds", "card_not_found", "card_lost")
+_PAYEE = ("card_not_found", "card_lost", "bank_unknown", "payee_not_found", "payee_name_mismatch", "same_account",
+          "payee_ref_unknown")
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
@@ -469,6 +563,14 @@ OPERATIONS: dict[str, Operation] = {
                   ("card_not_found", "card_already_lost", "approval_required"), "ops_cards.report_loss"),
         Operation("si.bills", SiBillsRequest, SiBillsResult, False, (), "ops_payments.list_bills"),
         Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND, "ops_payments.pay_bills"),
+        # -- money14 --
+        Operation("transfer.payees", TransferPayeesRequest, TransferPayeesResult, False,
+                  ("card_not_found", "card_lost", "card_not_yours"),
+                  "ops_money14.transfer_payees"),
+        Operation("transfer.check", TransferCheckRequest, TransferCheckResult, False, _PAYEE,
+                  "ops_money14.check_transfer"),
+        Operation("transfer.send", TransferSendRequest, TransferSendResult, True,
+                  (*_SPEND_CARD, *_PAYEE, "daily_limit_exceeded", "fee_changed"), "ops_money14.send_transfer"),
         Operation("staff.sign_in", StaffSignInRequest, StaffSignInResult, False,
                   ("staff_credentials_wrong", "staff_locked", *_PIN), "staff_auth.sign_in"),
         Operation("staff.sign_out", StaffSignOutRequest, StaffSignOutResult, False, (), "staff_auth.sign_out"),

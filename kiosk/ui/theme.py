@@ -156,6 +156,9 @@ QPushButton[role="key"][word="true"] {{ font-size: {m.pt(34)}px; }}
 QPushButton[role="field"] {{ text-align: left; font-size: {m.pt(44)}px;
     color: {p.ink}; border-color: {p.line}; min-width: {m.px(560)}px; }}
 QPushButton[role="field"][active="true"] {{ border-color: {p.brand}; border-width: {m.px(5)}px; }}
+QLineEdit[role="field"] {{ font-size: {m.pt(44)}px; color: {p.ink}; background: #FFFFFF; border: {m.px(3)}px solid {p.line};
+    border-radius: {m.px(12)}px; min-height: {m.touch}px; min-width: {m.px(560)}px; padding: 0 {m.px(36)}px; }}
+QLineEdit[role="field"]:focus {{ border: {m.px(5)}px solid {p.brand}; }}
 QPushButton[role="bar"] {{ font-size: {m.pt(28)}px; min-height: {m.touch}px; min-width: {m.touch}px;
     background: transparent; color: #FFFFFF; border-color: #FFFFFF; padding: 0 {m.px(20)}px; }}
 QPushButton[role="lang"] {{ font-size: {m.pt(28)}px; min-height: {m.touch}px; min-width: {m.touch}px;

@@ -67,16 +67,30 @@ class Info(Step):
 
 class FraudWarning(Info):
     """The anti-fraud pause before money leaves the account. In elderly mode Continue is enabled only
-    after ``Timeouts.fraud_dwell_s`` seconds, so the warning is heard to the end."""
+    after ``Timeouts.fraud_dwell_s`` seconds, so the warning is heard to the end. A flow may ask for the
+    pause in any mode with ``pause`` (e.g. a first transfer to a new payee): then it waits
+    ``fraud_dwell_s``, and in elderly mode that times ``elderly_factor``."""
 
     text_key = "fraud_warning"
+
+    def __init__(self, id: str, *, pause: Callable[[Session], bool] | None = None, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        self.pause = pause
+
+    def dwell_s(self, s: Session) -> float:
+        timeouts = s.services.settings.timeouts
+        always = self.pause is not None and self.pause(s)
+        if s.elderly:
+            return timeouts.fraud_dwell_s * (timeouts.elderly_factor if always else 1.0)
+        return timeouts.fraud_dwell_s if always else 0.0
 
     def ready_at(self, s: Session) -> float | None:
         """When Continue becomes enabled (monotonic clock), or None when it already is."""
         shown = s.slots.shown_at.setdefault(self.id, s.services.clock.monotonic())
-        if not s.elderly:
+        dwell = self.dwell_s(s)
+        if dwell <= 0:
             return None
-        ready = float(shown) + s.services.settings.timeouts.fraud_dwell_s
+        ready = float(shown) + dwell
         return ready if s.services.clock.monotonic() < ready else None
 
     def screen(self, s: Session) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk.host.sim.context import next_ref
 from kiosk.host.sim.hashing import demo_hash
+from kiosk.host.sim.money14_seed import seed_money
 
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
@@ -202,4 +203,5 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_cat13c import seed_cat13c  # imports this module
 
     seed_cat13c(conn, data.tables, now)
+    seed_money(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

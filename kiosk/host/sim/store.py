@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.host.sim import money14_seed
 from kiosk.host.sim.schema_cat13c import SCHEMA_CAT13C, TABLES_CAT13C
 
 SCHEMA = """
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS ss_cards(
 CREATE TABLE IF NOT EXISTS postings(
     idempotency_key TEXT PRIMARY KEY, op TEXT NOT NULL, request_hash TEXT NOT NULL,
     http_status INTEGER NOT NULL, reply TEXT NOT NULL, amount_fen INTEGER, created_at TEXT NOT NULL);
-"""
+""" + money14_seed.SCHEMA
 
 # Columns added after the first release: a database made before them gets them on open.
 ADDED_COLUMNS = {
@@ -81,7 +82,7 @@ ADDED_COLUMNS = {
 # Children before parents, so that a reseed can empty them in this order.
 TABLES = (*TABLES_CAT13C, "meta", "counters", "persons", "account_holds", "ss_cards", "cards", "accounts",
           "customers", "bills", "payments", "losses", "staff_tokens", "staff", "approvals", "sms", "postings",
-          "loss_releases", "card_replacements", "account_closings")
+          "loss_releases", "card_replacements", "account_closings") + money14_seed.TABLES
 
 
 class Store:

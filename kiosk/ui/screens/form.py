@@ -5,7 +5,7 @@ with its own OK. A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
@@ -67,13 +67,8 @@ class FormScreen(Screen):
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
             self.keyboard.reset()
-        texts = any(f.input == "text" for f in model.fields)
-        self.keypad.setVisible(not texts)  # the keyboard has its own OK
-        if texts:  # room for the keyboard: the title says what to type, the voice reads the prompt
+        if any(f.input == "text" for f in model.fields):  # room for the keyboard: the voice reads the prompt
             self.prompt.hide()
-            for lab in self.findChildren(QLabel, "FieldLabel"):
-                lab.hide()
-        self.keyboard.setVisible(texts)
         self.keyboard.set_language(model.lang)
         self.keypad.set_language(model.lang)
         self.error_text = model.error or ""
@@ -115,11 +110,21 @@ class FormScreen(Screen):
 
     def _activate(self, name: str) -> None:
         self.active = name
+        self.keyboard.reset()
+        self._refresh()
+
+    def _typing_text(self) -> bool:
+        """The active field takes text: the pinyin keyboard (with its own OK) shows instead of the keypad."""
+        return any(f.name == self.active and f.input == "text" for f in self._fields)
+
+    def _typed(self, name: str, value: str) -> None:
+        self.values[name] = value
+        self.active = name
         self._refresh()
 
     def _key(self, key: str) -> None:
         field = next((f for f in self._fields if f.name == self.active), None)
-        if field is None:
+        if field is None or field.input == "text":
             return
         value = self.values.get(field.name, "")
         if field.input == "text" and key in ("delete", "clear"):
@@ -154,6 +159,9 @@ class FormScreen(Screen):
             self._errors[f.name].show_text(self.error_text if f.name == at else "", self.scale)
         self.submit.setEnabled(self.complete())
         self.keyboard.ok.setEnabled(self.complete())
+        text = self._typing_text()
+        self.keypad.setVisible(not text)
+        self.keyboard.setVisible(text)
 
     def complete(self) -> bool:
         return all(len(self.values.get(f.name, "")) >= max(1, f.min_length) for f in self._fields)
