@@ -75,7 +75,9 @@ def test_transfer_to_a_new_payee_types_the_name(ui: Any) -> None:
     for letters, word in (("sun", "孙"), ("li", "丽")):
         for letter in letters:
             ui.click(f"kbd-{letter}")
-        ui.wait_until(lambda word=word: word in keyboard.candidates())
+        ui.wait_until(lambda: bool(keyboard.candidates()))
+        while word not in keyboard.candidates():  # 丽 is on a later page of "li": turn to it
+            ui.click("cand-next")
         ui.click(f"cand-{keyboard.candidates().index(word)}")
     ui.click("btn-submit")
     ui.wait_step("amount")
