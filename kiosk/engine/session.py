@@ -91,6 +91,8 @@ class SessionData:
     references: dict[str, str] = field(default_factory=dict)  # host call's store -> its transaction reference
     shown_at: dict[str, float] = field(default_factory=dict)  # step id -> when first shown (monotonic)
     receipt_printed: bool | None = None
+    document_printed: bool | None = None  # an A4 document: None until the printer answered
+    pages: dict[str, int] = field(default_factory=dict)  # a Browse step's id -> the page shown (from 0)
     elderly_offer_answered: bool = False
 
 

@@ -48,6 +48,14 @@ class Limits(Section):
     minor_age: int = Field(16, ge=1, le=18)
 
 
+class DocumentFees(Section):
+    """``[documents]``: what printed bank documents cost (fen), shown before the customer confirms."""
+
+    statement_free_pages: int = Field(10, ge=0, le=1000)  # a statement up to this many pages is free
+    statement_page_fen: int = Field(50, ge=0, le=10_000)  # each page above the free ones
+    deposit_certificate_fen: int = Field(2000, ge=0, le=100_000)  # one deposit certificate
+
+
 class StaffRules(Section):
     """Branch staff at the kiosk (docs/staff.md)."""
 
@@ -71,4 +79,5 @@ class EngineSettings:
     limits: Limits
     staff: StaffRules
     approvals: Mapping[str, tuple[str, ...]]
+    documents: DocumentFees = DocumentFees()
     strict: bool = False  # tests: an unexpected exception in an operation is raised, not turned into a fault

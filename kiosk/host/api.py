@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -57,6 +57,8 @@ class Request(BaseModel):
 
 class Result(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    journal_exclude: ClassVar[frozenset[str]] = frozenset()  # fields the kiosk's journal leaves out (documents)
 
 
 class CustomerLookupRequest(Request):
@@ -307,3 +309,8 @@ OPERATIONS: dict[str, Operation] = {
                   "ops_staff.operation_status"),
     )
 }
+
+# Balances and bank documents (issue 14): declared with their models in kiosk/host/api_docs14.py.
+from kiosk.host.api_docs14 import DOCS14_OPERATIONS  # noqa: E402 - needs the models above
+
+OPERATIONS.update({op.name: op for op in DOCS14_OPERATIONS})

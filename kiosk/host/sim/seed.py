@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -65,6 +66,7 @@ class SeedStaff:
 class SeedData:
     people: tuple[SeedPerson, ...]
     staff: tuple[SeedStaff, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the whole file, for the tables below
 
 
 def pin_hash(pan: str, pin: str) -> str:
@@ -92,7 +94,7 @@ def load_seed(path: str | Path = DEFAULT_PEOPLE) -> SeedData:
         raw = tomllib.load(fh)
     people = tuple(_person(p) for p in raw.get("person", []))
     staff = tuple(_staff(s) for s in raw.get("staff", []))
-    return SeedData(people, staff)
+    return SeedData(people, staff, raw)
 
 
 def _staff(raw: dict[str, Any]) -> SeedStaff:
@@ -174,4 +176,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
         _seed_person(conn, person, now)
     for staff in data.staff:
         seed_staff(conn, staff)
+    from kiosk.host.sim.seed_docs14 import seed_docs14
+
+    seed_docs14(conn, dict(data.raw), now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.host.sim import seed_docs14
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -75,6 +77,7 @@ class Store:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        self._conn.executescript(seed_docs14.SCHEMA)
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -103,7 +106,7 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in TABLES:
+        for table in (*seed_docs14.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
     def close(self) -> None:
