@@ -15,7 +15,7 @@ from kiosk.host.sim.signing import check_signature
 from .helpers import KEY_ID, LI_ID, LI_PAN, LI_PIN, ZHANG_ID, ZHANG_PAN, ZHANG_PAN_2, ZHANG_PIN, SimControl, new_key, \
     pin_block
 
-SUN_ID = "320106198811230028"
+SUN_ID = "320106198811230024"
 SUN_PAN = "6228480402564890042"
 SUN_PIN = "369258"
 
