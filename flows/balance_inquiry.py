@@ -60,7 +60,7 @@ def balance_rows(s: Session) -> list[Row]:
 
 
 def transaction_row(s: Session, txn: Transaction) -> Row:
-    return Row(f"{txn.posted_on.isoformat()} {s.t('txn.' + txn.kind)}",
+    return Row(s.t("txn.row", date=txn.posted_on.isoformat(), kind=s.t("txn." + txn.kind)),
                f"{signed(s, txn.amount_fen)} · {s.t('row.balance')} {format_fen(txn.balance_fen)}")
 
 

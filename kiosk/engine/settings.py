@@ -9,7 +9,7 @@ bounds are written once, on its section.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,5 +79,5 @@ class EngineSettings:
     limits: Limits
     staff: StaffRules
     approvals: Mapping[str, tuple[str, ...]]
-    documents: DocumentFees = DocumentFees()
+    documents: DocumentFees = field(default_factory=lambda: DocumentFees.model_validate({}))
     strict: bool = False  # tests: an unexpected exception in an operation is raised, not turned into a fault

@@ -12,8 +12,19 @@ from kiosk.host.client import HostClient
 from kiosk.host.errors import HostRejected
 from kiosk.host.sim.signing import check_signature
 
-from .helpers import KEY_ID, LI_ID, LI_PAN, LI_PIN, ZHANG_ID, ZHANG_PAN, ZHANG_PAN_2, ZHANG_PIN, SimControl, new_key, \
-    pin_block
+from .helpers import (
+    KEY_ID,
+    LI_ID,
+    LI_PAN,
+    LI_PIN,
+    ZHANG_ID,
+    ZHANG_PAN,
+    ZHANG_PAN_2,
+    ZHANG_PIN,
+    SimControl,
+    new_key,
+    pin_block,
+)
 
 SUN_ID = "320106198811230024"
 SUN_PAN = "6228480402564890042"
@@ -154,7 +165,7 @@ def test_a_document_verifies_and_a_changed_one_does_not(client: HostClient) -> N
     issued = report(client, ZHANG_ID, 0)
     document = str(issued["document"])
     answer = client.call("documents.verify", {"document": document}, new_key(), "s1")
-    assert answer["valid"] and answer["known"] and answer["unchanged"] and answer["signature_valid"]
+    assert (answer["valid"], answer["known"], answer["unchanged"], answer["signature_valid"]) == (True,) * 4
     assert answer["kind"] == "credit_report"
     pdf = base64.b64decode(document)
     changed = pdf + b"\n% appended after signing\n"

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 KEYS = Path(__file__).resolve().parents[3] / "assets" / "sim" / "bank-signing"
 FIELD = "BankSignature"
@@ -22,7 +23,7 @@ class SigningUnavailable(RuntimeError):
 
 
 @cache
-def _signer(keys: Path = KEYS):  # type: ignore[no-untyped-def]
+def _signer(keys: Path = KEYS) -> Any:
     try:
         from pyhanko.sign import signers
     except ImportError as exc:  # one line, as every missing library here
