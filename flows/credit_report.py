@@ -5,7 +5,8 @@ consent, the authorisation to query the customer's own credit record, the reside
 face compared with the ID card's photo. The bureau requires the face: there is no staff fallback, so
 when the face is declined or does not match, the flow ends and sends the customer to the counter.
 Two reports a calendar year are free; after that the bureau's fee (from the host, shown before
-confirm) is paid with a bank card and its PIN, debited once. The bureau's report (accounts, loans,
+confirm) is paid with a bank card and its PIN, debited once (so the flow declares the card reader and
+the PIN pad, and the safe exit gives the card back). The bureau's report (accounts, loans,
 credit cards, who queried it; signed, with a verification code) is printed and taken.
 """
 
@@ -75,7 +76,7 @@ def result_rows(s: Session) -> list[Row]:
 FACE_REQUIRED = "flow.credit_report.face_required"
 
 credit_report = Flow(
-    id="credit_report", category=SERVICES, devices=frozenset({"idcard", "camera", "docprinter"}),
+    id="credit_report", category=SERVICES, devices=frozenset({"idcard", "camera", "docprinter", "smartcard", "pinpad"}),
     face_check=True, data=CreditReport,
     steps=[
         Agreement("consent", document="doc.personal_info"),

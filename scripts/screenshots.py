@@ -41,7 +41,8 @@ from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # n
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
-FLOW_RUNS = ("si_payment", "loss_report", "account_opening")
+FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "balance_inquiry", "statement_print",
+             "deposit_certificate", "credit_report")
 
 
 class Shooter:
@@ -203,6 +204,101 @@ def account_opening(s: Shooter) -> None:
     s.home()
 
 
+def take_document(s: Shooter) -> None:
+    """The A4 document printed; the customer takes it from the tray."""
+    s.step("document")
+    s.spin(lambda: s.model.data.get("printed") is True, what="document printed")
+    s.save("document-printed")
+    s.qa.take_document()
+
+
+def card_and_pin(s: Shooter, card: str, pin: str) -> None:
+    s.step("card")
+    s.qa.insert_bank_card(card)
+    s.step("pin")
+    s.qa.press_keys(pin + "E")
+
+
+def balance_inquiry(s: Shooter) -> None:
+    s.click("flow-balance_inquiry")
+    card_and_pin(s, "zhang_wei_1", "147258")
+    s.step("statement")
+    s.click("choice-next")
+    s.spin(lambda: s.model.data.get("page") == 2, what="page 2")
+    s.save("statement-page-2")
+    s.click("choice-print_a4")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def statement_print(s: Shooter) -> None:
+    s.click("flow-statement_print")
+    card_and_pin(s, "sun_li_1", "369258")
+    s.step("period")
+    s.click("choice-custom")
+    s.step("range")
+    for digit in "20260101":
+        s.click(f"key-{digit}")
+    s.save("range-typed")
+    s.click("btn-back")
+    s.step("period")
+    s.click("choice-12")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def deposit_certificate(s: Shooter) -> None:
+    from kiosk.app.staffdesk import StaffOnBehalf, build_staff_desk
+
+    s.click("flow-deposit_certificate")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    card_and_pin(s, "zhang_wei_1", "147258")
+    s.step("amount")
+    for digit in "3000":
+        s.click(f"key-{digit}")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("term")
+    s.click("choice-6")
+    s.step("approval")
+    StaffOnBehalf(build_staff_desk(s.running.kiosk), s.running.kiosk.people).approve("S1001", "approve", "")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def credit_report(s: Shooter) -> None:
+    s.qa.show_camera("person:sun_li")
+    s.click("flow-credit_report")
+    for agreement in ("consent", "authorize"):
+        s.step(agreement)
+        s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("sun_li")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("card")
+    s.qa.insert_bank_card("sun_li_1")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("369258E")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
 def extras(s: Shooter) -> None:
     """States the happy paths do not show."""
     timeouts = s.running.kiosk.services.settings.timeouts
@@ -320,6 +416,10 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
     ("account_opening", account_opening, (1920, 1080)),
+    ("balance_inquiry", balance_inquiry, (1920, 1080)),
+    ("statement_print", statement_print, (1920, 1080)),
+    ("deposit_certificate", deposit_certificate, (1920, 1080)),
+    ("credit_report", credit_report, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
