@@ -172,3 +172,14 @@ def test_a_document_verifies_and_a_changed_one_does_not(client: HostClient) -> N
     answer = client.call("documents.verify", {"document": base64.b64encode(changed).decode()}, new_key(), "s1")
     assert not answer["valid"]
     assert not answer["unchanged"]
+
+
+@pytest.mark.parametrize(("fen", "words"), [
+    (0, "人民币零元整"), (1, "人民币壹分"), (50, "人民币伍角"), (105, "人民币壹元零伍分"), (300000, "人民币叁仟元整"),
+    (1000500, "人民币壹万零伍元整"), (100010000, "人民币壹佰万零壹佰元整"), (2350, "人民币贰拾叁元伍角"),
+    (1234567890, "人民币壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角"),
+])
+def test_a_certificate_writes_the_amount_in_capital_numerals(fen: int, words: str) -> None:
+    from kiosk.host.sim.ops_docs14 import rmb_upper
+
+    assert rmb_upper(fen) == words

@@ -180,7 +180,7 @@ def certify_deposit(ctx: OpContext, req: DepositCertifyRequest) -> DepositCertif
     t = docs.t
     fields = ((t(lang, "row.holder"), mask_name(holder["name"])), (t(lang, "row.id_number"), mask_id_number(req.id_number)),
               (t(lang, "row.account"), mask_pan(account_no)), (t(lang, "row.amount"), docs.yuan(lang, req.amount_fen)),
-              (t(lang, "row.amount_words"), format_fen(req.amount_fen) + " CNY"),
+              (t(lang, "row.amount_words"), amount_in_words(lang, req.amount_fen)),
               (t(lang, "row.frozen_until"), until.isoformat()))
     doc = docs.frame(lang, "deposit_certificate", title_key="certificate.title", reference=reference,
                      code=docs.new_code(ctx.conn), now=ctx.now, fields=fields,
@@ -192,6 +192,45 @@ def certify_deposit(ctx: OpContext, req: DepositCertifyRequest) -> DepositCertif
                                 frozen_fen=req.amount_fen, frozen_until=until, verification_code=issued.code,
                                 pages=issued.pages, issued_at=ctx.now, debited_fen=req.fee_fen,
                                 document=issued.pdf_b64)
+
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+UNITS = ("", "拾", "佰", "仟")
+GROUPS = ("", "万", "亿", "万亿")
+
+
+def rmb_upper(fen: int) -> str:
+    """人民币大写, as a certificate writes the amount: 300000 fen -> 人民币叁仟元整."""
+    yuan, cents = divmod(fen, 100)
+    words, group, zero = "", 0, False
+    if yuan == 0:
+        words = "零"
+    while yuan:
+        yuan, part = divmod(yuan, 10000)
+        text, pending = "", False
+        for position in range(4):
+            part, digit = divmod(part, 10)
+            if digit:
+                text = DIGITS[digit] + UNITS[position] + ("零" if pending else "") + text
+                pending = False
+            elif text:
+                pending = True
+        if text:
+            words = text + GROUPS[group] + ("零" if zero else "") + words
+        zero = bool(text) and pending or (not text and bool(words))
+        group += 1
+    words = words.rstrip("零")
+    jiao, cent = divmod(cents, 10)
+    tail = "整" if not cents else (DIGITS[jiao] + "角" if jiao else "零") + (DIGITS[cent] + "分" if cent else "")
+    if fen == 0:
+        return "人民币零元整"
+    if fen < 100:  # less than a yuan: no yuan part
+        return "人民币" + tail.removeprefix("零")
+    return f"人民币{words}元{tail}"
+
+
+def amount_in_words(lang: str, fen: int) -> str:
+    return rmb_upper(fen) if lang == "zh_CN" else f"CNY {format_fen(fen)}"
 
 
 # -- credit reports -----------------------------------------------------------------------------
@@ -241,10 +280,12 @@ def _credit_document(ctx: OpContext, req: CreditReportRequest, reference: str) -
                       t(lang, f"credit.status.{r['status']}", months=r["overdue_months"]))
                      for r in records if r["kind"] == kind)
         head = tuple(t(lang, f"credit.col.{c}") for c in ("lender", "product", "opened", "limit", "balance", "status"))
-        table = Table(head, rows, (2.2, 1.5, 1.2, 1.3, 1.3, 1.2), (3, 4)) if rows else None
+        table = Table(head, rows, (2.1, 1.4, 1.2, 1.3, 1.2, 1.5), (3, 4)) if rows else None
         sections.append(Section(t(lang, f"credit.section.{kind}"), table=table,
                                 notes=() if rows else (t(lang, "credit.none"),)))
-    query_rows = tuple((q["queried_at"][:10], q["queried_by"], q["reason"]) for q in queries)
+    own = t(lang, "credit.self_query")
+    query_rows = tuple((q["queried_at"][:10], own if q["self"] else q["queried_by"], own if q["self"] else q["reason"])
+                       for q in queries)
     sections.append(Section(t(lang, "credit.section.queries"),
                             table=Table(tuple(t(lang, f"credit.col.{c}") for c in ("date", "by", "reason")),
                                         query_rows, (1, 2, 1.5)) if query_rows else None,
