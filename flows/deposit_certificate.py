@@ -82,6 +82,12 @@ def certify_request(s: Session) -> dict[str, Any]:
             "approval_ref": approval_ref(s, "approval"), "lang": s.lang}
 
 
+def needs_approval(s: Session) -> bool:
+    """Every certificate: the counter's rule. Config may switch it off (``[approvals.deposit_certificate]``),
+    which the chart reads through this condition."""
+    return True
+
+
 def summary(s: Session) -> list[Row]:
     return [*(Row(label, value) for label, value in holder_rows(s)),
             Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
@@ -107,7 +113,8 @@ deposit_certificate = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         Form("amount", fields=[FieldRule("cert_amount", min_length=1, max_length=9, check=check_amount)]),
         Choose("term", options=term_options, store="term", back=True),
-        StaffApproval("approval", rule="deposit_certificate", reason="approval.reason.deposit_certificate"),
+        StaffApproval("approval", rule="deposit_certificate", reason="approval.reason.deposit_certificate",
+                      when="needs_approval"),
         Confirm("confirm", rows=summary),
         HostCall("certify", op="deposits.certify", payload=certify_request, store="certificate", amount=fee_fen,
                  reference="certificate_ref", branches=("pin",),
@@ -120,5 +127,5 @@ deposit_certificate = Flow(
                       pages=lambda s: visit(s).certificate.pages,
                       reference=lambda s: visit(s).certificate.certificate_ref),
     ],
-    predicates=IDENTITY_PREDICATES,
+    predicates={**IDENTITY_PREDICATES, "needs_approval": needs_approval},
 )

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from flows import catalogue
 from kiosk.app.cli import main
 from kiosk.app.config import DEFAULT_CONFIG, load_config
+
+FLOWS = catalogue()
+RULES = [*dict.fromkeys(rule for flow in FLOWS.values() for rule in flow.approval_rules), "identity"]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -36,9 +40,10 @@ def test_default_config_is_all_simulators_and_the_embedded_host() -> None:
      "approvals.loss_report.rules.0: 'over_limit' is not allowed; allowed: 'formal_loss'"),
     ('[approvals.loss_report]\nrule = ["formal_loss"]\n', "approvals.loss_report.rule: unknown key; allowed: rules"),
     ('[approvals.loan_payment]\nrules = []\n',
-     "approvals.loan_payment: no such flow; allowed: account_opening, loss_report, si_payment"),
+     f"approvals.loan_payment: no such flow; allowed: {', '.join(sorted(FLOWS))}"),
     ('[staff]\ndual_control = ["everything"]\n',
-     "staff.dual_control.0: 'everything' is not allowed; allowed: 'minor', 'formal_loss', 'over_limit' or 'identity'"),
+     "staff.dual_control.0: 'everything' is not allowed; allowed: "
+     + ", ".join(repr(rule) for rule in RULES[:-1]) + f" or {RULES[-1]!r}"),
     ('[devices.printer]\nbackend = "laser"\n', "devices.printer.backend: 'laser' is not allowed; allowed: 'sim', "
      "'escpos-usb', 'escpos-serial' or 'escpos-network'"),
     ('[limits]\npin_entry_attempts = 0\n', "limits.pin_entry_attempts: Input should be greater than or equal to 1"),
@@ -72,11 +77,10 @@ def test_config_selects_another_file(tmp_path, capsys) -> None:
 
 
 def test_a_flow_left_out_of_approvals_takes_every_rule_it_declares(tmp_path) -> None:
-    from flows import catalogue
-
     config = load_config(write(tmp_path, '[approvals.si_payment]\nrules = []\n'))
     assert config.approval_rules(catalogue()) == {
-        "account_opening": ("minor",), "loss_report": ("formal_loss",), "si_payment": ()}
+        **{flow_id: flow.approval_rules for flow_id, flow in FLOWS.items()}, "si_payment": ()}
+    assert config.approval_rules(catalogue())["loss_report"] == ("formal_loss",)
 
 
 def test_the_engine_reads_the_sections_themselves(tmp_path) -> None:
