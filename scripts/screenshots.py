@@ -233,7 +233,7 @@ def balance_inquiry(s: Shooter) -> None:
 
 def statement_print(s: Shooter) -> None:
     s.click("flow-statement_print")
-    card_and_pin(s, "sun_li_1", "369258")
+    card_and_pin(s, "gao_yan_1", "369258")
     s.step("period")
     s.click("choice-custom")
     s.step("range")
@@ -278,17 +278,17 @@ def deposit_certificate(s: Shooter) -> None:
 
 
 def credit_report(s: Shooter) -> None:
-    s.qa.show_camera("person:sun_li")
+    s.qa.show_camera("person:gao_yan")
     s.click("flow-credit_report")
     for agreement in ("consent", "authorize"):
         s.step(agreement)
         s.click("choice-agree")
     s.step("read_id")
-    s.qa.place_id_card("sun_li")
+    s.qa.place_id_card("gao_yan")
     s.step("face_consent")
     s.click("choice-agree")
     s.step("card")
-    s.qa.insert_bank_card("sun_li_1")
+    s.qa.insert_bank_card("gao_yan_1")
     s.step("confirm")
     s.click("choice-confirm")
     s.step("pin")

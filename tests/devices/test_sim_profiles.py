@@ -51,7 +51,7 @@ def test_a_card_valid_for_life_has_no_expiry(people):
 def test_bank_cards_are_keyed_by_holder_and_number_in_file_order(people):
     assert list(people.bank_cards)[:3] == ["zhang_wei_1", "zhang_wei_2", "li_xiuying_1"]
     assert list(people.bank_cards)[-1] == "blocked_1"  # the people's cards first, then the blocked one
-    assert "sun_li_1" in people.bank_cards
+    assert "gao_yan_1" in people.bank_cards
     second = people.bank_cards["zhang_wei_2"]
     assert second.card.pan == "6228480402564890026"
     assert second.card.expiry == "2906"
