@@ -43,9 +43,14 @@ DISPENSER: Mapping[str, Backend] = {
     "sim": Backend(True, "the in-process card dispenser simulator"),
 }
 
+DOCPRINTER: Mapping[str, Backend] = {
+    "sim": Backend(True, "A4 documents as PDF files in the spool folder, kept until taken"),
+    "cups": Backend(False, "an A4 printer on a CUPS queue (lp)"),
+}
+
 BACKENDS: Mapping[str, Mapping[str, Backend]] = {
     "idcard": IDCARD, "smartcard": SMARTCARD, "camera": CAMERA, "pinpad": PINPAD, "printer": PRINTER,
-    "dispenser": DISPENSER,
+    "dispenser": DISPENSER, "docprinter": DOCPRINTER,
 }
 
 

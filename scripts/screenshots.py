@@ -47,7 +47,8 @@ from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
-             "card_activate", "ss_card_activate", "transfer")
+             "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
+             "deposit_certificate", "credit_report")
 
 
 class Shooter:
@@ -632,6 +633,103 @@ def transfer(s: Shooter) -> None:
     s.home(take_card=True)
 
 
+def take_document(s: Shooter) -> None:
+    """The A4 document printed; the customer takes it from the tray."""
+    s.step("document")
+    s.spin(lambda: s.model.data.get("printed") is True, what="document printed")
+    s.save("document-printed")
+    s.qa.take_document()
+
+
+def card_then_pin(s: Shooter, card: str, pin: str) -> None:
+    s.step("card")
+    s.qa.insert_bank_card(card)
+    s.step("pin")
+    s.qa.press_keys(pin + "E")
+
+
+def balance_inquiry(s: Shooter) -> None:
+    s.click("flow-balance_inquiry")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("statement")
+    s.click("choice-next")
+    s.spin(lambda: s.model.data.get("page") == 2, what="page 2")
+    s.save("statement-page-2")
+    s.click("choice-print_a4")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def statement_print(s: Shooter) -> None:
+    s.click("flow-statement_print")
+    card_then_pin(s, "gao_yan_1", "369258")
+    s.step("period")
+    s.click("choice-custom")
+    s.step("range")
+    for digit in "20260101":
+        s.click(f"key-{digit}")
+    s.save("range-typed")
+    s.click("btn-back")
+    s.step("period")
+    s.click("choice-12")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def deposit_certificate(s: Shooter) -> None:
+    from kiosk.app.staffdesk import StaffOnBehalf, build_staff_desk
+
+    s.click("flow-deposit_certificate")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("amount")
+    for digit in "3000":
+        s.click(f"key-{digit}")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("term")
+    s.click("choice-6")
+    s.step("approval")
+    StaffOnBehalf(build_staff_desk(s.running.kiosk), s.running.kiosk.people).approve("S1001", "approve", "")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
+def credit_report(s: Shooter) -> None:
+    s.qa.show_camera("person:gao_yan")
+    s.click("flow-credit_report")
+    for agreement in ("consent", "authorize"):
+        s.step(agreement)
+        s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("gao_yan")
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("card")
+    s.qa.insert_bank_card("gao_yan_1")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("369258E")
+    s.step("result")
+    s.click("choice-continue")
+    take_document(s)
+    s.home(take_card=True)
+
+
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -648,6 +746,10 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("card_activate", card_activate, (1920, 1080)),
     ("ss_card_activate", ss_card_activate, (1920, 1080)),
     ("transfer", transfer, (1920, 1080)),
+    ("balance_inquiry", balance_inquiry, (1920, 1080)),
+    ("statement_print", statement_print, (1920, 1080)),
+    ("deposit_certificate", deposit_certificate, (1920, 1080)),
+    ("credit_report", credit_report, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

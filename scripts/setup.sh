@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
     build-essential python3-dev python3-venv pkg-config swig
     espeak-ng libespeak-ng1 alsa-utils libpcsclite-dev pcscd vsmartcard-vpcd libusb-1.0-0
     xvfb xauth fonts-noto-cjk graphviz
+    cups cups-client printer-driver-cups-pdf poppler-utils
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
     libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0

@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.app.cli_card import add_card_commands
 from kiosk.app.cli_devices import add_status_command, build_configured_devices
+from kiosk.app.cli_docs import add_docs_commands
 from kiosk.app.cli_face import add_face_commands
 from kiosk.app.cli_idcard import add_idcard_commands
 from kiosk.app.cli_journal import add_reconcile_command
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_status_command(devices, build_configured_devices)
 
     add_voice_commands(sub, load_settings=lambda path: load_config(path).voice_settings())
+
+    add_docs_commands(sub)
 
     host = sub.add_parser("host-simulator", help="run the embedded host simulator on its own")
     _config_arg(host)

@@ -13,6 +13,7 @@ from typing import Any
 
 from devices.camera.factory import build_camera
 from devices.dispenser.sim import SimCardDispenser
+from devices.docprinter.factory import build_docprinter
 from devices.idcard.factory import build_idcard
 from devices.idcard.wlt import build_photo_decoder
 from devices.pinpad.sim import SimPinPad
@@ -117,9 +118,15 @@ def _dispenser(ctx: BuildContext) -> Any:
     return SimCardDispenser(ctx.clock, list(ctx.people.stock), retain_capacity=c.retain_capacity)
 
 
+def _docprinter(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.docprinter
+    return build_docprinter(c.backend, ctx.clock, spool_dir=ctx.data_dir / "spool", queue=c.queue, paper=c.paper,
+                            toner=c.toner)
+
+
 DEVICE_BUILDERS: dict[str, DeviceBuilder] = {
     "idcard": _idcard, "smartcard": _smartcard, "camera": _camera, "pinpad": _pinpad, "printer": _printer,
-    "dispenser": _dispenser,
+    "dispenser": _dispenser, "docprinter": _docprinter,
 }
 DEVICE_NAMES = tuple(DEVICE_BUILDERS)
 
@@ -187,7 +194,7 @@ def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
     return EngineSettings(
         kiosk_id=k.kiosk_id, branch_id=k.branch_id, branch_name=k.branch_name, bank_name=k.bank_name,
         language=k.language, pin_key_id=config.devices.pinpad.key_id, timeouts=config.timeouts,
-        limits=config.limits, staff=config.staff, approvals=config.approval_rules(catalogue()), strict=strict)
+        limits=config.limits, staff=config.staff, documents=config.documents, approvals=config.approval_rules(catalogue()), strict=strict)
 
 
 def build_device(ctx: BuildContext, name: str) -> Any:

@@ -19,7 +19,7 @@ from devices import backends
 from devices.backends import Backend
 from flows import catalogue
 from kiosk.engine.flow import Flow
-from kiosk.engine.settings import Limits, StaffRules, Timeouts
+from kiosk.engine.settings import DocumentFees, Limits, StaffRules, Timeouts
 from kiosk.engine.settings import Section as _Section
 from kiosk.engine.steps.host import IDENTITY_RULE
 from kiosk.voice import VoiceSettings
@@ -144,6 +144,13 @@ class DispenserSection(_Section):
     retain_capacity: int = Field(50, ge=1)
 
 
+class DocPrinterSection(_Section):
+    backend: _one_of(backends.DOCPRINTER) = "sim"  # sim: PDFs in var/spool/documents | cups: a CUPS queue
+    queue: str = Field("PDF", min_length=1, max_length=64)  # cups: the queue's name (lpstat -p)
+    paper: int = Field(500, ge=0)  # sim: A4 sheets in the tray
+    toner: int = Field(3000, ge=0)  # sim: pages the toner cartridge has left
+
+
 class DevicesSection(_Section):
     idcard: IdCardSection = IdCardSection()
     smartcard: SmartcardSection = SmartcardSection()
@@ -151,6 +158,7 @@ class DevicesSection(_Section):
     pinpad: PinPadSection = PinPadSection()
     printer: PrinterSection = PrinterSection()
     dispenser: DispenserSection = DispenserSection()
+    docprinter: DocPrinterSection = DocPrinterSection()
 
 
 class FaceSection(_Section):
@@ -197,6 +205,7 @@ class KioskConfig(_Section):
     devices: DevicesSection = DevicesSection()
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
+    documents: DocumentFees = DocumentFees()
     face: FaceSection = FaceSection()
     voice: VoiceSection = VoiceSection()
     approvals: dict[str, FlowApprovals] = {}  # [approvals.<flow_id>]; a flow left out takes all its rules

@@ -61,6 +61,11 @@ class SimulatorControls:
         if self._sim("printer").take_receipt() is None:
             raise QAError("no receipt in the printer's slot")
 
+    def take_document(self) -> None:
+        """Take the A4 document from the document printer's tray (its spool file goes with it)."""
+        if self._sim("docprinter").take_document() is None:
+            raise QAError("no document in the A4 printer's tray")
+
     def press_keys(self, keys: str) -> None:
         self._sim("pinpad").press(keys)
 

@@ -55,6 +55,7 @@ class Action(_Model):
     take_card: bool | None = None
     take_new_card: bool | None = None
     take_receipt: bool | None = None
+    take_document: bool | None = None  # take the A4 document from the document printer's tray
     device_fault: DeviceFault | None = None
     host_fault: HostFault | None = None
     pinpad: str | None = None
@@ -90,6 +91,8 @@ class Expectation(_Model):
     debited_fen: int | None = None
     retained_cards: int | None = None
     receipt_printed: bool | None = None
+    document_printed: bool | None = None  # an A4 document was printed (and taken, when the steps take it)
+    spool_documents: int | None = None  # A4 documents left in the spool folder at the end
     stale_results: int | None = None
 
 

@@ -125,6 +125,9 @@ class Driver:
             qa.take_new_card()
         if a.take_receipt:
             qa.take_receipt()
+        if a.take_document:
+            self.settle(lambda: getattr(self.kiosk.devices.docprinter, "document_waiting", lambda: None)() is not None)
+            qa.take_document()
         if a.pinpad:
             qa.press_keys(a.pinpad)
 
@@ -233,7 +236,11 @@ class Driver:
         retained = len(self.kiosk.devices.dispenser.retained()) if self.kiosk.devices.dispenser else 0
         retained += len(getattr(self.kiosk.devices.smartcard, "retained", list)())
         stale = sum(1 for e in entries if e.kind == "stale")
-        return {"receipt_printed": printed, "retained_cards": retained, "stale_results": stale}
+        document = any(e.name == "docprinter.print_document" and (e.detail or {}).get("ok") for e in entries)
+        spool = self.kiosk.data_dir / "spool" / "documents" if self.kiosk.data_dir else None
+        left = len(list(spool.glob("*.pdf"))) if spool is not None and spool.exists() else 0
+        return {"receipt_printed": printed, "retained_cards": retained, "stale_results": stale,
+                "document_printed": document, "spool_documents": left}
 
     def check(self, expect: Expectation, result: dict[str, Any]) -> list[str]:
         from kiosk.app.scenario_report import check_expectation

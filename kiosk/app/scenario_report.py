@@ -73,6 +73,8 @@ def check_expectation(expect: Expectation, result: dict[str, Any]) -> list[str]:
               ("debited_fen", expect.debited_fen, effects["debited_fen"]),
               ("retained_cards", expect.retained_cards, devices["retained_cards"]),
               ("receipt_printed", expect.receipt_printed, devices["receipt_printed"]),
+              ("document_printed", expect.document_printed, devices["document_printed"]),
+              ("spool_documents", expect.spool_documents, devices["spool_documents"]),
               ("stale_results", expect.stale_results, devices["stale_results"])]
     failures += [f"{name} {got!r}, expected {want!r}" for name, want, got in checks
                  if want is not None and got != want]

@@ -14,6 +14,7 @@ from kiosk.host.errors import HostError, HostRejected
 _KEEP = {
     "FaceDecision": ("match", "reason", "distance", "threshold", "liveness", "faces"),
     "PrintResult": ("job_id", "paper_low"),
+    "DocPrintResult": ("job_id", "pages", "paper_low", "toner_low"),
     "StockCard": ("pan", "expiry"),
     "BankCard": ("pan", "card_type", "aid", "label"),
     "IdCard": ("id_number", "name", "valid_to"),

@@ -14,13 +14,15 @@ if TYPE_CHECKING:
     from kiosk.engine.services import Services
     from kiosk.engine.session import Session
 
-def flow_available(flow: Flow, services: Services) -> bool:
+def devices_down(flow: Flow, services: Services) -> list[str]:
+    """The devices ``flow`` needs that are missing or not working, in name order."""
     devices = services.devices.by_name()
-    for name in flow.devices:
-        device = devices.get(name)
-        if device is None or device.status().state not in (DeviceState.OK, DeviceState.BUSY):
-            return False
-    return True
+    return [name for name in sorted(flow.devices) if (device := devices.get(name)) is None
+            or device.status().state not in (DeviceState.OK, DeviceState.BUSY)]
+
+
+def flow_available(flow: Flow, services: Services) -> bool:
+    return not devices_down(flow, services)
 
 
 def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderly: bool,
@@ -31,8 +33,9 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
     ordered = sorted(flows.values(), key=lambda f: (f.popularity, f.id))  # most used first
     choices = []
     for flow in ordered:
-        ok = flow_available(flow, services)
-        detail = flow.category.title(lang) if ok else t("home.flow_unavailable")
+        down = devices_down(flow, services)
+        ok = not down
+        detail = flow.category.title(lang) if ok else unavailable(lang, down)
         choices.append(Choice(flow.id, flow.title(lang), detail, enabled=ok))
     categories: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
@@ -50,6 +53,14 @@ def search_keys(flow: Flow) -> tuple[str, ...]:
     initials of the English title's words (kiosk/core/pinyin.py)."""
     return tuple(key for key in (pinyin.initials(flow.title("zh_CN")), pinyin.word_initials(flow.title("en_US")))
                  if key)
+
+
+def unavailable(lang: str, down: list[str]) -> str:
+    """The tile of a flow that cannot run: which device keeps it closed."""
+    key = f"staff.device.{down[0]}"
+    if not i18n.has_text(lang, key):
+        return i18n.text(lang, "home.flow_unavailable")
+    return i18n.text(lang, "home.flow_unavailable.device", device=i18n.text(lang, key))
 
 
 def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -> ScreenModel:

@@ -92,6 +92,8 @@ class SessionData:
     shown_at: dict[str, float] = field(default_factory=dict)  # step id -> when first shown (monotonic)
     read_aloud: dict[str, int] = field(default_factory=dict)  # agreement step id -> times "read aloud" was pressed
     receipt_printed: bool | None = None
+    document_printed: bool | None = None  # an A4 document: None until the printer answered
+    pages: dict[str, int] = field(default_factory=dict)  # a Browse step's id -> the page shown (from 0)
     elderly_offer_answered: bool = False
 
 

@@ -9,7 +9,7 @@ bounds are written once, on its section.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,14 @@ class Limits(Section):
     transfer_daily_fen: int = Field(50_000_000, ge=0)  # a card's transfers in a day (the host checks the total)
 
 
+class DocumentFees(Section):
+    """``[documents]``: what printed bank documents cost (fen), shown before the customer confirms."""
+
+    statement_free_pages: int = Field(10, ge=0, le=1000)  # a statement up to this many pages is free
+    statement_page_fen: int = Field(50, ge=0, le=10_000)  # each page above the free ones
+    deposit_certificate_fen: int = Field(2000, ge=0, le=100_000)  # one deposit certificate
+
+
 class StaffRules(Section):
     """Branch staff at the kiosk (docs/staff.md)."""
 
@@ -79,4 +87,5 @@ class EngineSettings:
     limits: Limits
     staff: StaffRules
     approvals: Mapping[str, tuple[str, ...]]
+    documents: DocumentFees = field(default_factory=lambda: DocumentFees.model_validate({}))
     strict: bool = False  # tests: an unexpected exception in an operation is raised, not turned into a fault

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -59,6 +59,8 @@ class Request(BaseModel):
 
 class Result(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+    journal_exclude: ClassVar[frozenset[str]] = frozenset()  # fields the kiosk's journal leaves out (documents)
 
 
 class CustomerLookupRequest(Request):
@@ -796,3 +798,7 @@ OPERATIONS.update({
                   "ops_cat13c.update_profile"),
     )
 })
+# Balances and bank documents (issue 14): declared with their models in kiosk/host/api_docs14.py.
+from kiosk.host.api_docs14 import DOCS14_OPERATIONS  # noqa: E402 - needs the models above
+
+OPERATIONS.update({op.name: op for op in DOCS14_OPERATIONS})

@@ -48,7 +48,7 @@ def test_a_flow_whose_device_is_offline_is_not_offered(kiosk, driver) -> None:
         needs_card = "smartcard" in flow.devices
         assert choices[flow.id].enabled is not needs_card
         if needs_card:
-            assert choices[flow.id].detail == "Temporarily unavailable"
+            assert choices[flow.id].detail == "Unavailable: Bank card reader out of order"  # the reason on the tile
 
 
 def test_inactivity_warning_then_extend_then_timeout(kiosk, driver) -> None:

@@ -34,7 +34,7 @@ def today(desk: StaffDesk) -> date:
 def test_device_status_self_test_and_reset(desk: StaffDesk, kiosk: Any) -> None:
     sign_in(desk, "M2001")
     assert {s.device for s in desk.maintenance.statuses()} == {
-        "idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"}
+        "idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "docprinter"}
     kiosk.devices.camera.inject("offline")
     desk.maintenance.self_test("camera")
     done(desk)
@@ -68,6 +68,24 @@ def test_replenish_card_stock_and_paper_by_count(desk: StaffDesk, kiosk: Any) ->
     logged = {e.name: e.detail for e in staff_entries(desk)}
     assert logged["replenish_cards"] == {"staff": "M2001", "device": "dispenser", "count": 25, "stock": stock + 25}
     assert logged["load_paper"] == {"staff": "M2001", "device": "printer", "count": 500, "paper": 500}
+
+
+def test_load_a4_paper_and_replace_the_toner(desk: StaffDesk, kiosk: Any) -> None:
+    sign_in(desk, "M2001")
+    printer = kiosk.devices.docprinter
+    printer.load_paper(0)
+    printer.replace_toner(0)
+    assert (printer.status().state, printer.status().fault) == (DeviceState.FAULT, "paper_out")
+    desk.maintenance.load_a4(250)
+    done(desk)
+    assert printer.status().fault == "toner_out"
+    desk.maintenance.replace_toner()
+    done(desk)
+    assert printer.status().state is DeviceState.OK
+    assert printer.status().counters["paper"] == 250
+    logged = {e.name: e.detail for e in staff_entries(desk)}
+    assert logged["load_a4"] == {"staff": "M2001", "device": "docprinter", "count": 250, "paper": 250}
+    assert logged["replace_toner"] == {"staff": "M2001", "device": "docprinter", "toner": 3000}
 
 
 def test_replenished_stock_cards_continue_the_demo_series(kiosk: Any) -> None:

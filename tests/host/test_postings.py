@@ -173,7 +173,7 @@ def test_right_pin_clears_wrong_count(client: HostClient) -> None:
         (pay_payload(["SI000003"], 38000), "bill_not_found"),  # li_xiuying's bill
         (pay_payload(["SI999999"], 38000), "bill_not_found"),
         (pay_payload(["SI000001", "SI000002"], 150000), "amount_mismatch"),
-        (pay_payload(["SI000001"], 112800, pan="6228480402564890042"), "card_not_found"),
+        (pay_payload(["SI000001"], 112800, pan="6228480402564890059"), "card_not_found"),
         ({**pay_payload(["SI000001"], 112800), "key_id": "TPK-OTHER"}, "pin_block_invalid"),
     ],
 )

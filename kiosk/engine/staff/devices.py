@@ -110,6 +110,26 @@ class DeviceService:
         load(receipts)
         return int(printer.status().counters.get("paper", receipts))
 
+    def load_a4(self, sheets: int) -> int:
+        """A4 paper into the document printer's tray; returns the sheets now."""
+        if sheets <= 0:
+            raise ValueError("load at least one sheet")
+        printer = self._device("docprinter")
+        load = getattr(printer, "load_paper", None)
+        if load is None:
+            raise ServiceUnavailable("docprinter", "load_paper")
+        load(sheets)
+        return int(printer.status().counters.get("paper", sheets))
+
+    def replace_toner(self) -> int:
+        """A new toner cartridge in the document printer; returns the pages it is good for."""
+        printer = self._device("docprinter")
+        replace = getattr(printer, "replace_toner", None)
+        if replace is None:
+            raise ServiceUnavailable("docprinter", "replace_toner")
+        replace()
+        return int(printer.status().counters.get("toner", 0))
+
     def retained_cards(self) -> list[RetainedCardView]:
         cards = []
         for name in ("smartcard", "dispenser"):

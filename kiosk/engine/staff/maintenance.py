@@ -130,6 +130,15 @@ class Maintenance:
         self._service("load_paper", "printer", lambda: self.devices.load_paper(receipts),
                       lambda paper: {"paper": paper}, count=receipts)
 
+    def load_a4(self, sheets: int) -> None:
+        if not self._counted(sheets):
+            return
+        self._service("load_a4", "docprinter", lambda: self.devices.load_a4(sheets),
+                      lambda paper: {"paper": paper}, count=sheets)
+
+    def replace_toner(self) -> None:
+        self._service("replace_toner", "docprinter", self.devices.replace_toner, lambda toner: {"toner": toner})
+
     def empty_retain_bins(self) -> None:
         def describe(cards: list[RetainedCardView]) -> dict[str, Any]:
             self.emptied = cards

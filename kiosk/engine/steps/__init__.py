@@ -6,12 +6,14 @@ and operation results into a verdict (Next, Goto, Stay, Fail, Stop).
 
 from kiosk.engine.steps.basic import Agreement, Choose, Confirm, FieldRule, Form, FraudWarning, Info, Result
 from kiosk.engine.steps.cards import DeliverCard, EnterPin, InsertBankCard, PickCard, RetainBankCard
+from kiosk.engine.steps.documents import Browse, PrintDocument
 from kiosk.engine.steps.host import HostCall, StaffApproval
 from kiosk.engine.steps.identity import FaceCheck, ReadIdCard
 from kiosk.engine.steps.receipt import PrintReceipt
 
 __all__ = [
-    "Agreement", "Choose", "Confirm", "DeliverCard", "EnterPin", "FaceCheck", "FieldRule", "Form", "FraudWarning",
+    "Agreement", "Browse", "Choose", "Confirm", "DeliverCard", "EnterPin", "FaceCheck", "FieldRule", "Form", "FraudWarning",
     "HostCall",
-    "Info", "InsertBankCard", "PickCard", "PrintReceipt", "ReadIdCard", "Result", "RetainBankCard", "StaffApproval",
+    "Info", "InsertBankCard", "PickCard", "PrintDocument", "PrintReceipt", "ReadIdCard", "Result", "RetainBankCard",
+    "StaffApproval",
 ]

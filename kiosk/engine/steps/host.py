@@ -46,7 +46,8 @@ def host_operation(s: Session, op: str, payload: Mapping[str, object], *, postin
         except (HostOutcomeUnknown, HostProtocolError) as exc:
             journal.host_request_finished(key, "unknown" if posting else "unavailable", {"error": type(exc).__name__})
             raise
-        journal.host_request_finished(key, "committed", {"reply": reply.model_dump(mode="json")})
+        journal.host_request_finished(key, "committed",
+                                      {"reply": reply.model_dump(mode="json", exclude=set(reply.journal_exclude))})
         return reply
 
     return Operation(f"host.{op}", call, critical=posting)

@@ -92,15 +92,27 @@ class FaceCheck(Step):
     text_key = "face"
     GUIDANCE = GUIDANCE_EVENT  # the verifier's event kind
 
-    def __init__(self, id: str, *, fallback: str, **kw: Any) -> None:
+    def __init__(self, id: str, *, fallback: str | None, refuse: str | None = None, **kw: Any) -> None:
+        """``fallback``: the step where staff verify identity instead; None when the business allows no
+        fallback (the credit bureau requires the face): then the flow ends with the message ``refuse``."""
         super().__init__(id, **kw)
+        if fallback is None and refuse is None:
+            raise ValueError(f"face check {id!r}: give a fallback step or the message that ends the flow")
         self.fallback = fallback
-        self.branches = (fallback,)
+        self.refuse = refuse or ""
+        self.branches = (fallback,) if fallback else ()
+
+    def _instead(self, error: str | None = None) -> Verdict:
+        """Staff verify identity, or (no fallback) the business ends here."""
+        if self.fallback is None:
+            return Fail(self.refuse)
+        return Goto(self.fallback, error=error)
 
     def screen(self, s: Session) -> dict[str, Any]:
         failed = s.slots.face_last not in (None, "match")
         choices = (
-            (Choice("retry", s.t("button.face_retry")), Choice("staff", s.t("button.face_staff")))
+            (Choice("retry", s.t("button.face_retry")),
+             *((Choice("staff", s.t("button.face_staff")),) if self.fallback else ()))
             if failed else ()
         )
         data = {"device_hint": "camera", "attempts": s.attempts["face"], **self._guidance(s)}
@@ -150,7 +162,7 @@ class FaceCheck(Step):
         if inp.choice == "retry":
             s.slots.face_last = None
             return Stay(restart=True)
-        if inp.choice == "staff":
+        if inp.choice == "staff" and self.fallback:
             return Goto(self.fallback)
         return None
 
@@ -159,7 +171,7 @@ class FaceCheck(Step):
         if not result.ok:
             verdict = device_verdict(s, result, waits_for_customer=False)
             if isinstance(verdict, Fail):  # a broken camera never blocks the customer: staff verify instead
-                return Goto(self.fallback, error="face.camera_unavailable")
+                return self._instead("face.camera_unavailable")
             return verdict
         decision: FaceDecision = result.value
         s.slots.face_last = decision.reason
@@ -172,11 +184,11 @@ class FaceCheck(Step):
             s.slots.face_passed = True
             return Next()
         if decision.reason in ("no_photo", "uncertain"):  # staff verify in person; not a failed attempt
-            return Goto(self.fallback, error=f"face.{decision.reason}")
+            return self._instead(f"face.{decision.reason}")
         if not counted:  # two people, nobody, no usable picture: guidance, not a failed attempt
             return Stay(error=f"face.{decision.reason}")
         if s.attempts["face"] >= s.services.settings.limits.face_attempts:
-            return Goto(self.fallback, error="face.fallback_staff")
+            return self._instead("face.fallback_staff")
         return Stay(error=f"face.{decision.reason}", params={"left": self._left(s)})
 
     def _left(self, s: Session) -> int:

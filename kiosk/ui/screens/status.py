@@ -106,7 +106,8 @@ class ReceiptScreen(Screen):
         self.spinner.set_size(self.px(90))
         self.spinner.setVisible(printed is None)
         state = "printing" if printed is None else ("printed" if printed else "not_printed")
-        self.status.setText(ui_text(model.lang, f"ui.receipt.{state}"))
+        what = "document" if model.data.get("document") else "receipt"  # an A4 document or a receipt
+        self.status.setText(ui_text(model.lang, f"ui.{what}.{state}"))
 
 
 class OutOfServiceScreen(Screen):

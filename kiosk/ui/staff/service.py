@@ -18,6 +18,7 @@ from kiosk.ui.widgets import button, label, set_flag
 
 CARD_COUNTS = (10, 50, 100)
 PAPER_COUNTS = (100, 300, 500)
+A4_COUNTS = (250, 500)
 OUTCOMES = ("completed", "failed", "cancelled", "timeout")
 SESSION_ROWS = 40
 LOG_ROWS = 30
@@ -82,11 +83,17 @@ class MaintenanceScreen(StaffScreen):
                                      lambda: self.desk.maintenance.replenish_cards(int(self.cards.value)))
         self.load_paper = self.action("staff.ui.maintenance.load_paper", "staff-load-paper",
                                       lambda: self.desk.maintenance.load_paper(int(self.paper.value)))
+        self.a4 = Chips("a4", [(str(n), str(n)) for n in A4_COUNTS], self, stretch=False)
+        self.load_a4 = self.action("staff.ui.maintenance.load_a4", "staff-load-a4",
+                                   lambda: self.desk.maintenance.load_a4(int(self.a4.value)))
+        self.toner = self.action("staff.ui.maintenance.replace_toner", "staff-replace-toner",
+                                 self.desk.maintenance.replace_toner)
         self.stock_box = QWidget()
         stock = QVBoxLayout(self.stock_box)
         stock.setContentsMargins(0, 0, 0, 0)
         for text_key, chips, go in (("staff.ui.maintenance.cards", self.cards, self.replenish),
-                                    ("staff.ui.maintenance.paper", self.paper, self.load_paper)):
+                                    ("staff.ui.maintenance.paper", self.paper, self.load_paper),
+                                    ("staff.ui.maintenance.a4_paper", self.a4, self.load_a4)):
             stock.addWidget(label(self.t(text_key), "StaffSection"))
             line = QHBoxLayout()
             line.addWidget(chips)
@@ -94,6 +101,10 @@ class MaintenanceScreen(StaffScreen):
             line.addWidget(go)
             line.addStretch(1)
             stock.addLayout(line)
+        toner = QHBoxLayout()
+        toner.addWidget(self.toner)
+        toner.addStretch(1)
+        stock.addLayout(toner)
         stock.addStretch(1)
         below.addWidget(self.stock_box, 2)
         bins = QVBoxLayout()
