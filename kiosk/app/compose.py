@@ -194,7 +194,8 @@ def engine_settings(config: KioskConfig, strict: bool) -> EngineSettings:
     return EngineSettings(
         kiosk_id=k.kiosk_id, branch_id=k.branch_id, branch_name=k.branch_name, bank_name=k.bank_name,
         language=k.language, pin_key_id=config.devices.pinpad.key_id, timeouts=config.timeouts,
-        limits=config.limits, staff=config.staff, documents=config.documents, approvals=config.approval_rules(catalogue()), strict=strict)
+        limits=config.limits, staff=config.staff, documents=config.documents, approvals=config.approval_rules(catalogue()), strict=strict,
+        card_first=k.card_first)
 
 
 def build_device(ctx: BuildContext, name: str) -> Any:

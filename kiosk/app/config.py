@@ -55,6 +55,7 @@ class KioskSection(_Section):
     language: Literal["zh_CN", "en_US"] = "zh_CN"
     data_dir: str = "../var"  # journal, receipt spool, logs; relative to this file's folder
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    card_first: bool = True  # a bank card inserted on the home screen offers the services that start from it
 
 
 class HostSection(_Section):

@@ -19,14 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from devices.api import DeviceState
 from kiosk.core.masking import mask_text
 from kiosk.engine import render, speech
 from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
-from kiosk.engine.home import LANGUAGES, Home
+from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
 from kiosk.engine.journaling import describe_result
-from kiosk.engine.ops import STAFF_CHANNEL, Inbox, OperationRunner, OpEvent, OpResult, Ticket
+from kiosk.engine.ops import HOME_CHANNEL, STAFF_CHANNEL, Inbox, OperationRunner, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
@@ -100,7 +101,9 @@ class Engine:
         self._exit: SafeExit | None = None
         self._listeners: list[Callable[[ScreenModel], None]] = []
         self._seq = 0
+        self._home_op: Pending | None = None  # the home screen's card reader watch, or its eject
         self.screen = self.home.model()
+        self._watch_card()
 
     # --- public ----------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[ScreenModel], None]) -> None:
@@ -126,6 +129,9 @@ class Engine:
     def _send(self, inp: Input) -> None:
         s = self.session
         if s is None:
+            if inp.kind is InputKind.CHOOSE and inp.choice == TAKE_CARD and self.home.card_in:
+                self._give_card_back("taken_back")
+                return
             flow_id = self.home.on_input(inp)
             if flow_id is not None:
                 self.start(flow_id)
@@ -171,6 +177,8 @@ class Engine:
             with self.services.journal.batch():
                 if item.ticket.session_id == STAFF_CHANNEL and self.staff is not None:
                     self.staff.on_operation(item)
+                elif item.ticket.session_id == HOME_CHANNEL:
+                    self._on_home_op(item)
                 elif isinstance(item, OpEvent):
                     self._on_event(item)
                 else:
@@ -181,6 +189,7 @@ class Engine:
         if self.staff is not None:
             self.staff.tick()
         if self.session is None:
+            self._card_watch_tick()
             if self.home.availability_changed(self.screen):
                 self._publish()
             return
@@ -228,6 +237,8 @@ class Engine:
         settings = self.services.settings
         session_id = self.services.journal.open_session(flow_id, settings.kiosk_id, settings.branch_id,
                                                         home.lang, home.elderly)
+        self._stop_watch()
+        home.card_since = None  # a card inserted on the home screen is the session's now
         s = Session(session_id, flow, self.services, home.lang, home.elderly)
         self.session = s
         self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
@@ -238,6 +249,9 @@ class Engine:
         """``reason``: free text or a catalog key; None puts the kiosk back in service."""
         self.home.set_out_of_service(reason, counter)
         if self.session is None:
+            if reason is not None and self.home.card_in:
+                self._give_card_back("out_of_service")
+            self._card_watch_tick()
             self._publish()
 
     # --- staff at the kiosk (kiosk/engine/staff/) -----------------------------------------
@@ -456,6 +470,75 @@ class Engine:
         self._exit = None
         self.timer.stop()
         self._publish()
+        self._watch_card()
+
+    # --- card first: the bank card reader watched from the home screen ------------------------
+    def _card_watch_wanted(self) -> bool:
+        settings = self.services.settings
+        reader = self.services.devices.smartcard
+        return (settings.card_first and reader is not None and self.session is None and not self.home.card_in
+                and self.home.out_of_service is None and not getattr(self.staff, "present", False)
+                and reader.status().state in (DeviceState.OK, DeviceState.BUSY))
+
+    def _watch_card(self) -> None:
+        """Home and idle: wait for a bank card in the reader."""
+        if self._home_op is None and self._card_watch_wanted():
+            self._submit_home(watch_card(self.services.devices.smartcard))
+
+    def _stop_watch(self) -> None:
+        op = self._home_op
+        if op is not None and op.name == "smartcard.watch":
+            op.cancel.cancel()
+            self._home_op = None
+
+    def _card_watch_tick(self) -> None:
+        """Staff took over or the reader failed: no watch; back to idle: watch again. The card menu times out."""
+        home = self.home
+        if self._home_op is not None and self._home_op.name == "smartcard.watch" and not self._card_watch_wanted():
+            self._stop_watch()
+        elif home.card_in and not home.card_returning and home.card_since is not None:
+            seconds = self.timer.screen_time("screen_s", home.elderly)
+            if seconds is not None and self.services.clock.monotonic() - home.card_since >= seconds:
+                self._give_card_back("timeout")
+            elif getattr(self.staff, "present", False):
+                self._give_card_back("staff")
+        else:
+            self._watch_card()
+
+    def _submit_home(self, op: Any) -> None:
+        ticket = Ticket(HOME_CHANNEL, "home")
+        cancel = self.runner.submit(ticket, op)
+        self._home_op = Pending(ticket, op.name, op.critical, op.waits_for_customer, cancel)
+
+    def _give_card_back(self, why: str) -> None:
+        self._stop_watch()
+        if self._home_op is not None:  # already ejecting
+            return
+        self.services.journal.record(None, "device", "home_card_return", {"why": why})
+        self.home.card_returning = True
+        wait = self.services.settings.timeouts.for_customer("card_take_s", self.home.elderly)
+        self._submit_home(give_back(self.services.devices.smartcard, wait))
+        self._publish()
+
+    def _on_home_op(self, item: OpResult | OpEvent) -> None:
+        op = self._home_op
+        if isinstance(item, OpEvent) or op is None or item.ticket != op.ticket:
+            return  # a watch cancelled when a session started, or an eject's progress
+        self._home_op = None
+        if op.name == "smartcard.watch":
+            if item.ok and item.value and self.session is None and self._card_watch_wanted():
+                self.services.journal.record(None, "device", "home_card_inserted", {})
+                self.home.card_since = self.services.clock.monotonic()
+                self._publish()
+            else:
+                self._watch_card()
+            return
+        self.services.journal.record(None, "device", "home_card_returned",
+                                     {"ok": item.ok, "result": str(item.value) if item.ok else None})
+        self.home.card_since = None
+        self.home.card_returning = False
+        self._publish()
+        self._watch_card()
 
     # --- screens ---------------------------------------------------------------------------
     def _publish(self) -> None:

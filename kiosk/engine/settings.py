@@ -88,4 +88,5 @@ class EngineSettings:
     staff: StaffRules
     approvals: Mapping[str, tuple[str, ...]]
     documents: DocumentFees = field(default_factory=lambda: DocumentFees.model_validate({}))
+    card_first: bool = True  # the home screen watches the bank card reader (kiosk/engine/home.py)
     strict: bool = False  # tests: an unexpected exception in an operation is raised, not turned into a fault

@@ -6,6 +6,8 @@ has) and, beside it, the page it opens: its services, most used first, paging wh
 services whose pinyin (or English) initials hold them ("GS" finds 银行卡挂失 and 解除挂失).
 Elderly mode shows a short menu: the six most used services, then a "more" tile that shows the next
 six, and so on, with a tile back to the first six; no categories, nothing else.
+Card first: with a bank card inserted on the home screen (the model's ``bank_card``), only the services
+that start from the card, and "取回银行卡" (Take the card back), which ejects it.
 
 The order is the model's (most used first: the engine orders by each flow's ``popularity``)."""
 
@@ -18,6 +20,7 @@ from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.pinyin import matches
+from kiosk.engine.home import TAKE_CARD
 from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.pager import Pager
 from kiosk.ui.screens.base import Screen
@@ -112,8 +115,11 @@ class HomeScreen(Screen):
             key = (*key[:5], 0, POPULAR_SECTION, self._search.query)
         self._shown = key
         clear_layout(self._grid)
-        self._standard.setVisible(not model.elderly)
-        if model.elderly:
+        carded = bool(model.data.get("bank_card"))
+        self._standard.setVisible(not model.elderly and not carded)
+        if carded:
+            self._render_card_menu(model)
+        elif model.elderly:
             self._render_short_menu(model)
         else:
             self._render_standard(model)
@@ -182,6 +188,23 @@ class HomeScreen(Screen):
             tiles.append(self._page_tile("btn-first", ui_text(model.lang, "ui.home.first"), "", 0))
         self._grid.setSpacing(self.px(28))
         fill_grid(self._grid, tiles, 3 if len(tiles) <= 6 else 4)
+
+    # --- card first ----------------------------------------------------------------------
+    def _render_card_menu(self, model: ScreenModel) -> None:
+        titles = set(model.data.get("category_titles", {}).values())
+        tiles: list[QPushButton] = []
+        for c in model.choices:
+            b = self.flow_tile(c, *titles)
+            b.setProperty("tile", "true")
+            tiles.append(b)
+        take_back = model.data.get("take_back")
+        if take_back:
+            b = ChoiceButton(Choice(TAKE_CARD, str(take_back)), "btn-take-card")
+            b.setProperty("tile", "true")
+            b.clicked.connect(lambda _=False: self.send(Input(InputKind.CHOOSE, TAKE_CARD)))
+            tiles.append(b)
+        self._grid.setSpacing(self.px(28))
+        fill_grid(self._grid, tiles, 2 if len(tiles) <= 4 else 3)
 
     def flow_tile(self, choice: Choice, *hidden_details: str) -> ChoiceButton:
         b = ChoiceButton(choice, f"flow-{choice.id}")
