@@ -9,10 +9,10 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -22,39 +22,20 @@ from devices.backends import BACKENDS
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
 from kiosk.app.gui_camera import CameraPreview
-from kiosk.app.gui_staff import StaffUi, attach_staff
 from kiosk.app.host_start import HostLaunch
-from kiosk.app.qa import SimulatorControls
 from kiosk.core.logsetup import configure_logging
-from kiosk.host.api import SmsSendResult
 from kiosk.ui.bridge import EngineBridge, connect
 from kiosk.ui.shell import KioskWindow
-from kiosk.ui.simpanel import SimPanel
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.voicebar import GuideVoice
+
+if TYPE_CHECKING:  # staff mode and the simulate-mode panel load after the first paint under `kiosk run`
+    from kiosk.app.gui_staff import StaffUi
+    from kiosk.ui.simpanel import SimPanel
 
 log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 800)
 HOME_LINE = "kiosk home screen painted at monotonic "  # --quit-at-home: then the time.monotonic() seconds
-
-
-class PanelControls(SimulatorControls):
-    """SimulatorControls plus what the simulate-mode panel lists and shows."""
-
-    def id_card_keys(self) -> Sequence[tuple[str, str]]:  # the holder's name: the card's chip photo can wait
-        return [(key, f"{self.people.person(key)['name']} ({key})") for key in sorted(self.people.id_cards)]
-
-    def bank_card_keys(self) -> Sequence[tuple[str, str]]:
-        cards = sorted(self.people.bank_cards.items()) + sorted(self.people.staff_cards.items())  # staff cards last
-        return [(key, f"{key} ({p.card.pan[-4:]})") for key, p in cards]
-
-    def device_statuses(self) -> Sequence[Any]:
-        return [device.status() for device in self.devices.by_name().values()]
-
-    def last_sms_code(self) -> str | None:
-        session = self.kiosk.engine.session
-        sms = session.found(SmsSendResult) if session is not None else None
-        return self.sms_code(sms.sms_ref) if sms is not None else None
 
 
 def all_simulated(config: KioskConfig) -> bool:
@@ -71,6 +52,7 @@ class KioskApp:
     window: KioskWindow
     panel: SimPanel | None = None
     staff: StaffUi | None = None
+    attach_later: Callable[[], None] | None = None  # builds staff mode and the panel (open_kiosk's defer_extras)
 
     def close(self, close_kiosk: bool = True) -> None:
         self.bridge.detach()
@@ -87,9 +69,13 @@ class KioskApp:
 
 
 def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
-               build: Callable[..., Kiosk] = build_kiosk, **options: Any) -> KioskApp:
+               build: Callable[..., Kiosk] = build_kiosk, defer_extras: bool = False, **options: Any) -> KioskApp:
     """Build the kiosk and its window (not shown yet). ``build(config, on_ready=..., **options)``
-    makes the kiosk: build_kiosk, or a test's factory (manual clock, its own data folder)."""
+    makes the kiosk: build_kiosk, or a test's factory (manual clock, its own data folder).
+
+    Staff mode and the simulate-mode panel (when ``sim_panel``, or by default when every device is
+    simulated) are built before this returns, unless ``defer_extras``: then :func:`attach_extras` builds
+    them (``kiosk run`` does so right after the home screen's first paint)."""
     bridge = EngineBridge()
     window = KioskWindow(config.kiosk.bank_name)
     kiosk = build(config, on_ready=bridge.wake, **options)
@@ -99,12 +85,28 @@ def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
     if kiosk.devices.camera is not None:  # the face screen's live preview
         preview = CameraPreview(kiosk.devices.camera, window)
         bridge.screen.connect(preview.on_model)
-    staff = attach_staff(kiosk, window)  # after the bridge: staff mode stays above the customer screen
-    panel = None
-    if all_simulated(config) if sim_panel is None else sim_panel:
-        panel = SimPanel(PanelControls(kiosk), staff.route(bridge.send), config.kiosk.language)
-        bridge.screen.connect(panel.show_model)
-    return KioskApp(kiosk, bridge, window, panel, staff)
+    running = KioskApp(kiosk, bridge, window)
+    wants_panel = all_simulated(config) if sim_panel is None else sim_panel
+    running.attach_later = lambda: attach_extras(running, config, wants_panel)
+    if not defer_extras:
+        running.attach_later()
+    return running
+
+
+def attach_extras(running: KioskApp, config: KioskConfig, sim_panel: bool) -> None:
+    """Staff mode over the window (subscribed after the bridge, so it stays above the customer screen)
+    and, when ``sim_panel``, the simulate-mode panel, whose supervisor buttons go through staff mode."""
+    from kiosk.app.gui_panel import PanelControls
+    from kiosk.app.gui_staff import attach_staff
+    from kiosk.ui.simpanel import SimPanel
+
+    running.attach_later = None
+    running.staff = attach_staff(running.kiosk, running.window)
+    if sim_panel:
+        running.panel = SimPanel(PanelControls(running.kiosk), running.staff.route(running.bridge.send),
+                                 config.kiosk.language)
+        running.bridge.screen.connect(running.panel.show_model)
+        running.panel.show_model(running.kiosk.engine.screen)  # the screen it came in on
 
 
 def place(window: QWidget, windowed: bool) -> None:
@@ -143,13 +145,9 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(QFont(FONT_FAMILY))
-    running = open_kiosk(config, voice=True, host=host)
+    running = open_kiosk(config, voice=True, host=host, defer_extras=True)  # staff mode, panel: after the paint
     try:
         place(running.window, windowed)
-        if running.panel is not None:
-            running.panel.move(0, 0)
-            running.panel.show()
-            running.panel.raise_()
         quit_on(app, running.window)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
         size = running.window.size()
@@ -169,6 +167,12 @@ def home_shown(app: QApplication, running: KioskApp, quit_at_home: bool) -> None
     painted = time.monotonic()
     age = process_age()
     log.info("home screen up %s", f"{age:.2f} s after the process started" if age is not None else "")
+    if running.attach_later is not None:  # staff mode and the simulate-mode panel (its first Chinese text)
+        running.attach_later()
+        if running.panel is not None:
+            running.panel.move(0, 0)
+            running.panel.show()
+            running.panel.raise_()
     running.kiosk.warm_up()  # the face matcher, chip photos, camera pictures: they were not needed until now
     if quit_at_home:
         sys.stdout.write(f"{HOME_LINE}{painted:.6f}\n")
