@@ -82,7 +82,7 @@ class CameraView(QWidget):
         p = QPainter(self)
         frame = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left, top = (self.width() - frame.width()) // 2, (self.height() - frame.height()) // 2
-        p.drawImage(QRect(left, top, frame.width(), frame.height()), self.image.mirrored(True, False))
+        p.drawImage(QRect(left, top, frame.width(), frame.height()), self.image.flipped(Qt.Orientation.Horizontal))
         if self.box is not None:
             x, y, w, h = self.box
             p.setPen(QPen(QColor(PALETTE.brand), max(3, self.width() // 160)))
