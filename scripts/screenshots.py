@@ -41,6 +41,7 @@ from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.core.i18n import text  # noqa: E402
 from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
 from kiosk.host.api import SmsSendResult  # noqa: E402
+from kiosk.ui.pager import reveal  # noqa: E402
 from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
 from kiosk.ui.theme import FONT_FAMILY  # noqa: E402
 
@@ -104,6 +105,9 @@ class Shooter:
         buttons = [b for b in self.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
         if not buttons and name.startswith("flow-"):  # a service off the first page: its category, its page
             self.window.screen(ScreenKind.HOME).reveal(name.removeprefix("flow-"))
+            self.app.processEvents()
+            buttons = [b for b in self.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
+        if not buttons and reveal(self.window, name):  # a choice on a later page of its list
             self.app.processEvents()
             buttons = [b for b in self.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
         if not buttons:

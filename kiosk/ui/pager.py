@@ -209,3 +209,15 @@ class Pager(QWidget):
             self.relayout()
         super().changeEvent(event)
 
+
+
+def reveal(root: QWidget, name: str) -> bool:
+    """Turn the pager that holds the item named ``name`` (a choice, a service) to its page, as a customer
+    paging to it would; False when no pager under ``root`` holds it."""
+    for pager in root.findChildren(Pager):
+        item = next((w for w in pager.items if w.objectName() == name
+                     or any(c.objectName() == name for c in w.findChildren(QWidget))), None)
+        if item is not None:
+            pager.show_page(pager.page_of(item))
+            return True
+    return False

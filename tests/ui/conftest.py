@@ -146,6 +146,12 @@ class Customer:
             self.window.screen(ScreenKind.HOME).reveal(name.removeprefix("flow-"))
             QApplication.processEvents()
             shown = [b for b in root.findChildren(QPushButton, name) if b.isVisible()]
+        if not shown:  # a choice on a later page of its list: page to it, as the customer would
+            from kiosk.ui.pager import reveal
+
+            if reveal(root, name):
+                QApplication.processEvents()
+                shown = [b for b in root.findChildren(QPushButton, name) if b.isVisible()]
         assert len(shown) == 1, f"{len(shown)} visible buttons named {name!r}"
         return shown[0]
 
