@@ -5,7 +5,7 @@ with its own OK. A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
@@ -34,6 +34,8 @@ class FormScreen(Screen):
         self._fields: tuple[FormField, ...] = ()
         self._boxes: dict[str, QPushButton] = {}
         self._clears: dict[str, QPushButton] = {}
+        self._labels: dict[str, QLabel] = {}
+        self._hints: dict[str, QLabel] = {}
         self._errors: dict[str, FieldError] = {}
         self._form_key: tuple[str | None, str, tuple[FormField, ...]] | None = None
         row = QHBoxLayout()
@@ -81,9 +83,10 @@ class FormScreen(Screen):
 
     def _build_fields(self) -> None:
         clear_layout(self._column)
-        self._boxes, self._clears, self._errors = {}, {}, {}
+        self._boxes, self._clears, self._errors, self._labels, self._hints = {}, {}, {}, {}, {}
         for f in self._fields:
-            self._column.addWidget(label(f.label, "FieldLabel"))
+            self._labels[f.name] = label(f.label, "FieldLabel")
+            self._column.addWidget(self._labels[f.name])
             line = QHBoxLayout()
             line.setSpacing(self.px(24))
             box = button("", f"field-{f.name}", "field")
@@ -99,7 +102,7 @@ class FormScreen(Screen):
             self._errors[f.name] = error
             self._column.addWidget(error)
             hint = label(f.hint, "FieldHint")
-            hint.setVisible(bool(f.hint) and f.input != "text")  # under a text field: the keyboard
+            self._hints[f.name] = hint
             self._column.addWidget(hint)
             if f.input != "text":
                 self._column.addSpacing(self.px(24))
@@ -162,6 +165,10 @@ class FormScreen(Screen):
         text = self._typing_text()
         self.keypad.setVisible(not text)
         self.keyboard.setVisible(text)
+        for f in self._fields:  # the keyboard takes the room: only the fields' boxes stay (tap one to switch)
+            self._labels[f.name].setVisible(not text)
+            self._hints[f.name].setVisible(bool(f.hint) and not text)
+            self._clears[f.name].setVisible(not text or f.name == self.active)
 
     def complete(self) -> bool:
         return all(len(self.values.get(f.name, "")) >= max(1, f.min_length) for f in self._fields)
