@@ -101,7 +101,7 @@ def close_request(s: Session) -> dict[str, Any]:
 
 def summary(s: Session) -> list[Row]:
     account = visit(s).account
-    rows = [*(Row(label, value) for label, value in holder_rows(s)),
+    rows = [*holder_rows(s),
             Row(s.t("row.closed_account"), account.account_masked),
             Row(s.t("row.card"), mask_pan(bank_card(s).pan)), Row(s.t("row.balance"), yuan(s, account.balance_fen))]
     if has_balance(s):

@@ -80,7 +80,7 @@ def verify_request(s: Session) -> dict[str, Any]:
 
 def summary(s: Session) -> list[Row]:
     account = chosen(s)
-    return [*(Row(label, value) for label, value in holder_rows(s)),
+    return [*holder_rows(s),
             Row(s.t("row.account_no"), account.account_masked),
             Row(s.t("row.account_class"), class_name(s, account.account_class)),
             Row(s.t("row.verified_by"), s.t("flow.branch_identity_check.by." + verify_request(s)["verified_by"]))]
@@ -97,7 +97,7 @@ def result_rows(s: Session) -> list[Row]:
 
 
 def receipt(s: Session) -> Receipt:
-    rows = [*(Row(label, value) for label, value in holder_rows(s)), *result_rows(s)]
+    rows = [*holder_rows(s), *result_rows(s)]
     return build_receipt(s, "flow.branch_identity_check.receipt_title", rows, visit(s).verified.verification_ref)
 
 

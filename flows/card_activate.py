@@ -23,6 +23,7 @@ from flows.common import (
     CARDS,
     IDENTITY_PREDICATES,
     NEW_PIN_REFUSALS,
+    card_holder_request,
     card_pan,
     holder_rows,
     id_card,
@@ -52,9 +53,6 @@ def visit(s: Session) -> CardActivation:
     return s.data_as(CardActivation)
 
 
-def holder_request(s: Session) -> dict[str, Any]:
-    return {"id_number": id_card(s).id_number, "pan": card_pan(s)}
-
 
 def require_inactive(s: Session) -> Fail | None:
     holder = visit(s).holder
@@ -78,7 +76,7 @@ def result_rows(s: Session) -> list[Row]:
 
 
 def receipt(s: Session) -> Receipt:
-    rows = [Row(label, value) for label, value in holder_rows(s)] + result_rows(s)
+    rows = holder_rows(s) + result_rows(s)
     return build_receipt(s, "flow.card_activate.receipt_title", rows, visit(s).activation.activation_ref)
 
 
@@ -89,7 +87,7 @@ card_activate = Flow(
     steps=[
         *identify(face=True),
         InsertBankCard("card"),
-        HostCall("holder", op="cards.verify_holder", payload=holder_request, store="holder",
+        HostCall("holder", op="cards.verify_holder", payload=card_holder_request, store="holder",
                  check=require_inactive),
         *new_pin_twice(),
         HostCall("activate", op="cards.activate", payload=activate_request, store="activation",

@@ -138,7 +138,7 @@ def replace_request(s: Session) -> dict[str, Any]:
 
 
 def summary(s: Session) -> list[Row]:
-    return [*(Row(label, value) for label, value in holder_rows(s)),
+    return [*holder_rows(s),
             Row(s.t("row.old_card"), chosen_card(s).pan_masked),
             Row(s.t("row.replace_reason"), s.t(f"flow.card_replace.reason.{reason(s)}")),
             Row(s.t("row.new_card"), masked("pan", new_card(s).pan)),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from devices.idcard.api import IdCard
 from devices.smartcard.api import BankCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
 from kiosk.engine.flow import Category, Goto, Predicate, Step, Verdict
+from kiosk.engine.screens import Row
 from kiosk.engine.session import Session
 from kiosk.engine.steps import Agreement, EnterPin, FaceCheck, ReadIdCard, StaffApproval
 from kiosk.host.errors import HostRejected
@@ -57,9 +59,15 @@ def id_card(s: Session) -> IdCard:
     return card
 
 
-def holder_rows(s: Session) -> list[tuple[str, str]]:
+def holder_rows(s: Session) -> list[Row]:
+    """The customer as summaries and receipts show them: name and ID number, masked."""
     card = id_card(s)
-    return [(s.t("row.name"), mask_name(card.name)), (s.t("row.id_number"), mask_id_number(card.id_number))]
+    return [Row(s.t("row.name"), mask_name(card.name)), Row(s.t("row.id_number"), mask_id_number(card.id_number))]
+
+
+def card_holder_request(s: Session) -> dict[str, Any]:
+    """``cards.verify_holder``'s payload: is the card in the reader this customer's?"""
+    return {"id_number": id_card(s).id_number, "pan": card_pan(s)}
 
 
 def yuan(s: Session, amount_fen: int) -> str:

@@ -63,7 +63,7 @@ def report_request(s: Session) -> dict[str, Any]:
 def summary(s: Session) -> list[Row]:
     quota = visit(s).quota
     fee = yuan(s, quota.fee_fen) if quota.fee_fen else s.t("flow.credit_report.free", left=quota.free_left)
-    return [*(Row(label, value) for label, value in holder_rows(s)), Row(s.t("row.fee"), fee)]
+    return [*holder_rows(s), Row(s.t("row.fee"), fee)]
 
 
 def result_rows(s: Session) -> list[Row]:

@@ -89,7 +89,7 @@ def needs_approval(s: Session) -> bool:
 
 
 def summary(s: Session) -> list[Row]:
-    return [*(Row(label, value) for label, value in holder_rows(s)),
+    return [*holder_rows(s),
             Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
             Row(s.t("row.cert_amount"), yuan(s, amount_fen(s))),
             Row(s.t("row.term"), s.t(f"flow.deposit_certificate.term.{visit(s).term}")),

@@ -115,7 +115,7 @@ def change_request(s: Session) -> dict[str, Any]:
 
 
 def summary(s: Session) -> list[Row]:
-    rows = [*(Row(label, value) for label, value in holder_rows(s)),
+    rows = [*holder_rows(s),
             Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
             Row(s.t("row.service"), s.t(f"flow.ebanking_signup.{action(s)}.{visit(s).service}"))]
     if is_signing(s):

@@ -100,7 +100,7 @@ def release_request(s: Session) -> dict[str, Any]:
 
 def summary(s: Session) -> list[Row]:
     card = chosen_card(s)
-    return [*(Row(label, value) for label, value in holder_rows(s)), Row(s.t("row.card"), card.pan_masked),
+    return [*holder_rows(s), Row(s.t("row.card"), card.pan_masked),
             Row(s.t("row.card_status"), s.t("card.status." + card.status))]
 
 

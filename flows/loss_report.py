@@ -69,7 +69,7 @@ def loss_request(s: Session) -> dict[str, Any]:
 
 
 def summary(s: Session) -> list[Row]:
-    rows = [Row(label, value) for label, value in holder_rows(s)]
+    rows = holder_rows(s)
     rows += [Row(s.t("row.card"), chosen_card(s).pan_masked),
              Row(s.t("row.loss_kind"), s.t(f"flow.loss_report.kind.{visit(s).loss_kind}"))]
     return rows

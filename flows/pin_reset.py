@@ -25,6 +25,7 @@ from flows.common import (
     IDENTITY_PREDICATES,
     NEW_PIN_REFUSALS,
     approval_ref,
+    card_holder_request,
     card_pan,
     holder_rows,
     id_card,
@@ -54,9 +55,6 @@ def visit(s: Session) -> PinReset:
     return s.data_as(PinReset)
 
 
-def holder_request(s: Session) -> dict[str, Any]:
-    return {"id_number": id_card(s).id_number, "pan": card_pan(s)}
-
 
 def require_active(s: Session) -> Fail | None:
     status = visit(s).holder.status
@@ -76,7 +74,7 @@ def result_rows(s: Session) -> list[Row]:
 
 
 def receipt(s: Session) -> Receipt:
-    rows = [Row(label, value) for label, value in holder_rows(s)] + result_rows(s)
+    rows = holder_rows(s) + result_rows(s)
     return build_receipt(s, "flow.pin_reset.receipt_title", rows, visit(s).reset.reset_ref)
 
 
@@ -86,7 +84,7 @@ pin_reset = Flow(
     steps=[
         *identify(face=True),
         InsertBankCard("card"),
-        HostCall("holder", op="cards.verify_holder", payload=holder_request, store="holder", check=require_active),
+        HostCall("holder", op="cards.verify_holder", payload=card_holder_request, store="holder", check=require_active),
         StaffApproval("reset_approval", rule="pin_reset", reason="approval.reason.pin_reset"),
         *new_pin_twice(),
         HostCall("reset", op="pins.reset", payload=reset_request, store="reset", reference="reset_ref",

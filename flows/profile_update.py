@@ -130,7 +130,7 @@ def update_request(s: Session) -> dict[str, Any]:
 
 def summary(s: Session) -> list[Row]:
     item = visit(s).item
-    return [*(Row(label, value) for label, value in holder_rows(s)),
+    return [*holder_rows(s),
             Row(s.t("row.profile_item"), s.t(f"flow.profile_update.item.{item}")),
             Row(s.t("row.on_file"), on_file(s, item)), Row(s.t("row.new_value"), new_value(s))]
 
@@ -143,12 +143,9 @@ def result_rows(s: Session) -> list[Row]:
 
 
 def receipt(s: Session) -> Receipt:
-    return build_receipt(s, "flow.profile_update.receipt_title", [*holder_rows_as_rows(s), *result_rows(s)],
+    return build_receipt(s, "flow.profile_update.receipt_title", [*holder_rows(s), *result_rows(s)],
                          visit(s).update.update_ref)
 
-
-def holder_rows_as_rows(s: Session) -> list[Row]:
-    return [Row(label, value) for label, value in holder_rows(s)]
 
 
 profile_update = Flow(

@@ -100,7 +100,7 @@ def pay_request(s: Session) -> dict[str, Any]:
 
 
 def summary(s: Session) -> list[Row]:
-    rows = [Row(label, value) for label, value in holder_rows(s)]
+    rows = holder_rows(s)
     rows += [Row(s.t("row.item"), f"{b.type} {b.period} {yuan(s, b.amount_fen)}") for b in chosen_bills(s)]
     rows += [Row(s.t("row.amount"), yuan(s, amount_fen(s))), Row(s.t("row.card"), masked("pan", bank_card(s).pan))]
     return rows

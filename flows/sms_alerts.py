@@ -114,7 +114,7 @@ def fee_text(s: Session) -> str:
 
 
 def summary(s: Session) -> list[Row]:
-    rows = [*(Row(label, value) for label, value in holder_rows(s)),
+    rows = [*holder_rows(s),
             Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
             Row(s.t("row.service"), s.t(f"flow.sms_alerts.action.{visit(s).action}"))]
     fen = threshold_fen(s)

@@ -29,6 +29,7 @@ from flows.common import (
     IDENTITY_PREDICATES,
     NEW_PIN_REFUSALS,
     bank_card,
+    card_holder_request,
     card_pan,
     holder_rows,
     id_card,
@@ -65,9 +66,6 @@ def social_security(s: Session) -> SocialSecurityApp:
     return ss
 
 
-def holder_request(s: Session) -> dict[str, Any]:
-    return {"id_number": id_card(s).id_number, "pan": card_pan(s)}
-
 
 def require_own_inactive_ss_card(s: Session) -> Fail | None:
     ss, holder = bank_card(s).social_security, visit(s).holder
@@ -93,7 +91,7 @@ def result_rows(s: Session) -> list[Row]:
 
 
 def receipt(s: Session) -> Receipt:
-    rows = [Row(label, value) for label, value in holder_rows(s)] + result_rows(s)
+    rows = holder_rows(s) + result_rows(s)
     return build_receipt(s, "flow.ss_card_activate.receipt_title", rows, visit(s).activation.activation_ref)
 
 
@@ -104,7 +102,7 @@ ss_card_activate = Flow(
     steps=[
         *identify(face=True),
         InsertBankCard("card"),
-        HostCall("holder", op="cards.verify_holder", payload=holder_request, store="holder",
+        HostCall("holder", op="cards.verify_holder", payload=card_holder_request, store="holder",
                  check=require_own_inactive_ss_card),
         *new_pin_twice(),
         HostCall("activate", op="ss_cards.activate", payload=activate_request, store="activation",

@@ -798,7 +798,6 @@ OPERATIONS.update({
                   "ops_cat13c.update_profile"),
     )
 })
-# Balances and bank documents (issue 14): declared with their models in kiosk/host/api_docs14.py.
-from kiosk.host.api_docs14 import DOCS14_OPERATIONS  # noqa: E402 - needs the models above
-
-OPERATIONS.update({op.name: op for op in DOCS14_OPERATIONS})
+# Balances and bank documents: declared with their models in kiosk/host/api_docs14.py, which adds them to
+# OPERATIONS itself, so either module may be imported first.
+import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above

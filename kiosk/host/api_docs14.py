@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StrictInt, StringConstraints, model_validator
 
-from kiosk.host.api import Fen, IdNumber, KeyId, Operation, Pan, PinBlockHex, Ref, Request, Result
+from kiosk.host.api import OPERATIONS, Fen, IdNumber, KeyId, Operation, Pan, PinBlockHex, Ref, Request, Result
 
 Lang = Literal["zh_CN", "en_US"]
 DocumentB64 = Annotated[str, StringConstraints(min_length=8, max_length=8_000_000, pattern=r"^[A-Za-z0-9+/=]+$")]
@@ -177,3 +177,5 @@ DOCS14_OPERATIONS = (
     Operation("documents.verify", DocumentVerifyRequest, DocumentVerifyResult, False, (),
               "ops_docs14.verify_document"),
 )
+
+OPERATIONS.update({op.name: op for op in DOCS14_OPERATIONS})
