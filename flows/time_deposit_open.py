@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from devices.pinpad.api import PinBlock
@@ -88,9 +89,15 @@ def maturity_on(s: Session, rate: DepositRate) -> date:
     return add_months(visit(s).table.value_date, rate.months)
 
 
+def term_interest_fen(principal_fen: int, rate: Decimal, start: date, months: int) -> int:
+    """The interest at maturity: principal x annual rate x days / 360, rounded half up to the fen, the days
+    from ``start`` to the same day ``months`` later (or that month's last day)."""
+    return interest_fen(principal_fen, rate, (add_months(start, months) - start).days)
+
+
 def estimated_interest_fen(s: Session, rate: DepositRate) -> int:
-    """The interest at maturity on the amount typed: amount x rate x days / 360, rounded to the fen."""
-    return interest_fen(amount_fen(s), rate.rate, (maturity_on(s, rate) - visit(s).table.value_date).days)
+    """The interest the amount typed earns by maturity at ``rate``, from the host's value date."""
+    return term_interest_fen(amount_fen(s), rate.rate, visit(s).table.value_date, rate.months)
 
 
 def chosen(s: Session) -> DepositRate:
