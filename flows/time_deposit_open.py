@@ -27,7 +27,7 @@ from typing import Any
 
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
-from flows.common import ACCOUNTS, local_time, masked, wrong_pin_back_to, yuan
+from flows.common import ACCOUNTS, local_time, wrong_pin_back_to, yuan
 from flows.money_common import MAX_YUAN_DIGITS, bank_card, percent, yuan_to_fen
 from kiosk.core.digits import ascii_digits
 from kiosk.core.rates import add_months, interest_fen
@@ -138,31 +138,47 @@ def t_row(s: Session, name: str, value: str) -> Row:
     return Row(s.t(f"flow.time_deposit_open.row.{name}"), value)
 
 
+def term_dates(s: Session, term: str, start: date, end: date) -> str:
+    return s.t("flow.time_deposit_open.term_dates", term=s.t(f"flow.time_deposit_open.term.{term}"),
+               start=start.isoformat(), end=end.isoformat())
+
+
+def interest_and_total(s: Session, principal_fen: int, interest: int) -> str:
+    return s.t("flow.time_deposit_open.interest_total", interest=yuan(s, interest),
+               total=yuan(s, principal_fen + interest))
+
+
+def rollover_text(s: Session, auto: bool) -> str:
+    return s.t(f"flow.time_deposit_open.rollover.{'auto' if auto else 'none'}")
+
+
 def summary(s: Session) -> list[Row]:
+    """Five rows, so the figures the customer confirms are on one page: amount, term and its dates, rate,
+    interest with the total at maturity, rollover."""
     rate, v = chosen(s), visit(s)
-    interest = estimated_interest_fen(s, rate)
-    return [Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
-            t_row(s, "term", s.t(f"flow.time_deposit_open.term.{rate.term}")),
-            t_row(s, "principal", yuan(s, amount_fen(s))), t_row(s, "rate", percent(rate.rate)),
-            t_row(s, "value_date", v.table.value_date.isoformat()),
-            t_row(s, "maturity_on", maturity_on(s, rate).isoformat()),
-            t_row(s, "interest", yuan(s, interest)), t_row(s, "total", yuan(s, amount_fen(s) + interest)),
-            t_row(s, "rollover", s.t(f"flow.time_deposit_open.rollover.{v.rollover}"))]
+    return [t_row(s, "principal", yuan(s, amount_fen(s))),
+            t_row(s, "term", term_dates(s, rate.term, v.table.value_date, maturity_on(s, rate))),
+            t_row(s, "rate", percent(rate.rate)),
+            t_row(s, "interest", interest_and_total(s, amount_fen(s), estimated_interest_fen(s, rate))),
+            t_row(s, "rollover", rollover_text(s, v.rollover == "auto"))]
 
 
 def result_rows(s: Session) -> list[Row]:
     done = visit(s).opened
-    return [t_row(s, "cd_no", done.cd_no), t_row(s, "term", s.t(f"flow.time_deposit_open.term.{done.term}")),
-            t_row(s, "principal", yuan(s, done.principal_fen)), t_row(s, "rate", percent(done.rate)),
-            t_row(s, "value_date", done.opened_on.isoformat()), t_row(s, "maturity_on", done.maturity_on.isoformat()),
-            t_row(s, "interest", yuan(s, done.interest_fen)),
-            t_row(s, "rollover", s.t(f"flow.time_deposit_open.rollover.{'auto' if done.auto_rollover else 'none'}")),
-            Row(s.t("row.account"), done.account_masked)]
+    return [t_row(s, "cd_no", done.cd_no), t_row(s, "principal", yuan(s, done.principal_fen)),
+            t_row(s, "term", term_dates(s, done.term, done.opened_on, done.maturity_on)),
+            t_row(s, "rate", percent(done.rate)),
+            t_row(s, "interest", interest_and_total(s, done.principal_fen, done.interest_fen))]
 
 
 def receipt(s: Session) -> Receipt:
     done = visit(s).opened
-    rows = [*result_rows(s), t_row(s, "total", yuan(s, done.principal_fen + done.interest_fen)),
+    rows = [t_row(s, "cd_no", done.cd_no), t_row(s, "term", s.t(f"flow.time_deposit_open.term.{done.term}")),
+            t_row(s, "principal", yuan(s, done.principal_fen)), t_row(s, "rate", percent(done.rate)),
+            t_row(s, "value_date", done.opened_on.isoformat()), t_row(s, "maturity_on", done.maturity_on.isoformat()),
+            t_row(s, "interest", yuan(s, done.interest_fen)),
+            t_row(s, "total", yuan(s, done.principal_fen + done.interest_fen)),
+            t_row(s, "rollover", rollover_text(s, done.auto_rollover)), Row(s.t("row.account"), done.account_masked),
             t_row(s, "opened_at", local_time(done.opened_at)), t_row(s, "note", s.t("flow.time_deposit_open.note"))]
     return build_receipt(s, "flow.time_deposit_open.receipt_title", rows, done.cd_no)
 

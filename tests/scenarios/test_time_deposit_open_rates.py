@@ -24,8 +24,9 @@ def rows(driver: Driver) -> dict[str, str]:
     return {r.label: r.value for r in driver.engine.screen.rows}
 
 
-def shown(fen: int) -> str:
-    return f"{format_fen(fen)} 元"
+def shown(interest: int, principal: int = 300000) -> str:
+    """The interest row: the interest and the total at maturity."""
+    return f"{format_fen(interest)} 元（到期本息 {format_fen(principal + interest)} 元）"
 
 
 def change_rate(driver: Driver, term: str, rate: str) -> None:
