@@ -11,8 +11,9 @@ comes back. Money moves between the customer's own accounts: no fraud warning an
 Rules: interest is simple interest on actual/360, ``amount x annual rate x days / 360`` rounded half up to
 the fen (kiosk.core.rates.interest_fen), the days from the value date to maturity (kiosk.core.rates.add_months:
 the same day ``months`` later, or that month's last day). The rate and the interest shown are sent with
-the posting and the host opens on exactly those: a rate changed since (``rate_changed``) or a value date
-passed at midnight (``interest_changed``) brings the customer back to the amount with the new table.
+the posting and the host opens on exactly those: a rate changed since (``rate_changed``), a term no longer
+offered (``term_unknown``) or a value date passed at midnight (``interest_changed``) brings the customer back
+to the amount with the new table.
 Refusals: below the minimum or more than the available balance back to the amount (the available figure
 shown once the PIN is checked; under the minimum available, the visit ends); a wrong PIN back to PIN entry
 with the tries left, the third locks it for the day; a lost or unknown card ends the visit.
@@ -212,7 +213,8 @@ time_deposit_open = Flow(
                  reference="cd_no", branches=("pin", "amount", "rates"), refusals={
                      "pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked"),
                      "below_minimum": lambda s, e: Goto("amount", "field.deposit_yuan.below_minimum"),
-                     "insufficient_funds": over_available, "rate_changed": requote, "interest_changed": requote}),
+                     "insufficient_funds": over_available, "rate_changed": requote, "interest_changed": requote,
+                     "term_unknown": requote}),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],
