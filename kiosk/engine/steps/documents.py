@@ -25,36 +25,56 @@ TAKE_POLL_S = 0.05
 class Browse(Step):
     """Rows shown ``page_size`` at a time with Previous and Next, and the flow's own ``actions(s)`` (choices;
     a disabled one says why); choosing one stores its id in the flow data attribute ``store`` and goes on.
-    ``head(s)`` rows stay on every page (a balance above its transactions). Reaching it completes an
-    enquiry, as :class:`~kiosk.engine.steps.Result` does."""
+    ``head(s)`` rows stay on every page (a balance above its transactions). ``page_size`` may depend on the
+    session (fewer, larger rows in elderly mode). Reaching it completes an enquiry, as
+    :class:`~kiosk.engine.steps.Result` does, unless ``completes`` is False (a document read before something
+    is posted, such as a contract). The actions named in ``at_end`` are offered on the last page only, so the
+    document is paged to its end before it is signed; before that they show ``browse.read_to_end``."""
 
     kind = ScreenKind.CONFIRM
     text_key = "browse"
 
     def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], store: str,
                  actions: Callable[[Session], Sequence[Choice]], head: Callable[[Session], Sequence[Row]] | None = None,
-                 page_size: int = 6, **kw: Any) -> None:
+                 page_size: int | Callable[[Session], int] = 6, completes: bool = True,
+                 at_end: Sequence[str] = (), **kw: Any) -> None:
         super().__init__(id, **kw)
         self.rows, self.head, self.store = rows, head, store
         self.actions = actions
         self.page_size = page_size
+        self.completes = completes
+        self.at_end = frozenset(at_end)
 
     def begin(self, s: Session) -> None:
-        s.outcome = Outcome.COMPLETED
+        if self.completes:
+            s.outcome = Outcome.COMPLETED
         s.slots.pages.setdefault(self.id, 0)
         return None
 
+    def size(self, s: Session) -> int:
+        return self.page_size(s) if callable(self.page_size) else self.page_size
+
     def pages(self, s: Session) -> int:
-        return max(1, -(-len(self.rows(s)) // self.page_size))
+        return max(1, -(-len(self.rows(s)) // self.size(s)))
+
+    def on_last_page(self, s: Session) -> bool:
+        return s.slots.pages.get(self.id, 0) + 1 >= self.pages(s)
+
+    def offered(self, s: Session) -> list[Choice]:
+        """The flow's actions; those kept for the end are disabled before the last page, saying so."""
+        if self.on_last_page(s):
+            return list(self.actions(s))
+        return [Choice(c.id, s.t("browse.read_to_end"), enabled=False) if c.id in self.at_end else c
+                for c in self.actions(s)]
 
     def screen(self, s: Session) -> dict[str, Any]:
-        page = s.slots.pages.get(self.id, 0)
-        rows = list(self.rows(s))[page * self.page_size:(page + 1) * self.page_size]
+        page, size = s.slots.pages.get(self.id, 0), self.size(s)
+        rows = list(self.rows(s))[page * size:(page + 1) * size]
         head = list(self.head(s)) if self.head else []
         choices = [Choice("previous", s.t("button.previous"), enabled=page > 0)] if self.pages(s) > 1 else []
         if self.pages(s) > 1:
             choices.append(Choice("next", s.t("button.next"), enabled=page + 1 < self.pages(s)))
-        choices += list(self.actions(s))
+        choices += self.offered(s)
         return {"rows": tuple(head + rows), "choices": tuple(choices),
                 "data": {"page": page + 1, "pages": self.pages(s)}}
 
@@ -69,7 +89,7 @@ class Browse(Step):
             step = -1 if inp.choice == "previous" else 1
             s.slots.pages[self.id] = min(max(page + step, 0), self.pages(s) - 1)
             return Stay()
-        if inp.choice in {c.id for c in self.actions(s) if c.enabled}:
+        if inp.choice in {c.id for c in self.offered(s) if c.enabled}:
             s.store(self.store, inp.choice)
             return Next()
         return None
