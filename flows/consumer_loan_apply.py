@@ -23,7 +23,6 @@ equal instalments in whole fen, the last one absorbing the rounding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flows.common import SERVICES, card_holder_request, card_pan, id_card, wrong_pin_back_to, yuan
@@ -68,6 +67,7 @@ from kiosk.host.api_loan import (
     TERMS_MONTHS,
 )
 from kiosk.host.errors import HostRejected
+
 
 def whole_yuan(value: str) -> bool:
     return ascii_digits(value) and not value.startswith("0")
