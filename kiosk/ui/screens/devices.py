@@ -132,7 +132,7 @@ class ScanScreen(DeviceScreen):
     number instead)."""
 
     kind = ScreenKind.SCAN
-    device = "camera"
+    device = "code"
 
     def build(self) -> None:
         super().build()
@@ -150,12 +150,13 @@ class ScanScreen(DeviceScreen):
 
     def render_body(self, model: ScreenModel) -> None:
         super().render_body(model)
-        self.view.setMinimumHeight(self.px(360))
+        self.view.setMinimumHeight(self.px(300))
         if not model.data.get("scanning"):
             self.show_frame(None)
 
     def status_text(self, model: ScreenModel) -> str:
-        return ui_text(model.lang, "ui.scan.reading") if model.data.get("scanning") else ""
+        """While the camera looks: "looking for the code", unless the screen already says what it sees."""
+        return ui_text(model.lang, "ui.scan.reading") if model.data.get("scanning") and not model.error else ""
 
 
 class PinEntryScreen(Screen):
