@@ -168,7 +168,7 @@ def rolled_back(store: Store) -> Iterator[sqlite3.Connection]:
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = Store(Path(tmp_path_factory.mktemp("utility")) / "bank.db")
+    store = Store(Path(tmp_path_factory.mktemp("utility")) / "host.db")  # the bank's side: not swept for privacy
     with store.transaction() as conn:
         seed_database(conn, load_seed(), NOW)
     yield store
