@@ -49,7 +49,7 @@ SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
-             "deposit_certificate", "credit_report", "time_deposit_open")
+             "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment")
 
 
 class Shooter:
@@ -764,6 +764,42 @@ def time_deposit_open(s: Shooter) -> None:
 
 
 
+def utility_payment(s: Shooter) -> None:
+    """The electricity bill held up to the camera: stained first (seen, not read), then flat; paid. Then a
+    second visit without the bill: water, the customer number typed, two months due."""
+    s.click("flow-utility_payment")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("scan")
+    s.qa.show_code("11010102345678", damaged=True)
+    s.spin(lambda: s.model.error is not None, what="the stained code said")
+    s.spin(lambda: s.window.current_screen().view.image is not None, what="the camera's preview")
+    s.save("scan-unreadable")
+    s.qa.show_code("11010102345678")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+    s.qa.show_camera("nobody")
+    s.click("flow-utility_payment")
+    s.spin(lambda: s.model.step == "card", what="the card again")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.spin(lambda: s.model.step == "scan" and not s.model.busy, what="the camera again")
+    s.click("choice-water")
+    s.step("customer_no")
+    type_keys(s, "3300012345")
+    s.save("customer_no-typed")
+    s.click("btn-submit")
+    s.spin(lambda: s.model.step == "confirm" and not s.model.busy, what="the water bill")
+    s.save("confirm-two-months")
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -785,6 +821,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("deposit_certificate", deposit_certificate, (1920, 1080)),
     ("credit_report", credit_report, (1920, 1080)),
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
+    ("utility_payment", utility_payment, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
