@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, get_args
 
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
-from flows.common import IDENTITY_PREDICATES, PAYMENTS, id_card, identify, wrong_pin_back_to, yuan
+from flows.common import IDENTITY_PREDICATES, SERVICES, id_card, identify, wrong_pin_back_to, yuan
 from flows.money_common import bank_card
 from kiosk.core.fx import format_minor, format_rate, units_to_minor
 from kiosk.engine.flow import Fail, Flow, Goto, Verdict
@@ -40,6 +41,7 @@ from kiosk.engine.steps import (
     PrintReceipt,
     Result,
 )
+from kiosk.engine.steps.host import Refusal
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api_fx import (
     PROHIBITED_PURPOSES,
@@ -86,8 +88,15 @@ def amount_minor(s: Session) -> int:
 
 def foreign(s: Session, code: str, minor: int, exponent: int) -> str:
     """An amount of a foreign currency as shown: '500.00美元', 'USD 500.00'."""
-    return s.t("flow.fx_purchase.foreign", amount=format_minor(minor, exponent), code=code,
-               currency=s.t(f"flow.fx_purchase.ccy.{code}"))
+    return s.t("flow.fx_purchase.foreign", amount=format_minor(minor, exponent), unit=unit(s, code))
+
+
+def unit(s: Session, code: str) -> str:
+    return s.t(f"flow.fx_purchase.unit.{code}")
+
+
+def rate_text(s: Session, code: str, rate: Decimal) -> str:
+    return s.t("flow.fx_purchase.rate_value", rate=format_rate(rate), unit=unit(s, code))
 
 
 def usd(s: Session, cents: int) -> str:
@@ -120,8 +129,7 @@ def currency_options(s: Session) -> list[Choice]:
     options = []
     for c in visit(s).quota.currencies:
         name = s.t("flow.fx_purchase.currency_label", currency=s.t(f"flow.fx_purchase.ccy.{c.code}"), code=c.code)
-        rate = s.t("flow.fx_purchase.rate_value", rate=format_rate(c.selling_rate), code=c.code,
-                   currency=s.t(f"flow.fx_purchase.ccy.{c.code}"))
+        rate = rate_text(s, c.code, c.selling_rate)
         if c.max_units == 0:
             options.append(Choice(c.code, name, s.t("flow.fx_purchase.quota_used_up"), enabled=False))
             continue
@@ -183,9 +191,9 @@ def requote(s: Session, error: HostRejected) -> Goto:
     return Goto("quote", f"flow.fx_purchase.{error.code}")
 
 
-_QUOTE_REFUSALS = {"quota_exceeded": over_quota, "purpose_prohibited": purpose_refused,
+_QUOTE_REFUSALS: dict[str, Refusal] = {"quota_exceeded": over_quota, "purpose_prohibited": purpose_refused,
                    "currency_unknown": lambda s, e: Goto("currency", "flow.fx_purchase.currency_unknown")}
-_PIN_REFUSALS = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
+_PIN_REFUSALS: dict[str, Refusal] = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
 
 
 # -- confirmation, purchase, receipt --------------------------------------------------------------
@@ -201,9 +209,8 @@ def debited_fen(s: Session) -> int:
     return visit(s).quote.cny_fen
 
 
-def rate_row(s: Session, code: str, rate: Any) -> Row:
-    return Row(s.t("flow.fx_purchase.row.rate"), s.t("flow.fx_purchase.rate_value", rate=format_rate(rate), code=code,
-                                                     currency=s.t(f"flow.fx_purchase.ccy.{code}")))
+def rate_row(s: Session, code: str, rate: Decimal) -> Row:
+    return Row(s.t("flow.fx_purchase.row.rate"), rate_text(s, code, rate))
 
 
 def purpose_row(s: Session) -> Row:
@@ -242,7 +249,7 @@ def receipt(s: Session) -> Receipt:
 
 
 fx_purchase = Flow(
-    id="fx_purchase", category=PAYMENTS, devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
+    id="fx_purchase", category=SERVICES, devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
     data=FxPurchase,
     steps=[
         *identify(face=False),
