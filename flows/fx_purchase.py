@@ -71,6 +71,7 @@ class FxPurchase:
     quote: FxQuoteResult = later()
     quoted_for: tuple[str, str, str] = ("", "", "")  # (purpose, currency, amount) of the quote held
     held_until: float | None = None  # the kiosk clock's monotonic time the quote is held until
+    requoted: bool = False  # the host refused the quote shown: the next one is pointed out
     bought: FxPurchaseResult = later()
 
 
@@ -157,12 +158,13 @@ def quote_request(s: Session) -> dict[str, Any]:
 
 
 def hold_quote(s: Session) -> Verdict | None:
-    """The quote is held from now on the kiosk's clock; a refreshed one is pointed out on the confirmation."""
+    """The quote is held from now on the kiosk's clock. One the host made again after refusing the last
+    (expired on its clock) is pointed out on the confirmation."""
     v = visit(s)
-    refreshed = v.quoted_for == quote_key(s)
     v.quoted_for = quote_key(s)
     v.held_until = s.services.clock.monotonic() + v.quote.hold_s
-    return Goto("confirm", "flow.fx_purchase.requoted") if refreshed else None
+    requoted, v.requoted = v.requoted, False
+    return Goto("confirm", "flow.fx_purchase.requoted") if requoted else None
 
 
 def held_until(s: Session) -> float | None:
@@ -188,6 +190,7 @@ def short_of_yuan(s: Session, error: HostRejected) -> Goto:
 
 
 def requote(s: Session, error: HostRejected) -> Goto:
+    visit(s).requoted = True
     return Goto("quote", f"flow.fx_purchase.{error.code}")
 
 
@@ -218,16 +221,16 @@ def purpose_row(s: Session) -> Row:
 
 
 def summary(s: Session) -> list[Row]:
+    """Five rows, so that the whole confirmation fits one page: the rate with its quote time, the quota in one."""
     q = visit(s).quote
     return [Row(s.t("flow.fx_purchase.row.buy"), foreign(s, q.currency, q.amount_minor, q.exponent)),
-            rate_row(s, q.currency, q.selling_rate),
-            Row(s.t("flow.fx_purchase.row.quoted_at"), seconds(q.quoted_at)),
+            Row(s.t("flow.fx_purchase.row.rate"), s.t("flow.fx_purchase.rate_quoted", rate=rate_text(
+                s, q.currency, q.selling_rate), time=q.quoted_at.astimezone().strftime("%H:%M:%S"))),
             Row(s.t("flow.fx_purchase.row.cny"), yuan(s, q.cny_fen)),
             purpose_row(s),
-            Row(s.t("flow.fx_purchase.row.quota_used"), usd(s, q.used_usd_cents)),
-            Row(s.t("flow.fx_purchase.row.quota_this"), usd(s, q.usd_cents)),
-            Row(s.t("flow.fx_purchase.row.quota_left"), usd(s, q.left_usd_cents - q.usd_cents)),
-            Row(s.t("row.account"), visit(s).quota.account_masked)]
+            Row(s.t("flow.fx_purchase.row.quota"), s.t(
+                "flow.fx_purchase.quota_value", used=format_minor(q.used_usd_cents, USD_EXPONENT),
+                this=format_minor(q.usd_cents, USD_EXPONENT), left=usd(s, q.left_usd_cents - q.usd_cents)))]
 
 
 def result_rows(s: Session) -> list[Row]:
