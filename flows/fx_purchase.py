@@ -24,8 +24,9 @@ from typing import Any, get_args
 
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
-from flows.common import IDENTITY_PREDICATES, SERVICES, id_card, identify, wrong_pin_back_to, yuan
+from flows.common import IDENTITY_PREDICATES, SERVICES, id_card, identify, local_time, wrong_pin_back_to, yuan
 from flows.money_common import bank_card
+from kiosk.core import i18n
 from kiosk.core.fx import format_minor, format_rate, units_to_minor
 from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
@@ -88,12 +89,19 @@ def amount_minor(s: Session) -> int:
 
 
 def foreign(s: Session, code: str, minor: int, exponent: int) -> str:
-    """An amount of a foreign currency as shown: '500.00美元', 'USD 500.00'."""
+    """An amount of a foreign currency as shown: '500.00 美元', 'USD 500.00'."""
     return s.t("flow.fx_purchase.foreign", amount=format_minor(minor, exponent), unit=unit(s, code))
 
 
+def currency_text(s: Session, kind: str, code: str) -> str:
+    """A currency's name (``ccy``) or unit (``unit``) from the catalogs; its ISO code for one the host sells
+    that the catalogs do not name yet."""
+    key = f"flow.fx_purchase.{kind}.{code}"
+    return s.t(key) if i18n.has_text(s.lang, key) else code
+
+
 def unit(s: Session, code: str) -> str:
-    return s.t(f"flow.fx_purchase.unit.{code}")
+    return currency_text(s, "unit", code)
 
 
 def rate_text(s: Session, code: str, rate: Decimal) -> str:
@@ -120,6 +128,13 @@ def quota_request(s: Session) -> dict[str, Any]:
     return {"id_number": id_card(s).id_number, "pan": bank_card(s).pan, "pin_block": visit(s).pin_block}
 
 
+def quota_left(s: Session) -> Verdict | None:
+    """Nothing left of this year's quota: nothing to buy here (a new quota comes on 1 January)."""
+    quota = visit(s).quota
+    return None if quota.left_usd_cents > 0 else Fail("flow.fx_purchase.quota_used_up_year",
+                                                      params={"year": quota.year})
+
+
 def purpose_options(s: Session) -> list[Choice]:
     capital = s.t("flow.fx_purchase.purpose.capital")
     return [Choice(p, s.t(f"flow.fx_purchase.purpose.{p}"), capital if p in PROHIBITED_PURPOSES else "")
@@ -129,12 +144,12 @@ def purpose_options(s: Session) -> list[Choice]:
 def currency_options(s: Session) -> list[Choice]:
     options = []
     for c in visit(s).quota.currencies:
-        name = s.t("flow.fx_purchase.currency_label", currency=s.t(f"flow.fx_purchase.ccy.{c.code}"), code=c.code)
+        name = s.t("flow.fx_purchase.currency_label", currency=currency_text(s, "ccy", c.code), code=c.code)
         rate = rate_text(s, c.code, c.selling_rate)
         if c.max_units == 0:
             options.append(Choice(c.code, name, s.t("flow.fx_purchase.quota_used_up"), enabled=False))
             continue
-        most = foreign(s, c.code, units_to_minor(c.max_units, 0), 0)
+        most = foreign(s, c.code, c.max_units, 0)
         options.append(Choice(c.code, name, s.t("flow.fx_purchase.currency_detail", rate=rate, most=most)))
     return options
 
@@ -240,7 +255,7 @@ def result_rows(s: Session) -> list[Row]:
             Row(s.t("flow.fx_purchase.row.cny"), yuan(s, b.debited_fen)),
             Row(s.t("flow.fx_purchase.row.savings"), foreign(s, b.currency, b.balance_minor, b.exponent)),
             Row(s.t("flow.fx_purchase.row.quota_left"), usd(s, b.left_usd_cents)),
-            Row(s.t("flow.fx_purchase.row.bought_at"), seconds(b.bought_at))]
+            Row(s.t("flow.fx_purchase.row.bought_at"), local_time(b.bought_at))]
 
 
 def receipt(s: Session) -> Receipt:
@@ -258,7 +273,7 @@ fx_purchase = Flow(
         *identify(face=False),
         InsertBankCard("card"),
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
-        HostCall("quota", op="fx.quota", payload=quota_request, store="quota", branches=("pin",),
+        HostCall("quota", op="fx.quota", payload=quota_request, store="quota", check=quota_left, branches=("pin",),
                  refusals=_PIN_REFUSALS),
         Choose("purpose", options=purpose_options, store="purpose"),
         Choose("currency", options=currency_options, store="currency", back=True),

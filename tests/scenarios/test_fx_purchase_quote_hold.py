@@ -56,3 +56,40 @@ def test_the_host_refuses_an_expired_quote_and_the_kiosk_quotes_again(kiosk: Any
     postings = [p for p in driver.qa.host_state()["postings"] if p["op"] == "fx.purchase"]
     assert sorted((p["status"], p["error_code"] or "", p["amount_fen"]) for p in postings) == [
         ("committed", "", 359260), ("rejected", "quote_expired", None)]  # refused, then bought once
+
+
+def gao_yan_to_purpose(driver: Any, again: bool = False) -> None:
+    if not again:
+        driver.qa.place_id_card("gao_yan")
+    driver.qa.insert_bank_card("gao_yan_1")
+    driver.engine.send(Input(InputKind.START, "fx_purchase"))
+    driver.wait_for_screen("consent")
+    driver.engine.send(Input(InputKind.CHOOSE, "agree"))
+    if again:  # the ID card is read once until it leaves the reader: taken off and put back
+        driver.wait_for_screen("read_id")
+        driver._remove_id_card(then_place=True)
+        driver.qa.place_id_card("gao_yan")
+    driver.wait_for_screen("pin")
+    driver.qa.press_keys("369258#")
+
+
+def test_a_customer_whose_quota_is_used_up_is_told_so_before_choosing(kiosk: Any, driver: Any) -> None:
+    gao_yan_to_purpose(driver)
+    for step, choice in (("purpose", "study"), ("currency", "USD")):
+        driver.wait_for_screen(step)
+        driver.engine.send(Input(InputKind.CHOOSE, choice))
+    driver.wait_for_screen("amount")
+    driver.engine.send(Input(InputKind.SUBMIT, values={"fx_amount": "800"}))  # the whole USD 800 left
+    driver.wait_for_screen("confirm")
+    driver.engine.send(Input(InputKind.CHOOSE, "confirm"))
+    for step in ("result", "receipt"):
+        driver.wait_for_screen(step)
+        driver.engine.send(Input(InputKind.CONTINUE))
+    driver.qa.take_bank_card()
+    assert driver.finish().outcome == "completed"
+    gao_yan_to_purpose(driver, again=True)
+    driver.wait_for_screen("failed")
+    assert "已经用完" in kiosk.engine.screen.prompt
+    driver.engine.send(Input(InputKind.CONTINUE))
+    driver.qa.take_bank_card()
+    assert driver.finish().reason == "flow.fx_purchase.quota_used_up_year"
