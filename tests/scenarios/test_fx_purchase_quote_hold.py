@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
 from kiosk.engine.screens import Input, InputKind
 
 
@@ -44,7 +42,7 @@ def test_the_confirmation_counts_the_hold_down_and_asks_for_a_refresh(kiosk: Any
 def test_the_host_refuses_an_expired_quote_and_the_kiosk_quotes_again(kiosk: Any, driver: Any) -> None:
     to_confirm(driver)
     first = kiosk.engine.session.flow_data.quote
-    requests.post(kiosk.host_url + "/sim/clock", json={"advance_s": 61}, timeout=5).raise_for_status()
+    driver.qa.host_advance(61)  # the host's clock only
     kiosk.engine.send(Input(InputKind.CHOOSE, "confirm"))  # still held on the kiosk's clock: sent
     driver.settle(lambda: kiosk.engine.screen.step == "confirm" and kiosk.engine.screen.error is not None)
     data = kiosk.engine.session.flow_data
