@@ -39,7 +39,7 @@ from kiosk.app.qa import SimulatorControls  # noqa: E402
 from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.core.i18n import text  # noqa: E402
-from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
+from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind  # noqa: E402
 from kiosk.host.api import SmsSendResult  # noqa: E402
 from kiosk.ui.pager import reveal  # noqa: E402
 from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
@@ -49,7 +49,8 @@ SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
-             "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment")
+             "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
+             "fx_purchase")
 
 
 class Shooter:
@@ -762,6 +763,42 @@ def time_deposit_open(s: Shooter) -> None:
     s.home(take_card=True)
 
 
+def fx_purchase(s: Shooter) -> None:
+    """USD 500 for travel: the quota and rates, the rate held 60 s and counted down, refreshed once over."""
+    s.click("flow-fx_purchase")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("purpose")
+    s.click("choice-travel")
+    s.step("currency")
+    s.click("choice-USD")
+    s.step("amount")
+    type_keys(s, "500")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    clock = s.running.kiosk.services.clock
+    clock.advance(35)
+    s.engine.send(Input(InputKind.EXTEND))  # the customer is still reading: more time, the rate runs out
+    clock.advance(26)
+    s.spin(lambda: s.model.data.get("expired") is True and any(
+        b.isVisible() for b in s.window.findChildren(QPushButton, "choice-refresh")), what="the quote's hold to run out")
+    s.save("confirm-expired")
+    s.click("choice-refresh")
+    s.spin(lambda: s.model.step == "confirm" and s.model.data.get("held_s") == 60 and not s.model.busy,
+           what="the new quote")
+    s.save("confirm-refreshed")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
 
 
 def utility_payment(s: Shooter) -> None:
@@ -822,6 +859,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("credit_report", credit_report, (1920, 1080)),
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
     ("utility_payment", utility_payment, (1920, 1080)),
+    ("fx_purchase", fx_purchase, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

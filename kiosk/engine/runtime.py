@@ -219,8 +219,13 @@ class Engine:
         return seconds, speech.estimate_seconds(said, s.lang, s.elderly)
 
     def _wake_waiting_step(self, s: Session) -> None:
-        """A step that enables its button after a while (the fraud warning) is re-rendered when it does."""
+        """A step that enables its button after a while (the fraud warning) is re-rendered when it does; a
+        confirmation of figures held for a while, each second until they run out."""
         if self.state in (ENDING, FAILED, DONE):
+            return
+        seconds_held = getattr(s.flow.step(self.state), "seconds_held", None)
+        if seconds_held is not None and self.screen.data.get("held_s") and seconds_held(s) != self.screen.data["held_s"]:
+            self._publish()
             return
         ready_at = getattr(s.flow.step(self.state), "ready_at", None)
         wait = self.screen.data.get("wait_s")

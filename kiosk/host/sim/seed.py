@@ -210,4 +210,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_utility import seed_utility
 
     seed_utility(conn, data.tables, now)
+    from kiosk.host.sim.seed_fx import seed_fx
+
+    seed_fx(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))
