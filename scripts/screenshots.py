@@ -127,7 +127,11 @@ class Shooter:
             self.spin(lambda: self.model.data.get("device_hint") == "bank_card" and ("ending", 0) in self.shot,
                       what="card at the slot")
             self.qa.take_bank_card()
-        self.spin(lambda: self.model.step == "home", what="home")
+        self.spin(lambda: self.model.step in ("home", "satisfaction"), what="home")
+        if self.model.step == "satisfaction":  # after a completed session: shot (the flow's last), then answered
+            self.spin(lambda: (self.model.step, 0) in self.shot or not self.auto, what="the question shot")
+            self.click("choice-satisfied")
+            self.spin(lambda: self.model.step == "home", what="home")
 
 
 def si_payment(s: Shooter) -> None:
