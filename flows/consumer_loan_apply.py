@@ -12,8 +12,8 @@ into the card's account once, under its idempotency key; result with the cooling
 Referred to staff: the application's reference and when the bank will call (by the end of the next working
 day), on screen and on a receipt. Declined: the reasons, in words the customer can read.
 Rules (kiosk/host/api_loan.py): 1,000 to 200,000 yuan; the purposes a consumer loan may pay for (home
-furnishing, travel, education, medical, a car), never buying a home, securities or running a business (refused
-at once with the reason); the decision is the host's documented scoring model (docs/host-api.md), journaled with
+furnishing, travel, education, medical, a car), never buying a home, securities or other investments, or running
+a business (offered as one choice that says so, and refused at once with the reason); the decision is the host's documented scoring model (docs/host-api.md), journaled with
 its reasons and factors (the host's reply); an amount above the limit the income allows brings the customer back
 to the amount with that limit. The contract's figures are what the host pays out on: another figure, a day
 passed or an approval older than 30 minutes is refused and nothing is paid. Within 7 days of the pay-out the
@@ -61,12 +61,13 @@ from kiosk.engine.steps import (
 from kiosk.host.api_loan import (
     MAX_AMOUNT_FEN,
     MIN_AMOUNT_FEN,
-    PROHIBITED_PURPOSES,
     PURPOSES,
     STANDARD_APR,
     TERMS_MONTHS,
 )
 from kiosk.host.errors import HostRejected
+
+PROHIBITED = "prohibited"  # buying a home, securities and other investments, running a business (PROHIBITED_PURPOSES)
 
 
 def whole_yuan(value: str) -> bool:
@@ -90,14 +91,15 @@ def require_active(s: Session) -> Fail | None:
 
 
 def purpose_options(s: Session) -> list[Choice]:
-    return [Choice(p, s.t(f"flow.consumer_loan_apply.purpose.{p}"), s.t(f"flow.consumer_loan_apply.purpose.{p}.detail"))
-            for p in (*PURPOSES, *PROHIBITED_PURPOSES)]
+    """The uses a consumer loan may pay for, and the ones the regulator forbids (one choice, saying so)."""
+    return [*(Choice(p, s.t(f"flow.consumer_loan_apply.purpose.{p}")) for p in PURPOSES),
+            Choice(PROHIBITED, s.t("flow.consumer_loan_apply.purpose.prohibited"),
+                   s.t("flow.consumer_loan_apply.purpose.prohibited.detail"))]
 
 
 def allowed_purpose(s: Session) -> Verdict | None:
     """A use the regulator forbids is refused here, with the reason, before anything is typed."""
-    purpose = visit(s).purpose
-    return Stay(error=f"flow.consumer_loan_apply.prohibited.{purpose}") if purpose in PROHIBITED_PURPOSES else None
+    return Stay(error="flow.consumer_loan_apply.prohibited") if visit(s).purpose == PROHIBITED else None
 
 
 def term_options(s: Session) -> list[Choice]:

@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase")
+             "fx_purchase", "consumer_loan_apply")
 
 
 class Shooter:
@@ -841,6 +841,109 @@ def utility_payment(s: Shooter) -> None:
     s.save("confirm-two-months")
 
 
+def loan_identify(s: Shooter, person: str, card: str) -> None:
+    s.qa.show_camera(f"person:{person}")
+    s.spin(lambda: s.model.step == "home", what="home")
+    s.click("flow-consumer_loan_apply")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card(person)
+    s.step("face_consent")
+    s.click("choice-agree")
+    s.step("card")
+    s.qa.insert_bank_card(card)
+
+
+def loan_apply(s: Shooter, purpose: str, amount: str, income: str, term: str) -> None:
+    s.step("purpose")
+    s.click(f"choice-{purpose}")
+    s.step("application")
+    type_keys(s, amount)
+    s.click("field-loan_income_yuan")
+    type_keys(s, income)
+    s.click("btn-submit")
+    s.step("term")
+    s.click(f"choice-{term}")
+    s.step("authorize")
+    s.click("choice-agree")
+
+
+def loan_read_contract(s: Shooter, suffix: str = "") -> None:
+    s.step("contract")
+    for page in range(2, s.model.data["pages"] + 1):
+        s.click("choice-next")
+        s.spin(lambda p=page: s.model.data["page"] == p, what=f"contract page {page}")
+        s.save(f"contract-page-{page}{suffix}")
+
+
+def consumer_loan_apply(s: Shooter) -> None:
+    """张伟: a forbidden purpose refused with the reason, 50,000 yuan for 12 months approved, the contract paged to its end and
+    signed with the PIN, paid out with the cooling-off notice. 高燕 referred to staff; 李秀英 (76, elderly mode)
+    declined with the reason; 唐敏 in English, above her limit, then the contract's pages."""
+    loan_identify(s, "zhang_wei", "zhang_wei_1")
+    s.step("purpose")
+    s.click("choice-prohibited")
+    s.spin(lambda: bool(s.model.error), what="the purpose's refusal")
+    s.save("purpose-refused")
+    loan_apply(s, "home_furnishing", "50000", "40000", "12")
+    loan_read_contract(s)
+    s.click("choice-sign")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+    loan_identify(s, "gao_yan", "gao_yan_1")
+    loan_apply(s, "travel", "30000", "15000", "24")
+    s.step("referred")
+    s.click("choice-continue")
+    s.step("referred_receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.save("referred-receipt-printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+    s.qa.show_camera("person:li_xiuying")
+    s.click("flow-consumer_loan_apply")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.spin(lambda: s.model.step == "face_consent" and bool(s.model.data.get("offer_elderly")), what="the offer")
+    s.click("btn-offer-elderly-on")
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.click("choice-agree")
+    s.spin(lambda: s.model.step == "card", what="card")
+    s.qa.insert_bank_card("li_xiuying_1")
+    s.step("purpose")
+    s.save("purpose-elderly")
+    loan_apply(s, "medical", "20000", "6000", "12")
+    s.spin(lambda: s.model.step == "failed", what="the decline")
+    s.save("declined-elderly")
+    s.click("choice-continue")
+    s.home(take_card=True)
+    s.click("btn-lang-en_US")
+    s.spin(lambda: s.model.lang == "en_US", what="English")
+    loan_identify(s, "loan_tang_min", "loan_tang_min_1")
+    loan_apply(s, "home_furnishing", "120000", "12000", "36")
+    s.spin(lambda: s.model.step == "application" and bool(s.model.error), what="the limit")
+    s.save("over-limit-english")
+    s.click("key-clear")
+    type_keys(s, "20000")
+    s.click("btn-submit")
+    s.step("term")
+    s.save("term-english")
+    s.click("choice-12")
+    s.step("contract")
+    s.save("contract-english")
+    loan_read_contract(s, "-english")
+    s.click("btn-cancel")
+    s.home(take_card=True)
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -864,6 +967,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
     ("utility_payment", utility_payment, (1920, 1080)),
     ("fx_purchase", fx_purchase, (1920, 1080)),
+    ("consumer_loan_apply", consumer_loan_apply, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
