@@ -13,7 +13,18 @@ from kiosk.core.rates import add_months, interest_fen
 from kiosk.host.client import HostClient
 from kiosk.host.errors import HostRejected
 
-from .helpers import KEY_ID, LI_PAN, LI_PIN, ZHANG_PAN, ZHANG_PAN_2, ZHANG_PIN, SimControl, call, new_key, pin_block
+from .helpers import (
+    KEY_ID,
+    LI_PAN,
+    LI_PIN,
+    ZHANG_PAN,
+    ZHANG_PAN_2,
+    ZHANG_PIN,
+    SimControl,
+    call,
+    new_key,
+    pin_block,
+)
 
 MATURED, EARLY, PARTIAL_USED, ROLLOVER = "CD0000000001", "CD0000000002", "CD7000000001", "CD7000000002"
 LOST_PAN = "6228480413130000016"  # sun_li's card under a verbal loss
@@ -51,7 +62,8 @@ def test_the_card_holders_deposits_are_listed_soonest_maturity_first(client: Hos
     deposits = {d["cd_no"]: d for d in reply["deposits"]}
     assert set(deposits) == {MATURED, EARLY, PARTIAL_USED, ROLLOVER}
     assert [d["maturity_on"] for d in reply["deposits"]] == sorted(d["maturity_on"] for d in reply["deposits"])
-    assert deposits[MATURED]["matured"] and not deposits[EARLY]["matured"]
+    assert deposits[MATURED]["matured"]
+    assert not deposits[EARLY]["matured"]
     assert deposits[PARTIAL_USED]["partial_done"]
     assert deposits[EARLY]["cd_masked"] == "CD0000**0002"
     assert Decimal(reply["demand_rate"]) == Decimal("0.0005")
@@ -63,7 +75,8 @@ def test_the_card_holders_deposits_are_listed_soonest_maturity_first(client: Hos
     first = 500000 + interest_fen(500000, rate, (ends[0] - opened).days)
     assert rolled["principal_fen"] == first + interest_fen(first, rate, (ends[1] - ends[0]).days)
     assert (rolled["opened_on"], rolled["maturity_on"]) == (ends[1].isoformat(), ends[2].isoformat())
-    assert rolled["auto_rollover"] and not rolled["matured"]
+    assert rolled["auto_rollover"]
+    assert not rolled["matured"]
 
 
 def test_the_same_list_from_the_holders_other_card(client: HostClient) -> None:
@@ -80,10 +93,13 @@ def test_a_wrong_pin_and_a_lost_card_are_refused(client: HostClient) -> None:
 def test_at_maturity_principal_and_term_interest_with_the_days_after_at_the_demand_rate(
         client: HostClient, sim: SimControl) -> None:
     q = quote(client, MATURED)
-    assert q["withdrawal"] == "at_maturity" and q["interest_lost_fen"] == 0 and q["remainder_fen"] == 0
+    assert q["withdrawal"] == "at_maturity"
+    assert q["interest_lost_fen"] == 0
+    assert q["remainder_fen"] == 0
     expected = (interest_fen(1000000, Decimal("0.0095"), q["days_held"])
                 + interest_fen(1000000, Decimal("0.0005"), q["overdue_days"]))
-    assert q["days_held"] in (365, 366) and q["overdue_days"] == 400 - q["days_held"]
+    assert q["days_held"] in (365, 366)
+    assert q["overdue_days"] == 400 - q["days_held"]
     assert q["interest_fen"] == expected
     assert q["credited_fen"] == 1000000 + expected
     before, key = sim.balance(ZHANG_PAN), new_key()
@@ -103,7 +119,8 @@ def test_at_maturity_principal_and_term_interest_with_the_days_after_at_the_dema
 def test_early_in_part_the_rest_keeps_its_term_and_rate_and_one_partial_only(
         client: HostClient, sim: SimControl) -> None:
     q = quote(client, EARLY, 500000)
-    assert q["withdrawal"] == "early_partial" and q["days_held"] == 200
+    assert q["withdrawal"] == "early_partial"
+    assert q["days_held"] == 200
     assert q["interest_fen"] == interest_fen(500000, Decimal("0.0005"), 200)
     assert q["interest_fen"] + q["interest_lost_fen"] == interest_fen(500000, Decimal("0.0125"), 200)
     assert q["remainder_fen"] == 1500000
@@ -169,7 +186,8 @@ def test_the_withdrawal_checks_the_pin(client: HostClient, sim: SimControl) -> N
 def test_an_auto_rollover_deposit_is_withdrawn_from_its_current_term(client: HostClient, sim: SimControl) -> None:
     listed = next(d for d in holdings(client)["deposits"] if d["cd_no"] == ROLLOVER)
     q = quote(client, ROLLOVER, 100000)
-    assert q["opened_on"] == listed["opened_on"] and q["remainder_fen"] == listed["principal_fen"] - 100000
+    assert q["opened_on"] == listed["opened_on"]
+    assert q["remainder_fen"] == listed["principal_fen"] - 100000
     call(client, "time_deposits.withdraw", withdrawal(q, 100000))
     left = next(d for d in holdings(client)["deposits"] if d["cd_no"] == ROLLOVER)
     assert (left["principal_fen"], left["opened_on"], left["maturity_on"]) == (
