@@ -178,26 +178,42 @@ def interest_value(s: Session, q: WithdrawalQuoteResult) -> str:
     return t(s, "interest.at_maturity", amount=amount, rate=rate, days=q.days_held)
 
 
+def principal_value(s: Session, principal_fen: int, withdrawal: str) -> str:
+    return t(s, "principal_value", amount=yuan(s, principal_fen), withdrawal=t(s, f"withdrawal.{withdrawal}"))
+
+
+def lost_value(s: Session, q: WithdrawalQuoteResult) -> str:
+    if not q.interest_lost_fen:
+        return yuan(s, 0)
+    return t(s, "interest_lost_value", amount=yuan(s, q.interest_lost_fen),
+             full=yuan(s, q.interest_fen + q.interest_lost_fen))
+
+
 def summary(s: Session) -> list[Row]:
+    """The money first (the interest lost among it, on the first page in either mode), then the deposit."""
     q = visit(s).quote
-    rows = [Row(t(s, "row.deposit"), t(s, "deposit_value", cd=q.cd_masked, term=t(s, f"term.{q.term}"),
-                                      rate=percent(q.rate))),
-            Row(t(s, "row.dates"), t(s, "dates_value", opened=q.opened_on.isoformat(),
-                                     maturity=q.maturity_on.isoformat())),
-            Row(t(s, "row.withdrawal"), t(s, f"withdrawal.{q.withdrawal}")),
-            Row(t(s, "row.principal"), yuan(s, q.principal_fen)),
+    rows = [Row(t(s, "row.principal"), principal_value(s, q.principal_fen, q.withdrawal)),
             Row(t(s, "row.interest"), interest_value(s, q)),
-            Row(t(s, "row.interest_lost"), t(s, "interest_lost_value", amount=yuan(s, q.interest_lost_fen),
-                                              full=yuan(s, q.interest_fen + q.interest_lost_fen))
-                if q.interest_lost_fen else yuan(s, 0)),
-            Row(t(s, "row.credited"), t(s, "credited_value", amount=yuan(s, q.credited_fen), account=q.account_masked))]
+            Row(t(s, "row.interest_lost"), lost_value(s, q)),
+            Row(t(s, "row.credited"), t(s, "credited_value", amount=yuan(s, q.credited_fen), account=q.account_masked)),
+            Row(t(s, "row.deposit"), t(s, "deposit_value", cd=q.cd_masked, term=t(s, f"term.{q.term}"),
+                                      rate=percent(q.rate), date=q.maturity_on.isoformat()))]
     if q.remainder_fen:
-        rows.append(Row(t(s, "row.remainder"), t(s, "remainder_value", amount=yuan(s, q.remainder_fen),
-                                                  rate=percent(q.rate), date=q.maturity_on.isoformat())))
+        rows.append(Row(t(s, "row.remainder"), t(s, "remainder_value", amount=yuan(s, q.remainder_fen))))
     return rows
 
 
 def result_rows(s: Session) -> list[Row]:
+    w = visit(s).withdrawal
+    rows = [Row(t(s, "row.credited"), t(s, "credited_value", amount=yuan(s, w.credited_fen), account=w.account_masked)),
+            Row(t(s, "row.principal"), principal_value(s, w.principal_fen, w.withdrawal)),
+            Row(t(s, "row.interest"), yuan(s, w.interest_fen)), Row(t(s, "row.interest_lost"), yuan(s, w.interest_lost_fen))]
+    if w.remainder_fen:
+        rows.append(Row(t(s, "row.remainder"), t(s, "remainder_value", amount=yuan(s, w.remainder_fen))))
+    return rows
+
+
+def receipt_rows(s: Session) -> list[Row]:
     w = visit(s).withdrawal
     rows = [Row(t(s, "row.reference"), w.withdrawal_ref), Row(t(s, "row.cd_no"), w.cd_masked),
             Row(t(s, "row.withdrawal"), t(s, f"withdrawal.{w.withdrawal}")),
@@ -205,12 +221,13 @@ def result_rows(s: Session) -> list[Row]:
             Row(t(s, "row.interest_lost"), yuan(s, w.interest_lost_fen)),
             Row(t(s, "row.credited"), yuan(s, w.credited_fen)), Row(t(s, "row.account"), w.account_masked)]
     if w.remainder_fen:
-        rows.append(Row(t(s, "row.remainder"), yuan(s, w.remainder_fen)))
+        rows += [Row(t(s, "row.remainder"), yuan(s, w.remainder_fen)),
+                 Row(t(s, "row.maturity_on"), w.maturity_on.isoformat())]
     return [*rows, Row(t(s, "row.withdrawn_at"), local_time(w.withdrawn_at))]
 
 
 def receipt(s: Session) -> Receipt:
-    return build_receipt(s, f"{FLOW}.receipt_title", result_rows(s), visit(s).withdrawal.withdrawal_ref)
+    return build_receipt(s, f"{FLOW}.receipt_title", receipt_rows(s), visit(s).withdrawal.withdrawal_ref)
 
 
 time_deposit_withdraw = Flow(

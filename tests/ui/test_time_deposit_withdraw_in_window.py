@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QPushButton
+
 from kiosk.core.masking import mask_pan
 from kiosk.engine.screens import ScreenKind
 
@@ -38,10 +40,13 @@ def test_an_early_partial_withdrawal_shows_the_interest_lost_and_credits_the_car
     ui.click("btn-submit")
     ui.wait_step("confirm")
     shown = {r.label: r.value for r in ui.model.rows}
-    assert shown["支取本金"] == "5,000.00 元"
-    assert shown["利息"].startswith("1.39 元（按活期0.05%")
-    assert shown["损失利息"].startswith("33.33 元")
+    assert shown["支取本金"] == "5,000.00 元（部分提前支取）"
+    assert shown["利息"] == "1.39 元（活期0.05%，200天）"
+    assert shown["损失利息"] == "33.33 元（按定期利率应得34.72 元）"
+    assert shown["到账金额"] == "5,001.39 元，转入955880*********0001"
     assert shown["剩余本金"].startswith("15,000.00 元")
+    pages = [b for b in ui.window.current_screen().findChildren(QPushButton, "btn-page-next") if b.isVisible()]
+    assert pages == []  # every row on one page: nothing to page to before confirming
     ui.choose("confirm")
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
@@ -60,4 +65,4 @@ def test_an_early_partial_withdrawal_shows_the_interest_lost_and_credits_the_car
     assert not ui.button("choice-partial").isEnabled()
     ui.choose("full")
     ui.wait_step("confirm")
-    assert {r.label: r.value for r in ui.model.rows}["支取本金"] == "15,000.00 元"
+    assert {r.label: r.value for r in ui.model.rows}["支取本金"] == "15,000.00 元（全部提前支取）"
