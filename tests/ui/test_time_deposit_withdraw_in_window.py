@@ -66,3 +66,25 @@ def test_an_early_partial_withdrawal_shows_the_interest_lost_and_credits_the_car
     ui.choose("full")
     ui.wait_step("confirm")
     assert {r.label: r.value for r in ui.model.rows}["支取本金"] == "15,000.00 元（全部提前支取）"
+
+
+def test_when_the_day_turns_before_confirm_the_new_figures_are_shown_and_confirmed_again(ui: Any) -> None:
+    import requests
+
+    card_and_pin(ui)
+    ui.choose("CD0000000002")
+    ui.wait_step("mode")
+    ui.choose("full")
+    ui.wait_step("confirm")
+    first = {r.label: r.value for r in ui.model.rows}
+    requests.post(ui.kiosk.host_url + "/sim/clock", json={"advance_s": 86400}, timeout=5).raise_for_status()
+    ui.choose("confirm")  # the host refuses yesterday's figures and answers with today's
+    ui.wait_until(lambda: ui.model.step == "confirm" and ui.model.error is not None and not ui.model.busy)
+    assert "重新计算" in ui.model.error
+    again = {r.label: r.value for r in ui.model.rows}
+    assert again["利息"] != first["利息"]
+    assert "201天" in again["利息"]
+    assert [p["status"] for p in ui.qa.host_state()["postings"]] == ["rejected"]  # nothing withdrawn
+    ui.choose("confirm")
+    ui.wait_step("result")
+    assert sorted(p["status"] for p in ui.qa.host_state()["postings"]) == ["committed", "rejected"]
