@@ -10,7 +10,8 @@ is typed in whole yuan): the part taken out earns the demand rate for the days i
 the figures (principal, interest, the interest lost: what the term's rate would have paid on that principal
 for those days, less what is paid, and the amount credited); they are confirmed on screen and posted once
 under the idempotency key, the host refusing any other figures (``quote_changed``: the new figures are
-shown and confirmed again). The proceeds go to the card's account; result; receipt with the masked
+shown and confirmed again; Back from the confirmation returns to the last answer, and only a changed answer is
+quoted again). The proceeds go to the card's account; result; receipt with the masked
 certificate number; the card comes back. Host refusals: partial withdrawal already used, a remainder below
 the minimum (typed again), a deposit not found, not the card holder's or already withdrawn, card problems,
 a wrong or locked PIN.
@@ -65,7 +66,7 @@ class TimeDepositWithdraw:
     cd_no: str = later()
     mode: str = FULL  # "full" or "partial"; a matured deposit is withdrawn in full without asking
     amount_yuan: str = ""  # a partial withdrawal's principal, whole yuan as typed
-    quote: WithdrawalQuoteResult = later()
+    quote: WithdrawalQuoteResult | None = None  # the host's figures for what was asked last
     withdrawal: WithdrawResult = later()
 
 
@@ -127,6 +128,24 @@ def mode_options(s: Session) -> list[Choice]:
     return [Choice(FULL, t(s, "mode.full"), t(s, "mode.full.detail", demand=demand)), partial]
 
 
+def the_quote(s: Session) -> WithdrawalQuoteResult:
+    q = visit(s).quote
+    if q is None:
+        raise LookupError("no quote yet in this visit")
+    return q
+
+
+def needs_quote(s: Session) -> bool:
+    """The host has not yet quoted what the customer now asks. Back from the confirmation skips the quote
+    (nothing changed) to the customer's last answer; a changed deposit, mode or amount is quoted again."""
+    q = visit(s).quote
+    if q is None or q.cd_no != visit(s).cd_no:
+        return True
+    if is_partial(s):
+        return q.withdrawal != "early_partial" or q.principal_fen != yuan_to_fen(visit(s).amount_yuan)
+    return q.withdrawal == "early_partial"
+
+
 def quote_request(s: Session) -> dict[str, Any]:
     partial = is_partial(s)
     return {"pan": bank_card(s).pan, "cd_no": visit(s).cd_no, "kind": PARTIAL if partial else FULL,
@@ -134,13 +153,13 @@ def quote_request(s: Session) -> dict[str, Any]:
 
 
 def withdraw_request(s: Session) -> dict[str, Any]:
-    q = visit(s).quote
+    q = the_quote(s)
     return {**quote_request(s), "pin_block": visit(s).pin_block, "principal_fen": q.principal_fen,
             "interest_fen": q.interest_fen, "interest_lost_fen": q.interest_lost_fen}
 
 
 def credited_fen(s: Session) -> int:
-    return visit(s).quote.credited_fen
+    return the_quote(s).credited_fen
 
 
 def remainder_refused(s: Session, error: HostRejected) -> Verdict:
@@ -191,7 +210,7 @@ def lost_value(s: Session, q: WithdrawalQuoteResult) -> str:
 
 def summary(s: Session) -> list[Row]:
     """The money first (the interest lost among it, on the first page in either mode), then the deposit."""
-    q = visit(s).quote
+    q = the_quote(s)
     rows = [Row(t(s, "row.principal"), principal_value(s, q.principal_fen, q.withdrawal)),
             Row(t(s, "row.interest"), interest_value(s, q)),
             Row(t(s, "row.interest_lost"), lost_value(s, q)),
@@ -243,7 +262,7 @@ time_deposit_withdraw = Flow(
         Form("amount", fields=[FieldRule("amount_yuan", input="amount", max_length=MAX_YUAN_DIGITS,
                                          check=check_yuan)], when="is_partial", back=True),
         HostCall("quote", op="time_deposits.withdraw_quote", payload=quote_request, store="quote",
-                 branches=("amount", "mode"), refusals=_QUOTE_REFUSALS),
+                 when="needs_quote", branches=("amount", "mode"), refusals=_QUOTE_REFUSALS),
         Confirm("confirm", rows=summary),
         HostCall("withdraw", op="time_deposits.withdraw", payload=withdraw_request, store="withdrawal",
                  amount=credited_fen, reference="withdrawal_ref", branches=("pin", "mode", "amount", "confirm"),
@@ -251,5 +270,5 @@ time_deposit_withdraw = Flow(
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],
-    predicates={"is_early": is_early, "is_partial": is_partial},
+    predicates={"is_early": is_early, "is_partial": is_partial, "needs_quote": needs_quote},
 )
