@@ -49,7 +49,8 @@ SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
-             "deposit_certificate", "credit_report", "time_deposit_withdraw")
+             "deposit_certificate", "credit_report", "time_deposit_open",
+             "time_deposit_withdraw")
 
 
 class Shooter:
@@ -732,6 +733,36 @@ def credit_report(s: Shooter) -> None:
     s.home(take_card=True)
 
 
+def time_deposit_open(s: Shooter) -> None:
+    """50 yuan is the least: 30 is refused at the field; 3,000 yuan for a year, rolled over; the certificate number."""
+    s.click("flow-time_deposit_open")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("amount")
+    type_keys(s, "30")
+    s.click("btn-submit")
+    s.spin(lambda: bool(s.model.error), what="the minimum's message")
+    s.save("amount-below-minimum")
+    s.click("key-clear")
+    type_keys(s, "3000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("term")
+    s.click("choice-1y")
+    s.step("rollover")
+    s.click("choice-auto")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
 def time_deposit_withdraw(s: Shooter) -> None:
     """5,000 yuan taken early from a 3-year deposit (the interest lost on the confirmation); then, in English, a
     matured deposit and the greyed-out partial withdrawal of one that had its partial withdrawal."""
@@ -809,6 +840,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("statement_print", statement_print, (1920, 1080)),
     ("deposit_certificate", deposit_certificate, (1920, 1080)),
     ("credit_report", credit_report, (1920, 1080)),
+    ("time_deposit_open", time_deposit_open, (1920, 1080)),
     ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),

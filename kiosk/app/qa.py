@@ -109,6 +109,10 @@ class SimulatorControls:
     def clear_host_faults(self) -> None:
         self._request("DELETE", "/sim/faults")
 
+    def host_advance(self, seconds: float) -> None:
+        """Move the host simulator's clock on (an SMS code's five minutes, a quote's validity), not the kiosk's."""
+        self._post("/sim/clock", {"advance_s": seconds})
+
     # --- what the host simulator knows -----------------------------------------------------
     def sms_code(self, sms_ref: str) -> str:
         return str(self._request("GET", f"/sim/sms/{sms_ref}")["code"])

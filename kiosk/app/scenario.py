@@ -69,6 +69,7 @@ class Action(_Model):
     language: str | None = None
     approve: Approval | None = None
     advance: float | None = None
+    host_advance: float | None = None  # seconds on the host simulator's clock only
     wait_idle: bool | None = None
 
 

@@ -111,6 +111,8 @@ class Driver:
             qa.device_fault(a.device_fault.device, a.device_fault.fault, a.device_fault.times)
         if a.host_fault:
             qa.host_fault(a.host_fault.op, a.host_fault.kind, a.host_fault.times, a.host_fault.delay_s)
+        if a.host_advance:
+            qa.host_advance(a.host_advance)
         if a.camera:
             qa.show_camera(a.camera)
         if a.remove_id:

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from devices.api import DeviceState
 from kiosk.core.masking import mask_text
 from kiosk.engine import render, speech
-from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
@@ -31,6 +30,7 @@ from kiosk.engine.ops import HOME_CHANNEL, STAFF_CHANNEL, Inbox, OperationRunner
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
+from kiosk.engine.states import DONE, ENDING, FAILED
 from kiosk.engine.timers import InactivityTimer
 from kiosk.journal import JournalError
 
@@ -227,6 +227,14 @@ class Engine:
     def shutdown(self) -> None:
         self.runner.shutdown()
 
+    def warm(self) -> None:
+        """Load the statechart library and compile every flow's chart ahead of the first touch (off the UI
+        thread, after the first paint: the home screen needs neither)."""
+        from kiosk.engine.chart import compile_chart
+
+        for flow in self.flows.values():
+            compile_chart(flow)
+
     # --- sessions --------------------------------------------------------------------------
     def start(self, flow_id: str) -> Session:
         if self.session is not None:
@@ -241,6 +249,8 @@ class Engine:
         home.card_since = None  # a card inserted on the home screen is the session's now
         s = Session(session_id, flow, self.services, home.lang, home.elderly)
         self.session = s
+        from kiosk.engine.chart import compile_chart  # loaded after the first paint (warm), not before it
+
         self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
         self._enter()
         return s
@@ -262,6 +272,8 @@ class Engine:
         if s is None or self.state in (ENDING, FAILED, DONE) or s.outcome == Outcome.COMPLETED \
                 or (self._pending is not None and self._pending.critical):
             return False
+        from kiosk.engine.chart import TransitionNotAllowed
+
         try:
             self._chart.send("staff_back")
         except TransitionNotAllowed:

@@ -149,7 +149,7 @@ class Agreement(Step):
 class Choose(Step):
     """Pick one of the items ``options(s)`` gives; the chosen id goes to the flow data attribute ``store``.
     ``check`` is a business rule on the answer (e.g. no card at hand: another business is needed): a
-    verdict, or None to go on."""
+    verdict, or None to go on; the steps it may go to are its ``branches``."""
 
     kind = ScreenKind.CHOICE
     text_key = "choose"
@@ -157,13 +157,14 @@ class Choose(Step):
     def __init__(
         self, id: str, *, options: Callable[[Session], Sequence[Choice]], store: str,
         empty: str = "error.nothing_to_choose", check: Callable[[Session], Verdict | None] | None = None,
-        **kw: Any,
+        branches: tuple[str, ...] = (), **kw: Any,
     ) -> None:
         super().__init__(id, **kw)
         self.options = options
         self.store = store
         self.empty = empty
         self.check = check
+        self.branches = branches
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {"choices": tuple(self.options(s))}
