@@ -69,15 +69,13 @@ def test_an_early_partial_withdrawal_shows_the_interest_lost_and_credits_the_car
 
 
 def test_when_the_day_turns_before_confirm_the_new_figures_are_shown_and_confirmed_again(ui: Any) -> None:
-    import requests
-
     card_and_pin(ui)
     ui.choose("CD0000000002")
     ui.wait_step("mode")
     ui.choose("full")
     ui.wait_step("confirm")
     first = {r.label: r.value for r in ui.model.rows}
-    requests.post(ui.kiosk.host_url + "/sim/clock", json={"advance_s": 86400}, timeout=5).raise_for_status()
+    ui.qa.host_advance(86400)
     ui.choose("confirm")  # the host refuses yesterday's figures and answers with today's
     ui.wait_until(lambda: ui.model.step == "confirm" and ui.model.error is not None and not ui.model.busy)
     assert "重新计算" in ui.model.error
