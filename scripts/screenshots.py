@@ -857,7 +857,11 @@ def time_deposit_withdraw(s: Shooter) -> None:
     s.step("receipt")
     s.spin(lambda: s.model.data.get("printed") is True, what="printed")
     s.click("choice-continue")
-    s.home(take_card=True)
+    s.spin(lambda: s.model.data.get("device_hint") == "bank_card" and ("ending", 0) in s.shot, what="card at the slot")
+    s.qa.take_bank_card()
+    s.step("satisfaction")  # a completed session asks how it went
+    s.click("choice-satisfied")
+    s.home()
     s.click("btn-lang-en_US")
     s.spin(lambda: s.model.lang == "en_US", what="English")
     s.click("flow-time_deposit_withdraw")
