@@ -213,6 +213,9 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_fx import seed_fx
 
     seed_fx(conn, data.tables, now)
+    from kiosk.host.sim.seed_td_withdraw import seed_td_withdraw
+
+    seed_td_withdraw(conn, data.tables, now)
     from kiosk.host.sim.seed_loan import seed_loan
 
     seed_loan(conn, data.tables, now)
