@@ -13,7 +13,7 @@ Referred to staff: the application's reference and when the bank will call (by t
 day), on screen and on a receipt. Declined: the reasons, in words the customer can read.
 Rules (kiosk/host/api_loan.py): 1,000 to 200,000 yuan; the purposes a consumer loan may pay for (home
 furnishing, travel, education, medical, a car), never buying a home, securities or other investments, or running
-a business (offered as one choice that says so, and refused at once with the reason); the decision is the host's documented scoring model (docs/host-api.md), journaled with
+a business (refused where they are offered: one greyed choice that gives the reason; the host refuses them too); the decision is the host's documented scoring model (docs/host-api.md), journaled with
 its reasons and factors (the host's reply); an amount above the limit the income allows brings the customer back
 to the amount with that limit. The contract's figures are what the host pays out on: another figure, a day
 passed or an approval older than 30 minutes is refused and nothing is paid. Within 7 days of the pay-out the
@@ -41,7 +41,7 @@ from flows.consumer_loan_contract import (
 )
 from flows.money_common import MAX_YUAN_DIGITS
 from kiosk.core.digits import ascii_digits
-from kiosk.engine.flow import Fail, Flow, Goto, Stay, Verdict
+from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice
 from kiosk.engine.session import Session
 from kiosk.engine.steps import (
@@ -91,15 +91,11 @@ def require_active(s: Session) -> Fail | None:
 
 
 def purpose_options(s: Session) -> list[Choice]:
-    """The uses a consumer loan may pay for, and the ones the regulator forbids (one choice, saying so)."""
+    """The uses a consumer loan may pay for; the ones the regulator forbids are refused where they are offered:
+    one choice, greyed, saying why (the host refuses them too)."""
     return [*(Choice(p, s.t(f"flow.consumer_loan_apply.purpose.{p}")) for p in PURPOSES),
             Choice(PROHIBITED, s.t("flow.consumer_loan_apply.purpose.prohibited"),
-                   s.t("flow.consumer_loan_apply.purpose.prohibited.detail"))]
-
-
-def allowed_purpose(s: Session) -> Verdict | None:
-    """A use the regulator forbids is refused here, with the reason, before anything is typed."""
-    return Stay(error="flow.consumer_loan_apply.prohibited") if visit(s).purpose == PROHIBITED else None
+                   s.t("flow.consumer_loan_apply.purpose.prohibited.detail"), enabled=False)]
 
 
 def term_options(s: Session) -> list[Choice]:
@@ -142,7 +138,8 @@ def is_approved(s: Session) -> bool:
 
 
 def contract_page_size(s: Session) -> int:
-    return 6 if s.elderly else 7  # the rows that fit a page of the window without its own pager
+    """The rows that fit a page of the window without a pager of its own (fewer in elderly mode's large type)."""
+    return 5 if s.elderly else 7
 
 
 def sign_action(s: Session) -> list[Choice]:
@@ -175,7 +172,7 @@ consumer_loan_apply = Flow(
         FaceCheck("face", fallback=None, refuse=FACE_REQUIRED),
         InsertBankCard("card"),
         HostCall("holder", op="cards.verify_holder", payload=card_holder_request, store="holder", check=require_active),
-        Choose("purpose", options=purpose_options, store="purpose", check=allowed_purpose),
+        Choose("purpose", options=purpose_options, store="purpose"),
         Form("application", back=True, fields=[
             FieldRule("loan_amount_yuan", input="amount", max_length=MAX_YUAN_DIGITS, check=check_amount),
             FieldRule("loan_income_yuan", input="amount", max_length=MAX_YUAN_DIGITS, check=check_income)]),

@@ -13,6 +13,7 @@ from devices.printer.api import Receipt
 from flows.common import holder_rows, local_time, yuan
 from flows.money_common import percent
 from kiosk.core.annuity import Instalment, Schedule, payment_fen, repayment_schedule
+from kiosk.core.money import format_fen
 from kiosk.engine.screens import Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps.receipt import build_receipt
@@ -109,8 +110,8 @@ def key_terms(s: Session) -> list[Row]:
 
 def instalment_row(s: Session, i: Instalment) -> Row:
     return Row(s.t(f"{T}period", period=i.period, due=i.due_on.isoformat()),
-               s.t(f"{T}period_value", payment=yuan(s, i.payment_fen), principal=yuan(s, i.principal_fen),
-                   interest=yuan(s, i.interest_fen)))
+               s.t(f"{T}period_value", payment=yuan(s, i.payment_fen), principal=format_fen(i.principal_fen),
+                   interest=format_fen(i.interest_fen)))
 
 
 def clauses(s: Session) -> list[Row]:
@@ -160,7 +161,7 @@ def receipt(s: Session) -> Receipt:
             row(s, "apr", percent(loan.apr)),
             row(s, "term", term_dates(s, loan.term_months, loan.disbursed_on, loan.maturity_on)),
             row(s, "instalment", yuan(s, loan.instalment_fen)), row(s, "last_instalment", yuan(s, loan.last_instalment_fen)),
-            row(s, "first_due", loan.first_due_on.isoformat()),
+            row(s, "first_due_on", loan.first_due_on.isoformat()),
             row(s, "interest", s.t(f"{T}interest_total", interest=yuan(s, loan.total_interest_fen),
                                    total=yuan(s, loan.principal_fen + loan.total_interest_fen))),
             row(s, "cooling_off", cooling_off_text(s, loan)), row(s, "disbursed_at", local_time(loan.disbursed_at))]

@@ -916,10 +916,26 @@ def loan_identify(s: Shooter, person: str, card: str) -> None:
     s.qa.insert_bank_card(card)
 
 
-def loan_apply(s: Shooter, purpose: str, amount: str, income: str, term: str) -> None:
+def loan_apply(s: Shooter, purpose: str, amount: str, income: str, term: str, typo: str = "") -> None:
     s.step("purpose")
     s.click(f"choice-{purpose}")
     s.step("application")
+    if typo:  # an amount out of the product's range first
+        type_keys(s, typo)
+        s.click("field-loan_income_yuan")
+        type_keys(s, income)
+        s.click("btn-submit")
+        s.spin(lambda: bool(s.model.error), what="the amount's range")
+        s.save("amount-out-of-range")
+        s.click("field-loan_amount_yuan")
+        s.click("key-clear")
+        type_keys(s, amount)
+        s.click("btn-submit")
+        s.step("term")
+        s.click(f"choice-{term}")
+        s.step("authorize")
+        s.click("choice-agree")
+        return
     type_keys(s, amount)
     s.click("field-loan_income_yuan")
     type_keys(s, income)
@@ -939,15 +955,11 @@ def loan_read_contract(s: Shooter, suffix: str = "") -> None:
 
 
 def consumer_loan_apply(s: Shooter) -> None:
-    """张伟: a forbidden purpose refused with the reason, 50,000 yuan for 12 months approved, the contract paged to its end and
+    """张伟: the forbidden purposes greyed with the reason, an amount out of range, 50,000 yuan for 12 months approved, the contract paged to its end and
     signed with the PIN, paid out with the cooling-off notice. 高燕 referred to staff; 李秀英 (76, elderly mode)
-    declined with the reason; 唐敏 in English, above her limit, then the contract's pages."""
+    declined with the reason; 唐敏 in English, above her limit, then the contract's pages in elderly mode."""
     loan_identify(s, "zhang_wei", "zhang_wei_1")
-    s.step("purpose")
-    s.click("choice-prohibited")
-    s.spin(lambda: bool(s.model.error), what="the purpose's refusal")
-    s.save("purpose-refused")
-    loan_apply(s, "home_furnishing", "50000", "40000", "12")
+    loan_apply(s, "home_furnishing", "50000", "40000", "12", typo="500")
     loan_read_contract(s)
     s.click("choice-sign")
     s.step("pin")
@@ -1000,7 +1012,16 @@ def consumer_loan_apply(s: Shooter) -> None:
     s.click("choice-12")
     s.step("contract")
     s.save("contract-english")
-    loan_read_contract(s, "-english")
+    s.engine.send(Input(InputKind.ELDERLY, "on"))  # the largest type and the longest words: smaller pages
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("contract-elderly-english")
+    loan_read_contract(s, "-elderly-english")
+    s.click("btn-lang-zh_CN")
+    s.spin(lambda: s.model.lang == "zh_CN", what="Chinese")
+    s.save("contract-last-page-elderly")
+    s.click("choice-previous")
+    s.spin(lambda: s.model.data["page"] == s.model.data["pages"] - 1, what="the page before")
+    s.save("contract-schedule-elderly")
     s.click("btn-cancel")
     s.home(take_card=True)
 

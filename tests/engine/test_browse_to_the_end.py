@@ -92,3 +92,16 @@ def test_the_page_size_may_depend_on_the_session() -> None:
     assert step.pages(FakeSession()) == 2
     assert step.pages(FakeSession(elderly=True)) == 4
     assert len(step.screen(FakeSession(elderly=True))["rows"]) == 3
+
+
+def test_a_smaller_page_count_keeps_the_page_shown_within_the_pages() -> None:
+    step, s = contract(page_size=lambda s: 3 if s.elderly else 2, at_end=("sign",)), FakeSession()
+    step.begin(s)
+    for _ in range(4):
+        step.on_input(s, choose("next"))
+    assert step.screen(s)["data"] == {"page": 5, "pages": 5}
+    s.elderly = True  # larger rows: four pages now
+    assert step.screen(s)["data"] == {"page": 4, "pages": 4}
+    assert step.screen(s)["rows"] == (Row("Term 9", "9"),)
+    assert step.on_input(s, choose("previous")) == Stay()
+    assert step.screen(s)["data"] == {"page": 3, "pages": 4}

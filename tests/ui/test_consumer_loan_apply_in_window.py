@@ -1,4 +1,4 @@
-"""个人消费贷申请 clicked through in the real window (offscreen): a forbidden purpose refused with its reason, the
+"""个人消费贷申请 clicked through in the real window (offscreen): the forbidden purposes greyed with the reason, the
 amount and income on the keypad, each term with its estimated instalment, the credit authorisation, the
 approval's contract paged to its end (signing is offered on the last page only), the PIN that signs it, and the
 loan paid out with the cooling-off notice on the result and the receipt."""
@@ -35,8 +35,9 @@ def identify(ui: Any) -> None:
 def test_a_loan_approved_read_signed_and_paid_out(ui: Any) -> None:
     identify(ui)
     ui.wait_step("purpose")
-    ui.choose("prohibited")
-    ui.wait_until(lambda: (ui.model.error or "").startswith("按监管规定，个人消费贷款不得用于购房"))
+    forbidden = next(c for c in ui.model.choices if c.id == "prohibited")
+    assert (forbidden.enabled, forbidden.detail) == (False, "按监管规定不得使用消费贷款")
+    assert not ui.button("choice-prohibited").isEnabled()
     ui.choose("home_furnishing")
     ui.wait_step("application")
     assert ui.model.kind is ScreenKind.FORM

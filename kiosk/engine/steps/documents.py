@@ -57,8 +57,13 @@ class Browse(Step):
     def pages(self, s: Session) -> int:
         return max(1, -(-len(self.rows(s)) // self.size(s)))
 
+    def page(self, s: Session) -> int:
+        """The page shown (from 0); a page size that changed with the session (elderly mode, the language)
+        keeps it within the pages there are now."""
+        return min(s.slots.pages.get(self.id, 0), self.pages(s) - 1)
+
     def on_last_page(self, s: Session) -> bool:
-        return s.slots.pages.get(self.id, 0) + 1 >= self.pages(s)
+        return self.page(s) + 1 >= self.pages(s)
 
     def offered(self, s: Session) -> list[Choice]:
         """The flow's actions; those kept for the end are disabled before the last page, saying so."""
@@ -68,7 +73,7 @@ class Browse(Step):
                 for c in self.actions(s)]
 
     def screen(self, s: Session) -> dict[str, Any]:
-        page, size = s.slots.pages.get(self.id, 0), self.size(s)
+        page, size = self.page(s), self.size(s)
         rows = list(self.rows(s))[page * size:(page + 1) * size]
         head = list(self.head(s)) if self.head else []
         choices = [Choice("previous", s.t("button.previous"), enabled=page > 0)] if self.pages(s) > 1 else []
@@ -79,12 +84,12 @@ class Browse(Step):
                 "data": {"page": page + 1, "pages": self.pages(s)}}
 
     def prompt(self, s: Session) -> str:
-        return s.t("browse.page", page=s.slots.pages.get(self.id, 0) + 1, pages=self.pages(s))
+        return s.t("browse.page", page=self.page(s) + 1, pages=self.pages(s))
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
         if inp.kind is not InputKind.CHOOSE:
             return None
-        page = s.slots.pages.get(self.id, 0)
+        page = self.page(s)
         if inp.choice in ("previous", "next"):
             step = -1 if inp.choice == "previous" else 1
             s.slots.pages[self.id] = min(max(page + step, 0), self.pages(s) - 1)
