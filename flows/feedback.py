@@ -44,6 +44,7 @@ CONTACTS = ("mobile", "id_card", "anonymous")
 MIN_CHARACTERS = 5  # as the host: letters, digits or Chinese characters
 MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 BANK_LANG = "zh_CN"  # the language the bank's handlers read
+TICK = "✓ "  # before a ticked phrase
 
 
 @dataclass
@@ -82,13 +83,16 @@ def phrase_ids() -> tuple[str, ...]:
 
 
 def phrase_options(s: Session) -> list[Choice]:
+    """The choices "That's all" and "write it myself" first (always on the first page, even under an error), then the
+    category's phrases; a ticked one has a check mark and says so."""
     data = visit(s)
-    ticked = s.t("flow.feedback.phrases.ticked")
-    phrases = [Choice(p, s.t(phrase_key(data.category, p)), ticked if p in data.phrases else "")
-               for p in phrase_ids()]
-    done_detail = s.t("flow.feedback.phrases.count", count=len(data.phrases)) if data.phrases else ""
-    return [*phrases, Choice("write", s.t("flow.feedback.phrases.write"), s.t("flow.feedback.phrases.write_detail")),
-            Choice("done", s.t("flow.feedback.phrases.done"), done_detail)]
+    done_detail = s.t("flow.feedback.phrases.count", count=len(data.phrases)) if data.phrases \
+        else s.t("flow.feedback.phrases.count_none")
+    actions = [Choice("done", s.t("flow.feedback.phrases.done"), done_detail),
+               Choice("write", s.t("flow.feedback.phrases.write"), s.t("flow.feedback.phrases.write_detail"))]
+    phrases = [Choice(p, TICK + s.t(phrase_key(data.category, p)), s.t("flow.feedback.phrases.ticked"))
+               if p in data.phrases else Choice(p, s.t(phrase_key(data.category, p))) for p in phrase_ids()]
+    return [*actions, *phrases]
 
 
 def tick(s: Session) -> Verdict | None:

@@ -49,7 +49,7 @@ SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
-             "deposit_certificate", "credit_report", "time_deposit_open")
+             "deposit_certificate", "credit_report", "time_deposit_open", "feedback")
 
 
 class Shooter:
@@ -764,6 +764,57 @@ def time_deposit_open(s: Shooter) -> None:
 
 
 
+def feedback(s: Shooter) -> None:
+    """A complaint about the queue: nothing ticked is refused, two phrases ticked, four characters written are
+    refused as too short, a fifth goes; a mobile number to call back; the reference and the 2-hour promise."""
+    s.click("flow-feedback")
+    s.step("kind")
+    s.click("choice-complaint")
+    s.step("category")
+    s.click("choice-waiting_time")
+    s.step("phrases")
+    s.click("choice-done")
+    s.spin(lambda: bool(s.model.error), what="nothing ticked")
+    s.save("phrases-none-ticked")
+    s.click("choice-p1")
+    s.spin(lambda: "p1" in ticked_choices(s), what="p1 ticked")
+    s.click("choice-p2")
+    s.spin(lambda: "p2" in ticked_choices(s), what="p2 ticked")
+    s.save("phrases-ticked")
+    s.click("choice-write")
+    s.step("text")
+    keyboard = s.window.current_screen().keyboard
+    for letters, word in (("chuang", "窗"), ("kou", "口"), ("ren", "人"), ("duo", "多")):
+        for letter in letters:
+            s.click(f"kbd-{letter}")
+        s.click(f"cand-{keyboard.candidates().index(word)}")
+    s.click("btn-submit")
+    s.spin(lambda: bool(s.model.error), what="too short")
+    s.save("text-too-short")
+    for letter in "le":
+        s.click(f"kbd-{letter}")
+    s.click(f"cand-{keyboard.candidates().index('了')}")
+    s.save("text-typed")
+    s.click("btn-submit")
+    s.step("contact")
+    s.click("choice-mobile")
+    s.step("mobile")
+    type_keys(s, "13911112222")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def ticked_choices(s: Shooter) -> set[str]:
+    return {c.id for c in s.model.choices if c.detail and c.id.startswith("p")}
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -785,6 +836,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("deposit_certificate", deposit_certificate, (1920, 1080)),
     ("credit_report", credit_report, (1920, 1080)),
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
+    ("feedback", feedback, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
