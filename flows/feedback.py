@@ -167,15 +167,16 @@ def promise(s: Session) -> str:
 def classification(s: Session) -> str:
     done = visit(s).submitted
     return s.t("flow.feedback.classified", kind=s.t(f"feedback.kind.{done.kind}"),
-               priority=s.t(f"feedback.priority.{done.priority}"))
+               priority=s.t(f"feedback.priority.{done.priority}"),
+               category=s.t(f"feedback.category.{done.category}"))
 
 
 def result_rows(s: Session) -> list[Row]:
+    """The reference and the promise first: in elderly mode's large type they are the first page."""
     done = visit(s).submitted
     return [Row(s.t("row.feedback_ref"), done.feedback_ref),
-            Row(s.t("row.feedback_classified"), classification(s)),
-            Row(s.t("row.feedback_category"), s.t(f"feedback.category.{done.category}")),
-            Row(s.t("row.feedback_promise"), promise(s))]
+            Row(s.t("row.feedback_promise"), promise(s)),
+            Row(s.t("row.feedback_classified"), classification(s))]
 
 
 def receipt(s: Session) -> Receipt:

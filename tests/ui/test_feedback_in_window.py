@@ -55,7 +55,7 @@ def test_feedback_ticked_written_and_a_number_to_call_back(ui: Any) -> None:
     ui.wait_step("result")
     done = {r.label: r.value for r in ui.model.rows}
     assert done["受理编号"].startswith("FB")
-    assert done["受理为"] == "投诉（一般）"
+    assert done["受理为"] == "投诉（一般）· 等候时间"
     assert done["答复承诺"].startswith("2小时内联系您答复")
     host = ui.qa.host_state()
     session_id = ui.model.session_id
