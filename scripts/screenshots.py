@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase", "feedback")
+             "fx_purchase", "time_deposit_withdraw", "feedback")
 
 
 class Shooter:
@@ -841,6 +841,68 @@ def utility_payment(s: Shooter) -> None:
     s.save("confirm-two-months")
 
 
+def time_deposit_withdraw(s: Shooter) -> None:
+    """5,000 yuan taken early from a 3-year deposit (the interest lost on the confirmation); then, in English, a
+    matured deposit and the greyed-out partial withdrawal of one that had its partial withdrawal."""
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.click("choice-CD0000000002")
+    s.step("mode")
+    s.click("choice-partial")
+    s.step("amount")
+    type_keys(s, "5000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.spin(lambda: s.model.data.get("device_hint") == "bank_card" and ("ending", 0) in s.shot, what="card at the slot")
+    s.qa.take_bank_card()
+    s.step("satisfaction")  # a completed session asks how it went
+    s.click("choice-satisfied")
+    s.home()
+    s.click("btn-lang-en_US")
+    s.spin(lambda: s.model.lang == "en_US", what="English")
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.save("deposit-english")
+    s.click("choice-CD7000000001")
+    s.step("mode")
+    s.save("mode-partial-used-english")
+    s.click("btn-back")
+    s.step("deposit")
+    s.click("choice-CD0000000001")
+    s.step("confirm")
+    s.save("confirm-at-maturity-english")
+    s.click("btn-cancel")
+    s.home(take_card=True)
+    s.click("btn-lang-zh_CN")
+    s.click("btn-elderly")  # elderly mode's larger type: the interest lost is still on the first page
+    s.spin(lambda: s.model.elderly, what="senior mode")
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.click("choice-CD7000000002")
+    s.step("mode")
+    s.click("choice-partial")
+    s.step("amount")
+    type_keys(s, "1000")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.save("confirm-partial-elderly")
+    s.click("btn-cancel")
+    s.home(take_card=True)
+    s.click("btn-elderly")
+    s.spin(lambda: not s.model.elderly, what="senior mode off")
+
+
+
 def feedback(s: Shooter) -> None:
     """A complaint about the queue: nothing ticked is refused, two phrases ticked, four characters written are
     refused as too short, a fifth goes; a mobile number to call back; the reference and the 2-hour promise."""
@@ -915,6 +977,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
     ("utility_payment", utility_payment, (1920, 1080)),
     ("fx_purchase", fx_purchase, (1920, 1080)),
+    ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
     ("feedback", feedback, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),

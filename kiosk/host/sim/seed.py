@@ -214,5 +214,8 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_fx import seed_fx
 
     seed_fx(conn, data.tables, now)
+    from kiosk.host.sim.seed_td_withdraw import seed_td_withdraw
+
+    seed_td_withdraw(conn, data.tables, now)
     seed_feedback(conn, dict(data.tables))
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))
