@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase", "time_deposit_withdraw")
+             "fx_purchase", "time_deposit_withdraw", "feedback")
 
 
 class Shooter:
@@ -903,6 +903,57 @@ def time_deposit_withdraw(s: Shooter) -> None:
 
 
 
+def feedback(s: Shooter) -> None:
+    """A complaint about the queue: nothing ticked is refused, two phrases ticked, four characters written are
+    refused as too short, a fifth goes; a mobile number to call back; the reference and the 2-hour promise."""
+    s.click("flow-feedback")
+    s.step("kind")
+    s.click("choice-complaint")
+    s.step("category")
+    s.click("choice-waiting_time")
+    s.step("phrases")
+    s.click("choice-done")
+    s.spin(lambda: bool(s.model.error), what="nothing ticked")
+    s.save("phrases-none-ticked")
+    s.click("choice-p1")
+    s.spin(lambda: "p1" in ticked_choices(s), what="p1 ticked")
+    s.click("choice-p2")
+    s.spin(lambda: "p2" in ticked_choices(s), what="p2 ticked")
+    s.save("phrases-ticked")
+    s.click("choice-write")
+    s.step("text")
+    keyboard = s.window.current_screen().keyboard
+    for letters, word in (("chuang", "窗"), ("kou", "口"), ("ren", "人"), ("duo", "多")):
+        for letter in letters:
+            s.click(f"kbd-{letter}")
+        s.click(f"cand-{keyboard.candidates().index(word)}")
+    s.click("btn-submit")
+    s.spin(lambda: bool(s.model.error), what="too short")
+    s.save("text-too-short")
+    for letter in "le":
+        s.click(f"kbd-{letter}")
+    s.click(f"cand-{keyboard.candidates().index('了')}")
+    s.save("text-typed")
+    s.click("btn-submit")
+    s.step("contact")
+    s.click("choice-mobile")
+    s.step("mobile")
+    type_keys(s, "13911112222")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def ticked_choices(s: Shooter) -> set[str]:
+    return {c.id for c in s.model.choices if c.detail and c.id.startswith("p")}
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -927,6 +978,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("utility_payment", utility_payment, (1920, 1080)),
     ("fx_purchase", fx_purchase, (1920, 1080)),
     ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
+    ("feedback", feedback, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),
