@@ -801,4 +801,5 @@ OPERATIONS.update({
 # Balances and bank documents: declared with their models in kiosk/host/api_docs14.py, which adds them to
 # OPERATIONS itself, so either module may be imported first.
 import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above
+import kiosk.host.api_queue  # noqa: E402,F401 - the branch's queue (取号)
 import kiosk.host.api_td_open  # noqa: E402,F401 - time deposits opened (定期存款)
