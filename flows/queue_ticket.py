@@ -88,17 +88,18 @@ def id_reader_working(s: Session) -> bool:
 
 
 def business_options(s: Session) -> list[Choice]:
-    """The counters' businesses with their waits, and the tile for the priority queue (the ID card is read
-    for it: greyed while the ID card reader is down); in elderly mode that tile comes first."""
-    options = [business_choice(s, b) for b in visit(s).board.businesses]
+    """The tile for the priority queue first (the ID card is read for it: greyed while the ID card reader is
+    down), then the counters' businesses with their waits."""
     reader = id_reader_working(s)
     tile = Choice(PRIORITY, s.t(T + "priority", age=visit(s).board.priority_age),
                   s.t(T + "priority.detail") if reader else s.t(T + "priority.no_reader"), enabled=reader)
-    return [tile, *options] if s.elderly else [*options, tile]
+    return [tile, *(business_choice(s, b) for b in visit(s).board.businesses)]
 
 
 def priority_options(s: Session) -> list[Choice]:
-    return [business_choice(s, b, priority=True) for b in visit(s).board.businesses]
+    """The businesses with a priority number first."""
+    businesses = sorted(visit(s).board.businesses, key=lambda b: not b.priority)
+    return [business_choice(s, b, priority=True) for b in businesses]
 
 
 def regular_options(s: Session) -> list[Choice]:
@@ -125,18 +126,32 @@ def queue_closed(s: Session, error: HostRejected) -> Verdict:
     return Fail(T + "queue_closed", params={"business": named(s, d.get("business", ""), d.get("business_en", ""))})
 
 
-def ticket_rows(s: Session) -> list[Row]:
+def number_row(s: Session) -> Row:
     t = visit(s).ticket
-    queue = named(s, t.queue_name, t.queue_name_en)
-    return [Row(s.t(T + "row.number"), t.ticket_no), Row(s.t("row.service"), named(s, t.business_name, t.business_name_en)),
-            Row(s.t(T + "row.queue"), queue),
-            Row(s.t(T + "row.ahead"), s.t(T + "people", people=t.ahead)),
-            Row(s.t(T + "row.wait"), s.t(T + "minutes", minutes=t.wait_minutes) if t.ahead else s.t(T + "no_wait")),
-            Row(s.t(T + "row.issued_at"), local_time(t.issued_at))]
+    return Row(s.t(T + "row.number"),
+               s.t(T + "number_value", number=t.ticket_no, queue=named(s, t.queue_name, t.queue_name_en)))
+
+
+def business_row(s: Session) -> Row:
+    t = visit(s).ticket
+    return Row(s.t("row.service"), named(s, t.business_name, t.business_name_en))
+
+
+def result_rows(s: Session) -> list[Row]:
+    """What the screen shows of the number: three rows, so that the wait is seen without paging (also with
+    the elderly-mode offer above them)."""
+    t = visit(s).ticket
+    wait = s.t(T + "ahead_wait", people=t.ahead, minutes=t.wait_minutes) if t.ahead else s.t(T + "no_wait")
+    return [number_row(s), business_row(s), Row(s.t(T + "row.wait"), wait)]
 
 
 def ticket(s: Session) -> Receipt:
-    return build_receipt(s, T + "receipt_title", ticket_rows(s), visit(s).ticket.ticket_no)
+    """The printed ticket: the number, business, people ahead, expected wait, and the time it was taken."""
+    t = visit(s).ticket
+    wait = s.t(T + "minutes", minutes=t.wait_minutes) if t.ahead else s.t(T + "no_wait")
+    rows = [number_row(s), business_row(s), Row(s.t(T + "row.ahead"), s.t(T + "people", people=t.ahead)),
+            Row(s.t(T + "row.expected"), wait), Row(s.t(T + "row.issued_at"), local_time(t.issued_at))]
+    return build_receipt(s, T + "receipt_title", rows, t.ticket_no)
 
 
 def home_wait(lang: str, status: QueueStatusResult) -> str:
@@ -158,7 +173,7 @@ queue_ticket = Flow(
         Choose("regular_business", options=regular_options, store="priority_pick", when="is_under_age"),
         HostCall("take", op="queue.take", payload=take_request, store="ticket", reference="ticket_no",
                  refusals={"already_waiting": already_waiting, "queue_closed": queue_closed}),
-        Result("result", rows=ticket_rows),
+        Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=ticket),
     ],
     predicates={"wants_priority": wants_priority, "is_senior": is_senior, "is_under_age": is_under_age},

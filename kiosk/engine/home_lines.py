@@ -1,6 +1,7 @@
 """The home screen's lines of the flows' own (:class:`~kiosk.engine.flow.HomeLine`), e.g. how many wait at
 the counters: each flow that declares one has its host enquiry asked every ``every_s`` seconds (on the
-engine's clock) while the home screen is up, on the engine's workers, never on the UI thread.
+engine's clock) while the home screen is up, and again as soon as a session ends (a number taken changes the
+wait), on the engine's workers, never on the UI thread.
 
 Nothing is asked until :meth:`HomeLines.start` (the kiosk starts them after the home screen's first paint:
 the cold start never waits for the host). A line shows the text of its last answer; while there is none, or
@@ -49,6 +50,10 @@ class HomeLines:
         """Ask every line from now on (at once, then every ``every_s``)."""
         self.started = True
         self.due = {flow_id: now for flow_id in self.lines}
+
+    def ask_again(self) -> None:
+        """A session ended (what it did may have changed the line): every line is due now."""
+        self.due = dict.fromkeys(self.due, float("-inf"))
 
     def to_ask(self, now: float) -> list[tuple[str, HomeLine]]:
         """The lines due and not being asked; they count as asked from now."""

@@ -496,6 +496,8 @@ class Engine:
         self.timer.stop()
         self._publish()
         self._watch_card()
+        self.home.lines.ask_again()
+        self._ask_home_lines()
 
     # --- card first: the bank card reader watched from the home screen ------------------------
     def _card_watch_wanted(self) -> bool:

@@ -65,7 +65,7 @@ def test_a_host_that_does_not_answer_takes_the_line_away(driver: Any) -> None:
     assert driver.settle(lambda: lines(engine) == (WAIT_LINE,))
 
 
-def test_no_line_is_asked_during_a_session_and_the_next_home_has_the_new_wait(driver: Any) -> None:
+def test_no_line_is_asked_during_a_session_and_the_next_home_asks_at_once(driver: Any) -> None:
     engine = driver.engine
     engine.start_home_lines()
     assert driver.settle(lambda: lines(engine) == (WAIT_LINE,))
@@ -73,7 +73,7 @@ def test_no_line_is_asked_during_a_session_and_the_next_home_has_the_new_wait(dr
     driver.wait_for_screen("business")
     engine.services.clock.advance(40)
     engine.tick()
-    assert not engine.home.lines.asking  # a session: nothing asked for the home screen
+    assert not engine.home.lines.asking  # a session: nothing asked for the home screen, even when due
     engine.send(Input(InputKind.CHOOSE, "cash_large"))
     driver.wait_for_screen("result")
     engine.send(Input(InputKind.CONTINUE))
@@ -81,7 +81,20 @@ def test_no_line_is_asked_during_a_session_and_the_next_home_has_the_new_wait(dr
     driver.qa.take_receipt()
     engine.send(Input(InputKind.CONTINUE))
     assert driver.settle(lambda: engine.session is None)
-    assert driver.settle(lambda: lines(engine) == ("当前等候 15 人，最长约 28 分钟",))  # due: asked at home
+    assert driver.settle(lambda: lines(engine) == ("当前等候 15 人，最长约 28 分钟",))  # asked at once at home
+
+
+def test_a_session_ending_asks_again_before_the_time(driver: Any) -> None:
+    engine = driver.engine
+    engine.start_home_lines()
+    assert driver.settle(lambda: lines(engine) == (WAIT_LINE,))
+    engine.send(Input(InputKind.START, "queue_ticket"))
+    driver.wait_for_screen("business")
+    engine.send(Input(InputKind.CHOOSE, "corporate"))
+    driver.wait_for_screen("result")
+    engine.send(Input(InputKind.CANCEL))  # the number stands; the receipt is not waited for
+    assert driver.settle(lambda: engine.session is None)
+    assert driver.settle(lambda: lines(engine) == ("当前等候 15 人，最长约 36 分钟",))  # no clock moved
 
 
 # --- the generic part, without a host -------------------------------------------------------------------

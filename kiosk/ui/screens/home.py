@@ -8,7 +8,8 @@ Elderly mode shows a short menu: the six most used services, then a "more" tile 
 six, and so on, with a tile back to the first six; no categories, nothing else.
 Card first: with a bank card inserted on the home screen (the model's ``bank_card``), only the services
 that start from the card, and "取回银行卡" (Take the card back), which ejects it.
-Under the prompt, the flows' own lines (the model's ``lines``, e.g. "当前等候 12 人"), when the host gave any.
+The flows' own lines (the model's ``lines``, e.g. "当前等候 12 人") are the footer's (kiosk/ui/chrome.py): a
+new one changes nothing here, not even the page shown.
 
 The order is the model's (most used first: the engine orders by each flow's ``popularity``)."""
 
@@ -52,9 +53,6 @@ class HomeScreen(Screen):
         words.setSpacing(18)
         words.addWidget(self.title)
         words.addWidget(self.prompt)
-        self.lines = label("", "HomeLine")  # the flows' own lines (e.g. the current wait), when there are any
-        self.lines.hide()
-        words.addWidget(self.lines)
         self._top = QHBoxLayout()
         self._top.addLayout(words, 1)
         self._entry = QHBoxLayout()
@@ -110,10 +108,7 @@ class HomeScreen(Screen):
         return tile is not None
 
     def render_body(self, model: ScreenModel) -> None:
-        lines = "\n".join(model.data.get("lines", ()))
-        self.lines.setText(lines)
-        self.lines.setVisible(bool(lines))
-        data = {k: v for k, v in model.data.items() if k != "lines"}  # a new wait never resets the page shown
+        data = {k: v for k, v in model.data.items() if k != "lines"}  # a new wait (the footer's) keeps the page
         key = (model.choices, repr(data), model.lang, model.elderly, self.scale, self.page,
                self.section, self._search.query)
         if key == self._shown:
