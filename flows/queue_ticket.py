@@ -1,16 +1,20 @@
 """取号 — a queue number for business the kiosk cannot do (cash above its limit, foreign cash, a safe deposit
-box, corporate business, wealth management advice...), done at the branch's counters.
+box, corporate business, wealth management advice), done at the branch's counters.
 
 Counter procedure (the lobby's queue machine): the host lists the businesses done at the counters, each with
 its queue, the people waiting and the expected wait; the customer touches one and the number is taken and
 printed at once: number, business, people ahead, expected wait and time. No consent and no ID card: a number
-is anonymous. Customers aged 60 and over may have their ID card read first (the tile "长辈优先"): after the
-consent to read it, the host takes the age from the ID number and gives the priority queue (``V``) for the
-businesses it serves; one waiting number per person and business (``already_waiting``). A customer under 60
-who chose the tile is told so and gets the business's own queue. The expected wait is the people ahead times
-the queue's average minutes (the host's, docs/host-api.md). Taking a number is a posting: under one
-idempotency key, one number whatever the retries; a printer fault leaves the number on the screen.
-The home screen shows the branch's current wait (``queue.status``, asked after the first paint).
+is anonymous, so the standard path is the list, the number on screen and the ticket.
+Rules: customers aged 60 and over may have their ID card read first (the first tile, "长辈优先", greyed while
+the ID card reader is down): after the consent to read it (declined: back to the list for a normal number),
+the host takes the age from the ID number and gives the priority queue (``V``) for the businesses it serves
+there; it keeps one waiting number per person and business (``already_waiting``: the number held is shown).
+A customer under 60 who chose the tile is told so and gets the business's own queue; an expired ID card ends
+the business. The expected wait is the people ahead times the queue's average minutes, rounded half up (the
+host's, docs/host-api.md). Taking a number is a posting: under one idempotency key, one number whatever the
+retries; the session completes there, and the journal keeps the host's reply (number, queue, priority, people
+ahead, wait). A printer fault leaves the number on the screen. The home screen shows the branch's current wait
+(``queue.status``, a ``HomeLine``: asked after the first paint, every 30 s, and as each session ends).
 """
 
 from __future__ import annotations
