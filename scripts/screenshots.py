@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase", "time_deposit_withdraw", "feedback")
+             "fx_purchase", "time_deposit_withdraw", "feedback", "queue_ticket")
 
 
 class Shooter:
@@ -902,6 +902,56 @@ def time_deposit_withdraw(s: Shooter) -> None:
     s.spin(lambda: not s.model.elderly, what="senior mode off")
 
 
+def queue_ticket(s: Shooter) -> None:
+    """The current wait on the home screen; a number for cash without the ID card, printed; then 李秀英 (75) has
+    her ID card read for the priority queue and takes elderly mode."""
+    s.engine.start_home_lines()
+    s.spin(lambda: bool(s.model.data.get("lines")), what="the wait on the home screen")
+    s.save("home-wait")
+    s.click("flow-queue_ticket")
+    s.step("business")
+    s.click("choice-cash_large")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+    s.click("flow-queue_ticket")
+    s.step("business")
+    s.click("choice-priority")
+    s.step("id_consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("senior_business")
+    s.click("btn-offer-elderly-on")  # she takes elderly mode, offered once her age is known
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("senior_business-elderly")
+    s.click("choice-cash_large")
+    s.spin(lambda: s.model.step == "result" and not s.model.busy, what="the priority number")
+    s.save("result-priority-elderly")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+    s.click("btn-lang-en_US")  # in English: the wait, the businesses, the number
+    s.spin(lambda: s.model.lang == "en_US" and "16" in "".join(s.model.data.get("lines", ())),
+           what="English home with the two numbers taken")
+    s.save("home-wait-en")
+    s.click("flow-queue_ticket")
+    s.spin(lambda: s.model.step == "business" and not s.model.busy, what="the businesses")
+    s.save("business-en")
+    s.click("choice-wealth_advice")
+    s.spin(lambda: s.model.step == "result" and not s.model.busy, what="the number")
+    s.save("result-en")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
 
 def feedback(s: Shooter) -> None:
     """A complaint about the queue: nothing ticked is refused, two phrases ticked, four characters written are
@@ -979,6 +1029,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("fx_purchase", fx_purchase, (1920, 1080)),
     ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
     ("feedback", feedback, (1920, 1080)),
+    ("queue_ticket", queue_ticket, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

@@ -218,4 +218,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
 
     seed_td_withdraw(conn, data.tables, now)
     seed_feedback(conn, dict(data.tables))
+    from kiosk.host.sim.seed_queue import seed_queue
+
+    seed_queue(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))
