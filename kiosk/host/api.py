@@ -801,3 +801,4 @@ OPERATIONS.update({
 # Balances and bank documents: declared with their models in kiosk/host/api_docs14.py, which adds them to
 # OPERATIONS itself, so either module may be imported first.
 import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above
+import kiosk.host.api_wealth  # noqa: E402,F401 - wealth products: needs the models above

@@ -207,4 +207,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_docs14 import seed_docs14
 
     seed_docs14(conn, dict(data.tables), now)
+    from kiosk.host.sim.seed_wealth import seed_wealth
+
+    seed_wealth(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))
