@@ -298,9 +298,9 @@ _SUITABILITY: dict[str, Callable[[Session, HostRejected], Verdict]] = {
     "product_unknown": refused, "product_closed": refused, "assessment_required": refused,
     "risk_above_grade": risk_above_grade, "recorded_sale_required": lambda s, e: Goto("recorded_sale"),
 }
-_AMOUNT = {code: back_to_amount for code in ("amount_below_minimum", "amount_not_whole_yuan", "quota_exceeded")}
+_AMOUNT: dict[str, Callable[[Session, HostRejected], Verdict]] = {code: back_to_amount for code in ("amount_below_minimum", "amount_not_whole_yuan", "quota_exceeded")}
 _LATER = {**_SUITABILITY, "risk_above_grade": refused, "recorded_sale_required": refused}  # changed since the check
-_PIN = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
+_PIN: dict[str, Callable[[Session, HostRejected], Verdict]] = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
 
 
 def questionnaire() -> list[Step]:

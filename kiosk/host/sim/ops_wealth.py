@@ -20,10 +20,12 @@ import json
 import sqlite3
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from kiosk.core.masking import mask_name, mask_pan
 from kiosk.host.api_wealth import (
     QUESTIONS,
+    Grade,
     ManagerBookingRequest,
     ManagerBookingResult,
     RiskAssessment,
@@ -58,7 +60,7 @@ SCORES: tuple[tuple[int, int, int, int], ...] = (
     (2, 4, 7, 10),  # 10 household debts
 )
 NO_LOSS = (7, "a")  # question 8, answer a: cannot bear any loss
-GRADES = ((81, "C5"), (66, "C4"), (51, "C3"), (36, "C2"), (0, "C1"))  # the least score of each grade
+GRADES: tuple[tuple[int, Grade], ...] = ((81, "C5"), (66, "C4"), (51, "C3"), (36, "C2"), (0, "C1"))  # the least score of each grade
 RISKS = ("R1", "R2", "R3", "R4", "R5")
 RECORDED_SALE_AGE = 65
 RECORDED_SALE_ABOVE = "R3"
@@ -69,7 +71,7 @@ OPEN_AT, LAST_SLOT_AT, SLOT_MINUTES, LEAD_MINUTES, BOOK_DAYS = 9 * 60, 16 * 60 +
 
 # -- the rules, as functions of their inputs -------------------------------------------------------
 
-def score_answers(answers: list[str]) -> tuple[int, str]:
+def score_answers(answers: list[str]) -> tuple[int, Grade]:
     """The questionnaire's total and grade."""
     if len(answers) != QUESTIONS:
         raise ValueError(f"the questionnaire has {QUESTIONS} answers")
@@ -200,7 +202,8 @@ def assess(ctx: OpContext, req: WealthAssessRequest) -> RiskAssessment:
         "idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (ref, customer["customer_id"], json.dumps(list(req.answers)), score, grade, ctx.now.isoformat(),
          valid_until(ctx.now), ctx.idempotency_key))
-    return _assessment(_latest_assessment(ctx, customer["customer_id"]))  # type: ignore[arg-type] - just written
+    return RiskAssessment(assessment_ref=ref, score=score, grade=grade, assessed_on=ctx.now.date(),
+                          valid_until=date.fromisoformat(valid_until(ctx.now)))
 
 
 def suitability(ctx: OpContext, req: SuitabilityRequest) -> SuitabilityResult:
@@ -283,7 +286,7 @@ def book_manager(ctx: OpContext, req: ManagerBookingRequest) -> ManagerBookingRe
 
 
 def _book(ctx: OpContext, req: ManagerBookingRequest, manager: sqlite3.Row, slot: datetime) -> ManagerBookingResult:
-    kind = "ticket" if slot.date() == ctx.now.date() else "appointment"
+    kind: Literal["ticket", "appointment"] = "ticket" if slot.date() == ctx.now.date() else "appointment"
     (booked_that_day,) = ctx.conn.execute("SELECT COUNT(*) FROM wealth_bookings WHERE substr(slot_at, 1, 10) = ?",
                                           (slot.date().isoformat(),)).fetchone()
     ticket = f"{'V' if kind == 'ticket' else 'A'}{booked_that_day + 1:03d}"
