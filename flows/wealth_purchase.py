@@ -2,18 +2,19 @@
 
 Counter procedure: consent, the ID card and the face (or staff); the host gives the customer's latest risk
 assessment and the products on sale. A customer aged 65 or more (from the ID card) is not sold to here: the
-regulator wants such a sale recorded (录音录像, 双录) in the branch's wealth area, so the kiosk says why and books a
-wealth manager (a queue ticket for today, or an appointment), prints the slip, and ends. Without an assessment made
-in the last year, the risk questionnaire comes first: ten questions, one answer each; the host scores them, gives
-the grade (C1 to C5) and keeps the assessment with its date, and the customer sees the result. Then the customer
-chooses a product (risk R1-R5, term, minimum, the expected-return range); the host checks suitability: a product
-above the customer's grade (Cn buys up to Rn) is refused with the reason, and a product above R3 is a recorded
-sale (the manager is booked, as for age). The product's key facts (risk, term, minimum, the expected return that
-is not guaranteed, the customer's grade) and the cooling-off notice (the customer may cancel within 24 hours and
-gets the money back) are read and confirmed. The card (the customer's own), the amount in whole yuan (at least the
-product's minimum, at most what it has left to sell: the host quotes it, with the value and maturity dates and the
-expected return range), the summary confirmed, the PIN; the host debits the account and records the holding, once
-under its idempotency key; result; receipt; the card comes back.
+regulator wants such a sale recorded (录音录像, 双录) in the branch's wealth area, so the kiosk says why, books a
+wealth manager (a queue ticket when one is free within the hour, else an appointment: time and desk), prints the
+slip, and ends. Without an assessment made in the last year, the risk questionnaire comes first: ten questions, one
+answer each; the host scores them, gives the grade (C1 to C5) and keeps the assessment with its date; the customer
+sees the result. Then the customer chooses a product (risk R1-R5, term, minimum, the expected-return range); the
+host checks suitability: a product above the customer's grade (Cn buys up to Rn) is refused with the reason, and a
+product above R3 is a recorded sale (the manager is booked, as for age). The product's key facts (risk, the
+customer's grade, term, minimum, the benchmark return that is not guaranteed) and the cooling-off notice (the
+customer may cancel within 24 hours and gets all the money back) are read and confirmed. Then the card (the
+customer's own), the amount in whole yuan (at least the product's minimum, at most what it has left to sell: the
+host quotes it, with the value and maturity dates and the return range at the benchmark), the summary confirmed,
+the PIN; the host debits the account and records the holding, once under its idempotency key; result; receipt; the
+card comes back.
 """
 
 from __future__ import annotations
@@ -193,9 +194,8 @@ def facts_rows(s: Session) -> list[Row]:
             Row(s.t(T + "row.risk"), risk_text(s, p.risk)),
             Row(s.t(T + "row.your_grade"), s.t(T + "grade_until", grade=grade_text(s, suited.grade),
                                              until=suited.grade_valid_until.isoformat())),
-            Row(s.t(T + "row.term"), s.t(T + "days", days=p.term_days)),
-            Row(s.t(T + "row.minimum"), yuan(s, p.min_fen)),
-            Row(s.t(T + "row.benchmark"), s.t(T + "not_guaranteed", value=expected_rate(s, p))),
+            Row(s.t(T + "row.term_minimum"), s.t(T + "term_minimum", days=p.term_days, minimum=yuan(s, p.min_fen))),
+            Row(s.t(T + "row.benchmark"), expected_rate(s, p)),
             Row(s.t(T + "row.cooling_off"), s.t(T + "cooling_off"))]
 
 
@@ -205,31 +205,39 @@ def quoted(s: Session) -> WealthQuoteResult:
     return quote
 
 
+def with_risk(s: Session, p: WealthProduct | WealthPurchaseResult) -> str:
+    return s.t(T + "product_risk", name=product_name(s, p), risk=risk_text(s, p.risk), code=p.risk)
+
+
 def summary(s: Session) -> list[Row]:
-    quote, p = quoted(s), product(s)
+    quote = quoted(s)
     expected = s.t(T + "return_range", low=yuan(s, quote.return_low_fen), high=yuan(s, quote.return_high_fen))
-    return [Row(s.t(T + "row.product"), product_name(s, p)), Row(s.t(T + "row.risk"), risk_text(s, p.risk)),
-            Row(s.t("row.amount"), yuan(s, quote.amount_fen)), Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
-            Row(s.t("row.account"), quote.account_masked),
-            Row(s.t(T + "row.value_date"), quote.value_date.isoformat()),
-            Row(s.t(T + "row.maturity_date"), quote.maturity_date.isoformat()),
-            Row(s.t(T + "row.expected_return"), s.t(T + "not_guaranteed", value=expected)),
+    return [Row(s.t(T + "row.product"), with_risk(s, product(s))), Row(s.t("row.amount"), yuan(s, quote.amount_fen)),
+            Row(s.t("row.card"), masked("pan", bank_card(s).pan)),
+            Row(s.t(T + "row.period"), s.t(T + "period", start=quote.value_date.isoformat(),
+                                           end=quote.maturity_date.isoformat())),
+            Row(s.t(T + "row.expected_return"), expected),
             Row(s.t(T + "row.cooling_off"), s.t(T + "cooling_off_hours", hours=quote.cooling_off_hours))]
 
 
 def result_rows(s: Session) -> list[Row]:
     done = visit(s).holding
-    return [Row(s.t(T + "row.holding_ref"), done.holding_ref), Row(s.t(T + "row.product"), product_name(s, done)),
+    return [Row(s.t(T + "row.holding_ref"), done.holding_ref), Row(s.t(T + "row.product"), with_risk(s, done)),
+            Row(s.t("row.amount"), yuan(s, done.amount_fen)),
+            Row(s.t(T + "row.period"), s.t(T + "period", start=done.value_date.isoformat(),
+                                           end=done.maturity_date.isoformat())),
+            Row(s.t(T + "row.cooling_off_until"), local_time(done.cooling_off_until))]
+
+
+def receipt(s: Session) -> Receipt:
+    done = visit(s).holding
+    rows = [Row(s.t(T + "row.holding_ref"), done.holding_ref), Row(s.t(T + "row.product"), product_name(s, done)),
             Row(s.t(T + "row.risk"), risk_text(s, done.risk)), Row(s.t("row.amount"), yuan(s, done.amount_fen)),
             Row(s.t("row.account"), done.account_masked), Row(s.t(T + "row.bought_at"), local_time(done.bought_at)),
             Row(s.t(T + "row.cooling_off_until"), local_time(done.cooling_off_until)),
             Row(s.t(T + "row.value_date"), done.value_date.isoformat()),
-            Row(s.t(T + "row.maturity_date"), done.maturity_date.isoformat())]
-
-
-def receipt(s: Session) -> Receipt:
-    rows = [*result_rows(s), Row(s.t("row.note"), s.t(T + "receipt_note"))]
-    return build_receipt(s, T + "receipt_title", rows, visit(s).holding.holding_ref)
+            Row(s.t(T + "row.maturity_date"), done.maturity_date.isoformat()), Row(s.t("row.note"), s.t(T + "receipt_note"))]
+    return build_receipt(s, T + "receipt_title", rows, done.holding_ref)
 
 
 def reason_rows(s: Session) -> list[Row]:
@@ -242,15 +250,15 @@ def reason_rows(s: Session) -> list[Row]:
 
 def booking_rows(s: Session) -> list[Row]:
     done = visit(s).booking
+    desk = done.desk if s.lang == "zh_CN" else done.desk_en
     return [Row(s.t(T + "row.ticket." + done.kind), done.ticket_no),
             Row(s.t(T + "row.slot_at"), local_time(done.slot_at)),
-            Row(s.t(T + "row.desk"), done.desk if s.lang == "zh_CN" else done.desk_en),
-            Row(s.t(T + "row.manager"), done.manager_masked), *reason_rows(s),
+            Row(s.t(T + "row.desk"), s.t(T + "place", desk=desk, manager=done.manager_masked)),
             Row(s.t("row.reference"), done.booking_ref)]
 
 
 def slip(s: Session) -> Receipt:
-    rows = [*booking_rows(s), Row(s.t("row.note"), s.t(T + "slip_note"))]
+    rows = [*booking_rows(s), *reason_rows(s), Row(s.t("row.note"), s.t(T + "slip_note"))]
     return build_receipt(s, T + "slip_title", rows, visit(s).booking.booking_ref)
 
 

@@ -121,7 +121,7 @@ class ManagerBookingRequest(Request):
 
 class ManagerBookingResult(Result):
     booking_ref: str
-    kind: Literal["ticket", "appointment"]  # a queue ticket for today, or an appointment on a later day
+    kind: Literal["ticket", "appointment"]  # a queue ticket (the slot is within the hour), or an appointment
     ticket_no: str
     slot_at: datetime
     desk: str
@@ -138,7 +138,9 @@ _CARD = ("card_not_found", "card_lost", "card_not_yours")
 _PIN = ("pin_locked", "pin_block_invalid", "pin_wrong")
 WEALTH_OPERATIONS = (
     Operation("wealth.profile", WealthProfileRequest, WealthProfileResult, False, (), "ops_wealth.profile"),
-    Operation("wealth.assess", WealthAssessRequest, RiskAssessment, True, _CUSTOMER, "ops_wealth.assess"),
+    # Records the assessment, but moves no money and the visit goes on: not a posting for the kiosk (which would
+    # then count the visit done); the handler keeps it once under its idempotency key.
+    Operation("wealth.assess", WealthAssessRequest, RiskAssessment, False, _CUSTOMER, "ops_wealth.assess"),
     Operation("wealth.suitability", SuitabilityRequest, SuitabilityResult, False, _SUITABLE,
               "ops_wealth.suitability"),
     Operation("wealth.quote", WealthQuoteRequest, WealthQuoteResult, False, (*_SUITABLE, *_CARD, *_AMOUNT),

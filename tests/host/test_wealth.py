@@ -203,7 +203,16 @@ def test_the_wealth_manager_is_booked_at_a_free_slot_once(client: HostClient) ->
     for booking in (first, second, third):
         slot = datetime.fromisoformat(booking["slot_at"])
         assert (9, 0) <= (slot.hour, slot.minute) <= (16, 30)
-        assert booking["kind"] == ("ticket" if slot.date() == date.today() else "appointment")
+        soon = slot - datetime.now().astimezone() <= timedelta(minutes=61)
+        assert booking["kind"] == ("ticket" if soon else "appointment")
         assert booking["ticket_no"][0] == ("V" if booking["kind"] == "ticket" else "A")
         assert booking["manager_masked"].endswith("*")
     assert second["reason"] == "risk"
+
+
+def test_a_lost_reply_to_the_questionnaire_keeps_one_assessment(client: HostClient, sim: SimControl) -> None:
+    sim.fault("drop_reply", op="wealth.assess")
+    done = call(client, "wealth.assess", id_number=ZHOU_ID, answers=C3_ANSWERS)  # the client retries, same key
+    after = call(client, "wealth.assess", id_number=ZHOU_ID, answers=C3_ANSWERS)
+    assert int(after["assessment_ref"][2:]) == int(done["assessment_ref"][2:]) + 1  # the retry made none
+    assert not [p for p in sim.state()["postings"] if p["op"] == "wealth.assess"]  # not a posting

@@ -67,6 +67,7 @@ RECORDED_SALE_ABOVE = "R3"
 COOLING_OFF_HOURS = 24
 DAY_BASIS = 365  # wealth products count actual days over 365
 OPEN_AT, LAST_SLOT_AT, SLOT_MINUTES, LEAD_MINUTES, BOOK_DAYS = 9 * 60, 16 * 60 + 30, 30, 15, 7
+TICKET_WITHIN_MINUTES = 60  # a slot this soon is a queue ticket (the customer waits in the branch); later, an appointment
 
 
 # -- the rules, as functions of their inputs -------------------------------------------------------
@@ -192,9 +193,15 @@ def profile(ctx: OpContext, req: WealthProfileRequest) -> WealthProfileResult:
 
 
 def assess(ctx: OpContext, req: WealthAssessRequest) -> RiskAssessment:
+    """Score and keep the answers. Not a posting (the visit goes on to a purchase), so exactly once is kept here:
+    a retry with the same idempotency key answers the assessment it made."""
     customer = _customer(ctx, req.id_number)
     if customer is None:
         raise Refusal("customer_unknown", "not a customer of this bank")
+    made = ctx.conn.execute("SELECT * FROM wealth_assessments WHERE idempotency_key = ?",
+                            (ctx.idempotency_key,)).fetchone()
+    if made is not None:
+        return _assessment(made)
     score, grade = score_answers(list(req.answers))
     ref = next_ref(ctx.conn, "RA")
     ctx.conn.execute(
@@ -286,10 +293,11 @@ def book_manager(ctx: OpContext, req: ManagerBookingRequest) -> ManagerBookingRe
 
 
 def _book(ctx: OpContext, req: ManagerBookingRequest, manager: sqlite3.Row, slot: datetime) -> ManagerBookingResult:
-    kind: Literal["ticket", "appointment"] = "ticket" if slot.date() == ctx.now.date() else "appointment"
+    soon = slot - ctx.now <= timedelta(minutes=TICKET_WITHIN_MINUTES)
+    kind: Literal["ticket", "appointment"] = "ticket" if soon else "appointment"
     (booked_that_day,) = ctx.conn.execute("SELECT COUNT(*) FROM wealth_bookings WHERE substr(slot_at, 1, 10) = ?",
                                           (slot.date().isoformat(),)).fetchone()
-    ticket = f"{'V' if kind == 'ticket' else 'A'}{booked_that_day + 1:03d}"
+    ticket = f"{'V' if kind == 'ticket' else 'A'}{booked_that_day + 1:03d}"  # V: the wealth area's queue
     ref = next_ref(ctx.conn, "WB")
     ctx.conn.execute(
         "INSERT INTO wealth_bookings(booking_ref, id_number, reason, product_code, manager_id, slot_at, kind, "
