@@ -206,7 +206,7 @@ def quoted(s: Session) -> WealthQuoteResult:
 
 
 def with_risk(s: Session, p: WealthProduct | WealthPurchaseResult) -> str:
-    return s.t(T + "product_risk", name=product_name(s, p), risk=risk_text(s, p.risk), code=p.risk)
+    return s.t(T + "product_risk", name=product_name(s, p), code=p.risk)
 
 
 def summary(s: Session) -> list[Row]:
