@@ -11,8 +11,8 @@ import importlib
 import pkgutil
 from functools import cache
 
-from kiosk.engine.chart import validate
 from kiosk.engine.flow import Flow
+from kiosk.engine.states import validate
 
 
 @cache

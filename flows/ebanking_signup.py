@@ -26,7 +26,7 @@ from flows.common import (
     masked,
     wrong_pin_back_to,
 )
-from kiosk.engine.flow import Fail, Flow, Goto
+from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -47,6 +47,7 @@ from kiosk.host.api import (
     ReservedMobileCodeResult,
     SmsVerifyResult,
 )
+from kiosk.host.errors import HostRejected
 
 REASONS = ("no_longer_used", "security", "other_bank", "phone_changed", "other")
 
@@ -62,6 +63,8 @@ class EbankingSignup:
     sms: ReservedMobileCodeResult = later()
     sms_code: str = later()
     sms_verified: SmsVerifyResult = later()
+    code_expired: bool = False  # the code's five minutes ran out before it was checked: a new one is offered
+    resend: str = later()
     reason: str = later()
     change: EbankingChangeResult = later()
 
@@ -84,6 +87,25 @@ def is_signing(s: Session) -> bool:
 
 def is_cancelling(s: Session) -> bool:
     return signed(s, visit(s).service)
+
+
+def is_code_expired(s: Session) -> bool:
+    return visit(s).code_expired
+
+
+def code_expired(s: Session, _refused: HostRejected) -> Verdict:
+    """The code's five minutes ran out: say so, and offer a new code to the same reserved number."""
+    visit(s).code_expired = True
+    return Goto("resend", "sms.expired")
+
+
+def resend_options(s: Session) -> list[Choice]:
+    return [Choice("resend", s.t("flow.ebanking_signup.resend.again"), visit(s).sms.mobile_masked)]
+
+
+def send_again(s: Session) -> Verdict:
+    visit(s).code_expired = False
+    return Goto("send_sms")
 
 
 def service_options(s: Session) -> list[Choice]:
@@ -151,13 +173,16 @@ ebanking_signup = Flow(
         HostCall("send_sms", op="sms.send_to_reserved", payload=sms_request, store="sms", when="is_signing"),
         Form("sms_code", fields=[FieldRule("sms_code", "code", 6, 6)], when="is_signing", back=True),
         HostCall("verify_sms", op="sms.verify_code", payload=verify_request, store="sms_verified", when="is_signing",
-                 branches=("sms_code",),
-                 refusals={"sms_code_wrong": lambda s, e: Goto("sms_code", "sms.wrong", dict(e.details))}),
+                 branches=("sms_code", "resend"),
+                 refusals={"sms_code_wrong": lambda s, e: Goto("sms_code", "sms.wrong", dict(e.details)),
+                           "sms_code_expired": code_expired}),
+        Choose("resend", options=resend_options, store="resend", when="is_code_expired", check=send_again,
+               branches=("send_sms",)),
         Choose("reason", options=reason_options, store="reason", when="is_cancelling", back=True),
         Confirm("confirm", rows=summary),
         HostCall("change", op="ebanking.change", payload=change_request, store="change", reference="change_ref"),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],
-    predicates={"is_signing": is_signing, "is_cancelling": is_cancelling},
+    predicates={"is_signing": is_signing, "is_cancelling": is_cancelling, "is_code_expired": is_code_expired},
 )

@@ -39,7 +39,7 @@ from kiosk.app.qa import SimulatorControls  # noqa: E402
 from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
 from kiosk.core.i18n import text  # noqa: E402
-from kiosk.engine.screens import Choice, ScreenKind  # noqa: E402
+from kiosk.engine.screens import Choice, Input, InputKind, ScreenKind  # noqa: E402
 from kiosk.host.api import SmsSendResult  # noqa: E402
 from kiosk.ui.pager import reveal  # noqa: E402
 from kiosk.ui.preview import offering_elderly, preview_window, sample_model  # noqa: E402
@@ -49,7 +49,8 @@ SETTLE_S = 0.25  # a screen is shot once it has been up this long
 FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "card_replace", "account_close",
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
-             "deposit_certificate", "credit_report", "wealth_purchase")
+             "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
+             "fx_purchase", "wealth_purchase")
 
 
 class Shooter:
@@ -126,7 +127,11 @@ class Shooter:
             self.spin(lambda: self.model.data.get("device_hint") == "bank_card" and ("ending", 0) in self.shot,
                       what="card at the slot")
             self.qa.take_bank_card()
-        self.spin(lambda: self.model.step == "home", what="home")
+        self.spin(lambda: self.model.step in ("home", "satisfaction"), what="home")
+        if self.model.step == "satisfaction":  # after a completed session: shot (the flow's last), then answered
+            self.spin(lambda: (self.model.step, 0) in self.shot or not self.auto, what="the question shot")
+            self.click("choice-satisfied")
+            self.spin(lambda: self.model.step == "home", what="home")
 
 
 def si_payment(s: Shooter) -> None:
@@ -732,6 +737,110 @@ def credit_report(s: Shooter) -> None:
     s.home(take_card=True)
 
 
+def time_deposit_open(s: Shooter) -> None:
+    """50 yuan is the least: 30 is refused at the field; 3,000 yuan for a year, rolled over; the certificate number."""
+    s.click("flow-time_deposit_open")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("amount")
+    type_keys(s, "30")
+    s.click("btn-submit")
+    s.spin(lambda: bool(s.model.error), what="the minimum's message")
+    s.save("amount-below-minimum")
+    s.click("key-clear")
+    type_keys(s, "3000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("term")
+    s.click("choice-1y")
+    s.step("rollover")
+    s.click("choice-auto")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
+def fx_purchase(s: Shooter) -> None:
+    """USD 500 for travel: the quota and rates, the rate held 60 s and counted down, refreshed once over."""
+    s.click("flow-fx_purchase")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("zhang_wei")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("purpose")
+    s.click("choice-travel")
+    s.step("currency")
+    s.click("choice-USD")
+    s.step("amount")
+    type_keys(s, "500")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    clock = s.running.kiosk.services.clock
+    clock.advance(35)
+    s.engine.send(Input(InputKind.EXTEND))  # the customer is still reading: more time, the rate runs out
+    clock.advance(26)
+    s.spin(lambda: s.model.data.get("expired") is True and any(
+        b.isVisible() for b in s.window.findChildren(QPushButton, "choice-refresh")), what="the quote's hold to run out")
+    s.save("confirm-expired")
+    s.click("choice-refresh")
+    s.spin(lambda: s.model.step == "confirm" and s.model.data.get("held_s") == 60 and not s.model.busy,
+           what="the new quote")
+    s.save("confirm-refreshed")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+
+
+
+def utility_payment(s: Shooter) -> None:
+    """The electricity bill held up to the camera: stained first (seen, not read), then flat; paid. Then a
+    second visit without the bill: water, the customer number typed, two months due."""
+    s.click("flow-utility_payment")
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("scan")
+    s.qa.show_code("11010102345678", damaged=True)
+    s.spin(lambda: s.model.error is not None, what="the stained code said")
+    s.spin(lambda: s.window.current_screen().view.image is not None, what="the camera's preview")
+    s.save("scan-unreadable")
+    s.qa.show_code("11010102345678")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
+    s.qa.show_camera("nobody")
+    s.click("flow-utility_payment")
+    s.spin(lambda: s.model.step == "card", what="the card again")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.spin(lambda: s.model.step == "scan" and not s.model.busy, what="the camera again")
+    s.click("choice-water")
+    s.step("customer_no")
+    type_keys(s, "3300012345")
+    s.save("customer_no-typed")
+    s.click("btn-submit")
+    s.spin(lambda: s.model.step == "confirm" and not s.model.busy, what="the water bill")
+    s.save("confirm-two-months")
+
+
 def wealth_purchase(s: Shooter) -> None:
     """No assessment yet: the ten questions and the grade; a product above it refused with the reason, the key facts
     and the cooling-off notice, card, amount, summary, PIN. Then a customer of 76: the recorded sale, the slip."""
@@ -800,6 +909,9 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("statement_print", statement_print, (1920, 1080)),
     ("deposit_certificate", deposit_certificate, (1920, 1080)),
     ("credit_report", credit_report, (1920, 1080)),
+    ("time_deposit_open", time_deposit_open, (1920, 1080)),
+    ("utility_payment", utility_payment, (1920, 1080)),
+    ("fx_purchase", fx_purchase, (1920, 1080)),
     ("wealth_purchase", wealth_purchase, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),

@@ -1,4 +1,4 @@
-"""Camera: frames for the face check."""
+"""Camera: frames for the face check, and the barcodes and QR codes a customer shows it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ class Frame:
     # Simulators only: the ID number of the person shown ("person" and "photo" scenes), so a simulated
     # face check can compare it with the ID card. Real cameras leave it None.
     subject: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ScannedCode:
+    """A barcode or QR code read from a camera frame (devices/camera/codes.py)."""
+
+    text: str = field(repr=False)  # what the code says (a customer number, a ticket): never logged
+    symbology: str  # "code128", "qrcode", "ean13"
 
 
 class Camera(Device, Protocol):

@@ -4,13 +4,15 @@ Scenes: ``nobody`` (a plain background), ``person`` (that person's live photo, f
 camera sees a customer at the counter, moving a little from frame to frame, blinking now and then and
 doing what the screen asks: see :meth:`SimCamera.perform`), ``two_people`` (a photo with two faces),
 ``photo`` (a still print of that person: the very same image every frame, which a liveness check must
-refuse). A frame's ``subject`` is the ID number of the person shown, so the simulated face check can
+refuse), ``code`` (a slip with a Code 128 barcode or a QR code held up: :meth:`SimCamera.show_code`, drawn
+in :mod:`devices.camera.code_images`) and ``picture`` (any image file held up: :meth:`SimCamera.show_picture`). A frame's ``subject`` is the ID number of the person shown, so the simulated face check can
 compare it with the ID card. The pictures are made in :mod:`devices.camera.scenes` (numpy, OpenCV),
 imported with the first frame: building the simulator costs the kiosk's start nothing.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devices.api import ErrorCode
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
 
     from devices.camera.scenes import FaceGeometry
 
-SCENES = ("nobody", "person", "two_people", "photo")
+SCENES = ("nobody", "person", "two_people", "photo", "code", "picture")
+HELD_UP = frozenset({"code", "picture"})  # something held up to the camera: its frames sway and have noise
+CODE_SYMBOLOGIES = ("code128", "qrcode")
 PERSON_SCENES = frozenset({"person", "photo"})
 ACTIONS = ("blink", "turn_left", "turn_right", "nod")
 # How far into each movement a frame is (0..1), frame by frame.
@@ -51,6 +55,7 @@ class SimCamera(SimulatedDevice):
         self.size = size
         self._scene = "nobody"
         self._person: str | None = None
+        self._held: tuple[str, ...] = ()  # what the code or picture scene shows: (text, symbology, damaged) or (path,)
         self._starts = 0
         self._index = 0
         self._last_frame: Frame | None = None
@@ -61,13 +66,37 @@ class SimCamera(SimulatedDevice):
     # -- QA controls -------------------------------------------------------------------------
     def show(self, scene: str, person: str | None = None) -> None:
         """Choose what stands before the camera; ``person`` is a people.toml key."""
-        if scene not in SCENES:
-            raise ValueError(f"{self.name}: unknown scene {scene!r}; allowed: {', '.join(SCENES)}")
+        if scene not in SCENES or scene in HELD_UP:
+            allowed = ", ".join(s for s in SCENES if s not in HELD_UP)
+            raise ValueError(f"{self.name}: unknown scene {scene!r}; allowed: {allowed} (codes: show_code)")
         if scene in PERSON_SCENES and person not in self.people.live_photos:
             raise ValueError(f"{self.name}: scene {scene!r} needs a known person, not {person!r}")
+        self._set_scene(scene, person if scene in PERSON_SCENES else None, ())
+
+    def show_code(self, text: str, symbology: str = "code128", damaged: bool = False) -> None:
+        """A slip with ``text`` as a Code 128 barcode or a QR code (``symbology``) is held up to the camera;
+        ``damaged``: a stain across the code keeps it from reading."""
+        if symbology not in CODE_SYMBOLOGIES:
+            raise ValueError(f"{self.name}: symbology {symbology!r}; allowed: {', '.join(CODE_SYMBOLOGIES)}")
+        if not text or len(text) > 200:
+            raise ValueError(f"{self.name}: a code holds 1 to 200 characters")
+        from devices.camera import code_images
+
+        code_images.code_picture(text, symbology)  # a text the symbology cannot hold is refused now
+        self._set_scene("code", None, (text, symbology, "damaged" if damaged else ""))
+
+    def show_picture(self, path: str | Path) -> None:
+        """The picture in the file at ``path`` (a photo of a bill) is held up to the camera."""
+        from devices.camera import code_images
+
+        code_images.picture_file(Path(path))  # one that does not load is refused now
+        self._set_scene("picture", None, (str(path),))
+
+    def _set_scene(self, scene: str, person: str | None, held: tuple[str, ...]) -> None:
         with self._lock:
             self._scene = scene
-            self._person = person if scene in PERSON_SCENES else None
+            self._person = person
+            self._held = held
             self._action = None
 
     def scene(self) -> tuple[str, str | None]:
@@ -124,9 +153,9 @@ class SimCamera(SimulatedDevice):
                 raise self._error(ErrorCode.NOT_READY, "stopped", "start() the camera first")
             self._fail_if_armed("no_frames")
             self._index += 1
-            index, scene, person = self._index, self._scene, self._person
+            index, scene, person, held = self._index, self._scene, self._person, self._held
             movement = self._movement(index)
-        image = self._render(scene, person, index, movement)
+        image = self._render(scene, person or "|".join(held) or None, index, movement)
         frame = Frame(
             image=image,
             timestamp=self.clock.monotonic(),
@@ -158,6 +187,10 @@ class SimCamera(SimulatedDevice):
 
     def _render(self, scene: str, person: str | None, index: int, movement: tuple[str, float] | None) -> np.ndarray:
         base, face = self._base_image(scene, person)
+        if scene in HELD_UP:
+            from devices.camera import code_images
+
+            return code_images.camera_frame(base, index)
         if scene != "person":
             return base.copy()
         from devices.camera import scenes
@@ -179,6 +212,8 @@ class SimCamera(SimulatedDevice):
 
         if scene == "nobody":
             return scenes.nobody(self.size), None
+        if scene in HELD_UP:
+            return self._held_up(scene, str(person)), None
         if scene == "two_people":
             photo = scenes.read_photo(self.people.asset_dir / scenes.TWO_PEOPLE_PHOTO)
             if photo is None:
@@ -189,6 +224,14 @@ class SimCamera(SimulatedDevice):
         if scene == "person":
             return view, face
         return scenes.printed(view, self.size), None
+
+    def _held_up(self, scene: str, held: str) -> np.ndarray:
+        from devices.camera import code_images
+
+        if scene == "picture":
+            return code_images.shown_picture(code_images.picture_file(Path(held)), self.size)
+        text, symbology, damaged = held.rsplit("|", 2)
+        return code_images.held_up(code_images.slip(text, symbology, damaged == "damaged"), self.size)
 
     # -- status ------------------------------------------------------------------------------
     def _counters(self) -> dict[str, int]:

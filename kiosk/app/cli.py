@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.app.cli_card import add_card_commands
-from kiosk.app.cli_devices import add_status_command, build_configured_devices
-from kiosk.app.cli_docs import add_docs_commands
-from kiosk.app.cli_face import add_face_commands
-from kiosk.app.cli_idcard import add_idcard_commands
-from kiosk.app.cli_journal import add_reconcile_command
-from kiosk.app.cli_voice import add_voice_commands
-from kiosk.app.config import ConfigError, load_config
+if TYPE_CHECKING:
+    from kiosk.app.config import KioskConfig
 
 EXIT_CONFIG = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Start-up makes a few hundred thousand objects that all live as long as the process: no cycle collection
+    # while the modules load (`kiosk run`: until the home screen is painted; kiosk.app.gui freezes them then).
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from kiosk.app.config import ConfigError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    if handler is not cmd_run:
+        gc.enable()
     try:
         return handler(args)
     except ConfigError as exc:
@@ -34,6 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kiosk.app.cli_card import add_card_commands
+    from kiosk.app.cli_devices import add_status_command, build_configured_devices
+    from kiosk.app.cli_docs import add_docs_commands
+    from kiosk.app.cli_face import add_face_commands
+    from kiosk.app.cli_idcard import add_idcard_commands
+    from kiosk.app.cli_journal import add_reconcile_command
+    from kiosk.app.cli_voice import add_voice_commands
+
     parser = argparse.ArgumentParser(prog="kiosk", description="Smart teller kiosk (智能柜台)")
     parser.set_defaults(handler=lambda _args: parser.print_help() or 1)
     sub = parser.add_subparsers(metavar="COMMAND")
@@ -94,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_config(path: Path | None) -> KioskConfig:
+    from kiosk.app.config import load_config as load
+
+    return load(path)
+
+
 def _config_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
 
@@ -110,6 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     host = launch_host(config, config.data_dir)  # first: the host starts while the window's modules load
     try:
+        import kiosk.app.compose  # noqa: F401 - before Qt: PySide6 reads the source of every module imported after it
         from kiosk.app.gui import run_gui
 
         return run_gui(config, windowed=args.windowed, host=host, quit_at_home=args.quit_at_home)

@@ -12,15 +12,16 @@ import argparse
 import json
 import shlex
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from devices.api import Cancellation, DeviceError
 from devices.idcard.api import IdCard
 from devices.idcard.base_info import NO_EXPIRY, id_number_problem
-from devices.idcard.serial_reader import REPLY_TIMEOUT, SerialIdCardReader
-from devices.idcard.wlt import LibraryPhotoDecoder, PhotoDecoder, build_photo_decoder
 from kiosk.core.clock import SystemClock
 from kiosk.core.masking import scrub
+
+if TYPE_CHECKING:  # the reader's modules load when the command runs, not with every `kiosk` command
+    from devices.idcard.wlt import PhotoDecoder
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -39,20 +40,23 @@ def add_idcard_commands(devices_subparsers: Any) -> None:
     read.add_argument("--json", action="store_true", help="print the fields as JSON")
     read.add_argument("--show-personal-data", action="store_true",
                       help="print name, address and ID number in full (default: masked as in the journal)")
-    read.add_argument("--reply-timeout", type=float, default=REPLY_TIMEOUT, help=argparse.SUPPRESS)
+    read.add_argument("--reply-timeout", type=float, help=argparse.SUPPRESS)  # default: the reader's
     read.add_argument("--wlt-library", help="the vendor WLT decoder library, to check the photo decodes")
     read.add_argument("--wlt-command", help="a WLT decoder command (see docs/devices-idcard.md)")
     read.set_defaults(handler=cmd_idcard_read)
 
 
 def cmd_idcard_read(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from devices.idcard.serial_reader import REPLY_TIMEOUT, SerialIdCardReader
+
     out, err = out or sys.stdout, err or sys.stderr
     try:
         decoder = _decoder(args)
     except ValueError as exc:
         err.write(f"kiosk: {exc}\n")
         return EXIT_USAGE
-    reader = SerialIdCardReader(args.port, SystemClock(), args.reply_timeout, decoder)
+    reply_timeout = REPLY_TIMEOUT if args.reply_timeout is None else args.reply_timeout
+    reader = SerialIdCardReader(args.port, SystemClock(), reply_timeout, decoder)
     try:
         card = reader.read(args.timeout, Cancellation())
     except DeviceError as exc:
@@ -100,6 +104,8 @@ def _photo_summary(photo: bytes | None) -> str:
 
 
 def _decoder(args: argparse.Namespace) -> PhotoDecoder:
+    from devices.idcard.wlt import LibraryPhotoDecoder, build_photo_decoder
+
     command = shlex.split(args.wlt_command) if args.wlt_command else None
     decoder = build_photo_decoder(library=args.wlt_library, command=command)
     if isinstance(decoder, LibraryPhotoDecoder) and not decoder.usable:

@@ -154,11 +154,12 @@ class Kiosk:
     def warm_up(self) -> None:
         """Once the first screen shows: start, in a background thread, what the first customer needs and
         the home screen does not. The face matcher's worker process (heavy: ~2 s, ~150 MB), then whatever
-        the parts made on first use can make ahead (``warm()``): the ID cards' chip photos, the camera
-        simulator's pictures, the receipt renderer, the host client's HTTP session."""
+        the parts made on first use can make ahead (``warm()``): the flows' charts, the ID cards' chip photos,
+        the camera simulator's pictures, the receipt renderer, the host client's address and HTTP session."""
         start_face_matcher = getattr(self.services.face, "start", None)
-        parts = (self.people.id_cards, *self.devices.by_name().values(), self.services.host)
-        steps = [step for step in (start_face_matcher, *(getattr(part, "warm", None) for part in parts)) if step]
+        parts = (self.engine, self.people.id_cards, *self.devices.by_name().values(), self.services.host)
+        first = (getattr(self.speaker, "warm", None), start_face_matcher)  # the voice, then the matcher's process
+        steps = [step for step in (*first, *(getattr(part, "warm", None) for part in parts)) if step]
         self._warming = threading.Thread(target=self._warm, args=(steps,), name="kiosk-warm-up", daemon=True)
         self._warming.start()
 
@@ -246,7 +247,7 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
     kiosk = Kiosk(config, services, engine, people, devices, host.process, closers=closers,
                   sim_controls=ctx.sim_controls, data_dir=data_dir)
     if voice and config.voice.enabled:
-        kiosk.speaker = Speaker(config.voice_settings())
+        kiosk.speaker = Speaker(config.voice_settings(), start=False)  # starts after the first paint (warm)
         kiosk.guide = VoiceGuide(kiosk.speaker, clock=services.clock)
         kiosk.guide.attach(engine)
     return kiosk

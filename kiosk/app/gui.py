@@ -4,6 +4,7 @@ bridge, opens the simulate-mode panel when every device is simulated, and closes
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -94,13 +95,16 @@ def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
 
 
 def attach_extras(running: KioskApp, config: KioskConfig, sim_panel: bool) -> None:
-    """Staff mode over the window (subscribed after the bridge, so it stays above the customer screen)
-    and, when ``sim_panel``, the simulate-mode panel, whose supervisor buttons go through staff mode."""
+    """Text to speech, staff mode over the window (subscribed after the bridge, so it stays above the
+    customer screen) and, when ``sim_panel``, the simulate-mode panel, whose supervisor buttons go through staff mode."""
     from kiosk.app.gui_panel import PanelControls
     from kiosk.app.gui_staff import attach_staff
     from kiosk.ui.simpanel import SimPanel
 
     running.attach_later = None
+    start_voice = getattr(running.kiosk.speaker, "warm", None)  # text to speech, made not started (build_kiosk)
+    if start_voice is not None:
+        start_voice()
     running.staff = attach_staff(running.kiosk, running.window)
     if sim_panel:
         running.panel = SimPanel(PanelControls(running.kiosk), running.staff.route(running.bridge.send),
@@ -165,6 +169,8 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
 def home_shown(app: QApplication, running: KioskApp, quit_at_home: bool) -> None:
     """The home screen is painted and the event loop is free: say so, then start what can wait."""
     painted = time.monotonic()
+    gc.freeze()  # what start-up made lives as long as the kiosk: out of the collector's way (`kiosk run` paused it)
+    gc.enable()
     age = process_age()
     log.info("home screen up %s", f"{age:.2f} s after the process started" if age is not None else "")
     if running.attach_later is not None:  # staff mode and the simulate-mode panel (its first Chinese text)

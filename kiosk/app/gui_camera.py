@@ -1,6 +1,7 @@
-"""The face screen's live preview: while the face screen shows, the composition root takes the camera's
-newest frame 25 times a second and hands it to the screen, which only paints it. The face check reads its
-own frames on the engine's worker; the preview never takes one from it (a simulator is peeked at)."""
+"""The camera screens' live preview: while the face screen, or a screen reading a code held up to the
+camera, shows, the composition root takes the camera's newest frame 25 times a second and hands it to the
+screen, which only paints it. The face check and the code reader take their own frames on the engine's
+worker; the preview never takes one from them (a simulator is peeked at)."""
 
 from __future__ import annotations
 
@@ -33,20 +34,26 @@ class CameraPreview(QObject):
         self.timer.setInterval(PREVIEW_MS)
         self.timer.timeout.connect(self.tick)
         self.frames = 0
+        self.kind = ScreenKind.FACE  # the screen the frames go to
 
     def on_model(self, model: ScreenModel) -> None:
-        showing = model.kind is ScreenKind.FACE and not model.choices
-        if showing and not self.timer.isActive():
+        showing = (model.kind is ScreenKind.FACE and not model.choices) or \
+            (model.kind is ScreenKind.SCAN and bool(model.data.get("scanning")))
+        if showing and self.timer.isActive() and model.kind is not self.kind:
+            self.window.screen(self.kind).show_frame(None)  # type: ignore[attr-defined]
+            self.kind = model.kind
+        elif showing and not self.timer.isActive():
+            self.kind = model.kind
             self.timer.start()
         elif not showing and self.timer.isActive():
             self.timer.stop()
-            self.window.screen(ScreenKind.FACE).show_frame(None)  # type: ignore[attr-defined]
+            self.window.screen(self.kind).show_frame(None)  # type: ignore[attr-defined]
 
     def tick(self) -> None:
         frame = self._frame()
         if frame is not None:
             self.frames += 1
-        screen = self.window.screen(ScreenKind.FACE)
+        screen = self.window.screen(self.kind)
         screen.show_frame(to_qimage(frame.image) if frame is not None else None)  # type: ignore[attr-defined]
 
     def _frame(self) -> Any:

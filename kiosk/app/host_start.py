@@ -31,7 +31,8 @@ class HostLaunch:
     process: HostSimulatorProcess | None
 
     def client(self) -> HostClient:
-        """The host's client, once the simulator serves (it is stopped if it does not start)."""
+        """The host's client, at once: for the simulator, the client waits for its address on its first call
+        (or its warm-up after the first paint), so nothing before the home screen waits for the host."""
         from kiosk.host.client import HostClient
 
         h = self.config.host
@@ -39,8 +40,7 @@ class HostLaunch:
             cert = (h.client_cert, h.client_key) if h.client_cert else None
             return HostClient(h.url, self.config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries,
                               verify=h.ca_bundle or True, client_cert=cert)
-        url = self.process.wait_ready()
-        return HostClient(url, self.config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries)
+        return HostClient(self.process.wait_ready, self.config.kiosk.kiosk_id, h.connect_timeout_s, h.read_timeout_s, h.retries)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -4,6 +4,7 @@ the faults they inject. Scenario files and the simulator panel both go through h
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from kiosk.app.compose import Kiosk
@@ -78,6 +79,20 @@ class SimulatorControls:
             raise QAError(f"no person {person!r}; people: {', '.join(sorted(self.people.live_photos))}")
         self._sim("camera").show(scene, person or None)
 
+    def show_code(self, text: str, symbology: str = "code128", damaged: bool = False) -> None:
+        """A slip with ``text`` as a barcode (``code128``) or a QR code (``qrcode``) is held up to the camera;
+        ``damaged``: stained across the code, so it does not read."""
+        self._sim("camera").show_code(text, symbology, damaged)
+
+    def show_picture(self, path: str) -> None:
+        """A picture file is held up to the camera: a path as given, else under the simulators' assets."""
+        found = Path(path)
+        if not found.is_absolute() and not found.exists() and (self.people.asset_dir / path).exists():
+            found = self.people.asset_dir / path
+        if not found.is_file():
+            raise QAError(f"no picture {path!r} (nor under {self.people.asset_dir})")
+        self._sim("camera").show_picture(found)
+
     # --- faults ----------------------------------------------------------------------------
     def device_fault(self, device: str, fault: str, times: int = 1) -> None:
         self._sim(device).inject(fault, times)
@@ -108,6 +123,10 @@ class SimulatorControls:
 
     def clear_host_faults(self) -> None:
         self._request("DELETE", "/sim/faults")
+
+    def host_advance(self, seconds: float) -> None:
+        """Move the host simulator's clock on (an SMS code's five minutes, a quote's validity), not the kiosk's."""
+        self._post("/sim/clock", {"advance_s": seconds})
 
     # --- what the host simulator knows -----------------------------------------------------
     def sms_code(self, sms_ref: str) -> str:

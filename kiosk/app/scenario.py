@@ -38,6 +38,15 @@ class HostFault(_Model):
     delay_s: float = 0.0
 
 
+class CameraShow(_Model):
+    """Something held up to the camera: a slip with ``code`` as a barcode or QR code, or a picture file."""
+
+    code: str | None = None
+    symbology: str = "code128"  # or "qrcode"
+    damaged: bool = False  # a stain across the code: it does not read
+    picture: str | None = None  # an image file (absolute, relative to the working directory or to assets/sim)
+
+
 class Approval(_Model):
     staff: str
     decision: str = "approve"
@@ -49,6 +58,7 @@ class Action(_Model):
     during: str | None = None  # wait until this screen shows, even while a device or the host is working
     expect_error: bool | None = None
     camera: str | None = None
+    show_camera: CameraShow | None = None
     place_id: str | None = None
     remove_id: bool | None = None
     insert_card: str | None = None
@@ -69,6 +79,7 @@ class Action(_Model):
     language: str | None = None
     approve: Approval | None = None
     advance: float | None = None
+    host_advance: float | None = None  # seconds on the host simulator's clock only
     wait_idle: bool | None = None
 
 

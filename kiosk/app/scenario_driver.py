@@ -111,8 +111,12 @@ class Driver:
             qa.device_fault(a.device_fault.device, a.device_fault.fault, a.device_fault.times)
         if a.host_fault:
             qa.host_fault(a.host_fault.op, a.host_fault.kind, a.host_fault.times, a.host_fault.delay_s)
+        if a.host_advance:
+            qa.host_advance(a.host_advance)
         if a.camera:
             qa.show_camera(a.camera)
+        if a.show_camera:
+            self._show(a.show_camera)
         if a.remove_id:
             self._remove_id_card(then_place=a.place_id is not None)
         if a.place_id:
@@ -130,6 +134,18 @@ class Driver:
             qa.take_document()
         if a.pinpad:
             qa.press_keys(a.pinpad)
+
+    def _show(self, shown: Any) -> None:
+        """``show_camera``: exactly one of a code and a picture."""
+        if (shown.code is None) == (shown.picture is None):
+            raise ScenarioFailure("show_camera: give either code or picture")
+        try:
+            if shown.code is not None:
+                self.qa.show_code(shown.code, shown.symbology, shown.damaged)
+            else:
+                self.qa.show_picture(shown.picture)
+        except ValueError as exc:  # a symbology or picture the camera simulator refuses
+            raise ScenarioFailure(f"show_camera: {exc}") from None
 
     def _remove_id_card(self, then_place: bool) -> None:
         """Take the ID card off the reader. When the same step places another, first wait until the

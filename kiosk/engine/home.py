@@ -19,6 +19,7 @@ from kiosk.engine.flow import Flow
 from kiosk.engine.ops import Operation
 from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.engine.services import Services
+from kiosk.engine.survey import Survey
 
 LANGUAGES = ("zh_CN", "en_US")
 TAKE_CARD = "take_card"  # the card menu's choice that ejects the card
@@ -71,12 +72,15 @@ class Home:
         self.help_requested = False  # "call staff" at the home screen, until a session starts
         self.card_since: float | None = None  # a bank card was inserted on the home screen (monotonic time)
         self.card_returning = False  # the card is being ejected, waiting to be taken
+        self.survey: Survey | None = None  # the satisfaction question after a completed session
 
     @property
     def card_in(self) -> bool:
         return self.card_since is not None
 
     def model(self) -> ScreenModel:
+        if self.survey is not None and self.out_of_service is None:
+            return self.survey.model()
         if self.card_in and self.out_of_service is None:
             return self.card_model()
         return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service,

@@ -19,6 +19,7 @@ _KEEP = {
     "BankCard": ("pan", "card_type", "aid", "label"),
     "IdCard": ("id_number", "name", "valid_to"),
     "PinBlock": ("key_id", "algorithm"),
+    "ScannedCode": ("symbology",),  # never what the code says
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from devices.api import DeviceState
@@ -14,11 +14,18 @@ if TYPE_CHECKING:
     from kiosk.engine.services import Services
     from kiosk.engine.session import Session
 
-def devices_down(flow: Flow, services: Services) -> list[str]:
-    """The devices ``flow`` needs that are missing or not working, in name order."""
+def devices_down(flow: Flow, services: Services, working: Mapping[str, bool] | None = None) -> list[str]:
+    """The devices ``flow`` needs that are missing or not working, in name order. ``working``: each
+    device's state, asked once for a whole screen (:func:`devices_working`)."""
+    working = devices_working(services, flow.devices) if working is None else working
+    return [name for name in sorted(flow.devices) if not working.get(name, False)]
+
+
+def devices_working(services: Services, names: Iterable[str]) -> dict[str, bool]:
+    """Whether each named device is there and working (asked once each: a status can cost a PC/SC round trip)."""
     devices = services.devices.by_name()
-    return [name for name in sorted(flow.devices) if (device := devices.get(name)) is None
-            or device.status().state not in (DeviceState.OK, DeviceState.BUSY)]
+    return {name: (device := devices.get(name)) is not None
+            and device.status().state in (DeviceState.OK, DeviceState.BUSY) for name in set(names)}
 
 
 def flow_available(flow: Flow, services: Services) -> bool:
@@ -32,8 +39,9 @@ def home_screen(flows: Mapping[str, Flow], services: Services, lang: str, elderl
         return out_of_service_screen(lang, elderly, out_of_service, counter)
     ordered = sorted(flows.values(), key=lambda f: (f.popularity, f.id))  # most used first
     choices = []
+    working = devices_working(services, {name for flow in ordered for name in flow.devices})
     for flow in ordered:
-        down = devices_down(flow, services)
+        down = devices_down(flow, services, working)
         ok = not down
         detail = flow.category.title(lang) if ok else unavailable(lang, down)
         choices.append(Choice(flow.id, flow.title(lang), detail, enabled=ok))

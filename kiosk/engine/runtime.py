@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from devices.api import DeviceState
 from kiosk.core.masking import mask_text
 from kiosk.engine import render, speech
-from kiosk.engine.chart import DONE, ENDING, FAILED, TransitionNotAllowed, compile_chart
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
@@ -31,6 +30,8 @@ from kiosk.engine.ops import HOME_CHANNEL, STAFF_CHANNEL, Inbox, OperationRunner
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
+from kiosk.engine.states import DONE, ENDING, FAILED
+from kiosk.engine.survey import Survey
 from kiosk.engine.timers import InactivityTimer
 from kiosk.journal import JournalError
 
@@ -128,6 +129,10 @@ class Engine:
 
     def _send(self, inp: Input) -> None:
         s = self.session
+        if s is None and self.home.survey is not None and self.home.out_of_service is None \
+                and inp.kind is not InputKind.START:
+            self._survey_input(inp)
+            return
         if s is None:
             if inp.kind is InputKind.CHOOSE and inp.choice == TAKE_CARD and self.home.card_in:
                 self._give_card_back("taken_back")
@@ -189,6 +194,7 @@ class Engine:
         if self.staff is not None:
             self.staff.tick()
         if self.session is None:
+            self._survey_tick()
             self._card_watch_tick()
             if self.home.availability_changed(self.screen):
                 self._publish()
@@ -213,8 +219,13 @@ class Engine:
         return seconds, speech.estimate_seconds(said, s.lang, s.elderly)
 
     def _wake_waiting_step(self, s: Session) -> None:
-        """A step that enables its button after a while (the fraud warning) is re-rendered when it does."""
+        """A step that enables its button after a while (the fraud warning) is re-rendered when it does; a
+        confirmation of figures held for a while, each second until they run out."""
         if self.state in (ENDING, FAILED, DONE):
+            return
+        seconds_held = getattr(s.flow.step(self.state), "seconds_held", None)
+        if seconds_held is not None and self.screen.data.get("held_s") and seconds_held(s) != self.screen.data["held_s"]:
+            self._publish()
             return
         ready_at = getattr(s.flow.step(self.state), "ready_at", None)
         wait = self.screen.data.get("wait_s")
@@ -226,6 +237,14 @@ class Engine:
 
     def shutdown(self) -> None:
         self.runner.shutdown()
+
+    def warm(self) -> None:
+        """Load the statechart library and compile every flow's chart ahead of the first touch (off the UI
+        thread, after the first paint: the home screen needs neither)."""
+        from kiosk.engine.chart import compile_chart
+
+        for flow in self.flows.values():
+            compile_chart(flow)
 
     # --- sessions --------------------------------------------------------------------------
     def start(self, flow_id: str) -> Session:
@@ -239,8 +258,11 @@ class Engine:
                                                         home.lang, home.elderly)
         self._stop_watch()
         home.card_since = None  # a card inserted on the home screen is the session's now
+        self._end_survey({"rating": "skipped", "why": "next_session"})
         s = Session(session_id, flow, self.services, home.lang, home.elderly)
         self.session = s
+        from kiosk.engine.chart import compile_chart  # loaded after the first paint (warm), not before it
+
         self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
         self._enter()
         return s
@@ -262,6 +284,8 @@ class Engine:
         if s is None or self.state in (ENDING, FAILED, DONE) or s.outcome == Outcome.COMPLETED \
                 or (self._pending is not None and self._pending.critical):
             return False
+        from kiosk.engine.chart import TransitionNotAllowed
+
         try:
             self._chart.send("staff_back")
         except TransitionNotAllowed:
@@ -462,6 +486,9 @@ class Engine:
         outcome = str(s.outcome or Outcome.CANCELLED)
         reason = s.failure[0] if s.failure else None
         s.services.journal.close_session(s.id, outcome, reason)
+        if outcome == Outcome.COMPLETED and self.services.settings.timeouts.satisfaction_s > 0:
+            self.home.survey = Survey(s.id, s.flow.id, s.lang, s.elderly, self.services.clock.monotonic())
+            s.services.journal.record(s.id, "survey", "asked", {"flow": s.flow.id})
         refs = {store: mask_text(ref) for store, ref in s.slots.references.items()}
         self.last_report = SessionReport(s.id, s.flow.id, outcome, reason, list(s.trail), refs)
         s.wipe()
@@ -472,11 +499,42 @@ class Engine:
         self._publish()
         self._watch_card()
 
+    # --- satisfaction after a completed session (kiosk/engine/survey.py) -----------------------
+    def _survey_input(self, inp: Input) -> None:
+        survey = self.home.survey
+        assert survey is not None
+        if inp.kind is InputKind.LANGUAGE and inp.choice in LANGUAGES:
+            survey.lang = inp.choice
+        elif inp.kind is InputKind.ELDERLY:
+            survey.elderly = inp.choice == "on"
+        else:
+            answer = survey.answer(inp)
+            if answer is not None:
+                self._end_survey(answer)
+                self._watch_card()
+        self._publish()
+
+    def _survey_tick(self) -> None:
+        survey = self.home.survey
+        if survey is None:
+            return
+        up = self.services.settings.timeouts.for_customer("satisfaction_s", survey.elderly)
+        if self.services.clock.monotonic() - survey.since >= up:
+            self._end_survey({"rating": survey.rating, "reason": "timeout"} if survey.rating else {"rating": "timeout"})
+            self._publish()
+            self._watch_card()
+
+    def _end_survey(self, answer: Mapping[str, str | None]) -> None:
+        survey, self.home.survey = self.home.survey, None
+        if survey is not None:
+            self.services.journal.record(survey.session_id, "survey", "satisfaction", {"flow": survey.flow_id, **answer})
+
     # --- card first: the bank card reader watched from the home screen ------------------------
     def _card_watch_wanted(self) -> bool:
         settings = self.services.settings
         reader = self.services.devices.smartcard
         return (settings.card_first and reader is not None and self.session is None and not self.home.card_in
+                and self.home.survey is None
                 and self.home.out_of_service is None and not getattr(self.staff, "present", False)
                 and reader.status().state in (DeviceState.OK, DeviceState.BUSY))
 

@@ -18,6 +18,7 @@ class ScreenKind(StrEnum):
     AGREEMENT = "agreement"
     ID_CARD = "id_card"
     FACE = "face"
+    SCAN = "scan"  # a barcode or QR code held up to the camera
     BANK_CARD = "bank_card"
     PIN_ENTRY = "pin_entry"
     FORM = "form"

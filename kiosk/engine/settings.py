@@ -33,6 +33,7 @@ class Timeouts(Section):
     processing_s: float = Field(120, ge=10, le=600)  # device or host work with nobody to wait for
     device_s: float = Field(20, ge=1, le=120)  # a device call that waits for no customer
     fraud_dwell_s: float = Field(6, ge=0, le=30)  # elderly mode (and a flow's ``pause``): the fraud warning waits
+    satisfaction_s: float = Field(20, ge=0, le=120)  # the question after a completed session stays up; 0: not asked
     elderly_factor: float = Field(2.0, ge=1, le=4)
 
     def warning_for(self, elderly: bool) -> float:

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +73,7 @@ def _validation_details(exc: ValidationError) -> dict[str, Any]:
 class HostClient:
     def __init__(
         self,
-        base_url: str,
+        base_url: str | Callable[[], str],
         kiosk_id: str,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
@@ -82,7 +82,9 @@ class HostClient:
         verify: bool | str = True,
         client_cert: tuple[str, str] | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A callable: the address is known later (a host simulator still starting); asked on first use.
+        self._base_url: str | None = None if callable(base_url) else base_url.rstrip("/")
+        self._find_url = base_url if callable(base_url) else None
         self.kiosk_id = kiosk_id
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
@@ -91,6 +93,18 @@ class HostClient:
         self._client_cert = client_cert  # (certificate file, key file)
         self._http: requests.Session | None = None
         self._http_lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        """The host's address; when it was given as a callable, asked once (raises HostUnavailable if it fails)."""
+        with self._http_lock:
+            if self._base_url is None:
+                assert self._find_url is not None
+                try:
+                    self._base_url = self._find_url().rstrip("/")
+                except Exception as exc:
+                    raise HostUnavailable(f"the host is not reachable: {exc}", "", "") from exc
+            return self._base_url
 
     @property
     def _session(self) -> requests.Session:
@@ -111,7 +125,8 @@ class HostClient:
             return self._http
 
     def warm(self) -> None:
-        """Make the HTTP session now (off the UI thread), not with the first call."""
+        """Find the host and make the HTTP session now (off the UI thread), not with the first call."""
+        self.base_url  # noqa: B018
         self._session  # noqa: B018
 
     def call(self, op: str, payload: Mapping[str, Any], idempotency_key: str, session_id: str) -> dict[str, Any]:
@@ -142,7 +157,7 @@ class HostClient:
 
         try:
             return self._session.get(f"{self.base_url}/health", timeout=self.timeout).status_code == 200
-        except requests.RequestException:
+        except (requests.RequestException, HostUnavailable):
             return False
 
     def close(self) -> None:
@@ -177,9 +192,13 @@ class HostClient:
         request_id = str(uuid.uuid4())
         headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key,
                    "X-Request-Id": request_id, "X-Kiosk-Id": self.kiosk_id, "X-Session-Id": session_id}
+        try:
+            base_url = self.base_url
+        except HostUnavailable as exc:
+            raise HostUnavailable(str(exc), operation.name, key) from exc.__cause__
         started = time.monotonic()
         try:
-            response = self._session.post(f"{self.base_url}/v1/ops/{operation.name}", data=body, headers=headers,
+            response = self._session.post(f"{base_url}/v1/ops/{operation.name}", data=body, headers=headers,
                                           timeout=self.timeout)
         except requests.exceptions.SSLError as exc:
             raise HostUnavailable(f"{operation.name}: TLS failed: {exc}", operation.name, key) from None

@@ -22,6 +22,7 @@ class EntryKind(StrEnum):
     SYSTEM = "system"  # kiosk start, stop, recovery, out of service
     OUTCOME = "outcome"  # how a step or the session ended
     NOTE = "note"  # anything else worth keeping
+    SURVEY = "survey"  # the customer's satisfaction with a completed session (kiosk/engine/survey.py)
 
 
 class SessionOutcome(StrEnum):

@@ -18,7 +18,8 @@ WHITE = QColor("#FFFFFF")
 
 
 class DeviceArt(QWidget):
-    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser").
+    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"), or of a
+    code held up to the camera ("code").
 
     ``size`` is the height it would like; it shrinks (to a third) when the screen has less room."""
 
@@ -103,15 +104,33 @@ class DeviceArt(QWidget):
         self._card(p, QRectF(s * 0.22, s * 0.3, s * 0.56, s * 0.34), s, chip=True)
         self._arrow(p, s * 0.5, s * 0.12, s, down=False)
 
-    def _draw_camera(self, p: QPainter, s: float) -> None:
+    def _brackets(self, p: QPainter, s: float) -> None:
         p.setPen(QPen(BRAND, s * 0.025, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         for cx, cy, dx, dy in ((0.12, 0.12, 1, 1), (0.88, 0.12, -1, 1), (0.12, 0.88, 1, -1), (0.88, 0.88, -1, -1)):
             p.drawLine(QPointF(s * cx, s * cy), QPointF(s * (cx + dx * 0.14), s * cy))
             p.drawLine(QPointF(s * cx, s * cy), QPointF(s * cx, s * (cy + dy * 0.14)))
+
+    def _draw_camera(self, p: QPainter, s: float) -> None:
+        self._brackets(p, s)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(PALETTE.muted))
         p.drawEllipse(QRectF(s * 0.36, s * 0.2, s * 0.28, s * 0.34))
         p.drawChord(QRectF(s * 0.22, s * 0.58, s * 0.56, s * 0.5), 0, 180 * 16)
+
+    def _draw_code(self, p: QPainter, s: float) -> None:
+        """A slip with a barcode, in the camera's brackets."""
+        self._brackets(p, s)
+        p.setPen(QPen(INK, s * 0.012))
+        p.setBrush(WHITE)
+        p.drawRoundedRect(QRectF(s * 0.2, s * 0.28, s * 0.6, s * 0.44), s * 0.02, s * 0.02)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(INK)
+        x = 0.27
+        for width in (2, 1, 1, 3, 1, 2, 1, 1, 2, 3, 1, 1, 2, 1, 3, 1, 2, 1, 1, 2):
+            p.drawRect(QRectF(s * x, s * 0.36, s * 0.0085 * width, s * 0.28))
+            x += 0.0085 * width + 0.0085 * (1 + width % 2)
+            if x > 0.72:
+                break
 
     def _draw_pinpad(self, p: QPainter, s: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)

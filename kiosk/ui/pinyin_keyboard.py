@@ -38,7 +38,7 @@ class PinyinKeyboard(QWidget):
         self._signs = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(8)
+        outer.setSpacing(6)
         bar = QHBoxLayout()
         bar.setSpacing(10)
         self.composing_label = label("", "PinyinComposing", wrap=False)
@@ -59,7 +59,8 @@ class PinyinKeyboard(QWidget):
         bar.addWidget(self.ok)
         outer.addLayout(bar)
         self._grid = QGridLayout()
-        self._grid.setSpacing(8)
+        self._grid.setHorizontalSpacing(8)
+        self._grid.setVerticalSpacing(6)
         outer.addLayout(self._grid)
         self._rows: list[list[QPushButton]] = []
         first = (0, 0, 1)  # row 2 starts after the mode key, row 1 leaves its last cell to Clear

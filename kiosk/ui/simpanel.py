@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -26,6 +27,7 @@ from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.text import ui_text
 
 CAMERA_SCENES = ("person", "photo", "nobody", "two_people")
+CODE_SYMBOLOGIES = ("code128", "qrcode")
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "E")
 STATUS_MS = 1000
 
@@ -42,6 +44,8 @@ class SimulatorHands(Protocol):
     def take_document(self) -> None: ...
     def press_keys(self, keys: str) -> None: ...
     def show_camera(self, spec: str) -> None: ...
+    def show_code(self, text: str, symbology: str = "code128", damaged: bool = False) -> None: ...
+    def show_picture(self, path: str) -> None: ...
     def device_fault(self, device: str, fault: str, times: int = 1) -> None: ...
     def fault_choices(self) -> Sequence[tuple[str, str]]: ...  # (device or "host", fault)
     def inject(self, target: str, fault: str) -> None: ...
@@ -145,6 +149,16 @@ class SimPanel(QWidget):
         self.face = self._combo("sim-camera-person", self.controls.id_card_keys())
         column.addLayout(self._row(self.scene, self.face))
         column.addWidget(self._button("ui.sim.show", "sim-camera-show", self._show_camera))
+        self.code = QLineEdit("")
+        self.code.setObjectName("sim-camera-code")
+        self.code.setPlaceholderText(self.t("ui.sim.code_hint"))
+        column.addWidget(self.code)
+        self.symbology = self._combo("sim-camera-symbology",
+                                     [(s, self.t(f"ui.sim.symbology.{s}")) for s in CODE_SYMBOLOGIES])
+        self.damaged = QCheckBox(self.t("ui.sim.code_damaged"))
+        self.damaged.setObjectName("sim-camera-damaged")
+        column.addLayout(self._row(self.symbology, self.damaged))
+        column.addWidget(self._button("ui.sim.hold_up", "sim-camera-hold-up", self._hold_up))
         column.addWidget(self._button("ui.sim.sms", "sim-sms", self._show_sms))
         self.sms = QLabel("")
         self.sms.setObjectName("sim-sms-code")
@@ -195,6 +209,16 @@ class SimPanel(QWidget):
     def _show_camera(self) -> None:
         scene = self.scene.currentData()
         self.controls.show_camera(f"{scene}:{self.face.currentData()}" if scene in ("person", "photo") else scene)
+
+    def _hold_up(self) -> None:
+        """A code typed in the field (a slip is drawn with it), or the path of a picture file."""
+        text = self.code.text().strip()
+        if not text:
+            raise ValueError(self.t("ui.sim.code_missing"))
+        if text.lower().endswith((".png", ".jpg", ".jpeg")):
+            self.controls.show_picture(text)
+        else:
+            self.controls.show_code(text, str(self.symbology.currentData()), self.damaged.isChecked())
 
     def _show_sms(self) -> None:
         code = self.controls.last_sms_code()

@@ -42,7 +42,11 @@ class _FileJob:
 
 
 class Speaker:
-    def __init__(self, settings: VoiceSettings | None = None, *, output: AudioOutput | None = None) -> None:
+    def __init__(self, settings: VoiceSettings | None = None, *, output: AudioOutput | None = None,
+                 start: bool = True) -> None:
+        """Text to speech starts on the speaker's own thread and this returns once it has started (or
+        failed). ``start=False``: it starts with :meth:`warm` (the window's, after its first paint); what
+        is said meanwhile waits in the queue."""
         self.settings = settings or VoiceSettings()
         self.output_problem: str | None = None  # why speech is not played (logged once the speaker started)
         if output is None:
@@ -63,9 +67,16 @@ class Speaker:
         self._history: deque[Utterance] = deque(maxlen=200)
         self._listeners: list[SpeechListener] = []
         self._thread = threading.Thread(target=self._run, name="kiosk-voice", daemon=True)
-        self._thread.start()
+        if start:
+            self._thread.start()
+            with self._cond:
+                self._cond.wait_for(lambda: self._state != "starting", START_WAIT_S)
+
+    def warm(self) -> None:
+        """Start text to speech now, when it was made with ``start=False`` (loading it takes ~40 ms)."""
         with self._cond:
-            self._cond.wait_for(lambda: self._state != "starting", START_WAIT_S)
+            if self._thread.ident is None and self._state == "starting":
+                self._thread.start()
 
     # --- public ----------------------------------------------------------------------------
     @property
@@ -172,6 +183,8 @@ class Speaker:
                 self._state = "closed"
             self._cond.notify_all()
         self.stop()
+        if self._thread.ident is None:  # never started
+            return
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.warning("voice: the speech worker did not end within %.0f s", timeout)

@@ -1,6 +1,7 @@
 """`kiosk run` reaches its home screen without the heavy modules only later steps need (issue 11):
 numpy and OpenCV (camera pictures, chip photos, the face check), requests (the host client's first
-call), Pillow (receipts), cryptography (PIN blocks), and staff mode and the simulate-mode panel, which
+call), Pillow (receipts), cryptography (PIN blocks), the statechart library (the first session), text to
+speech (started after the paint), and staff mode and the simulate-mode panel, which
 `kiosk run` builds right after the first paint. They load after the first paint or on first use."""
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LATER = ("cv2", "numpy", "requests", "PIL", "cryptography", "kiosk.identity.verifier", "devices.camera.scenes",
-         "kiosk.app.gui_staff", "kiosk.app.staffdesk", "kiosk.ui.staff", "kiosk.ui.simpanel", "kiosk.app.gui_panel")
+LATER = ("cv2", "numpy", "requests", "PIL", "cryptography", "statemachine", "pyttsx3", "kiosk.identity.verifier",
+         "devices.camera.scenes", "kiosk.app.gui_staff", "kiosk.app.staffdesk", "kiosk.ui.staff", "kiosk.ui.simpanel", "kiosk.app.gui_panel")
 
 
 def test_the_start_path_imports_nothing_the_home_screen_does_not_need():

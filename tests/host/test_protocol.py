@@ -107,6 +107,31 @@ def test_nothing_listening_is_unavailable() -> None:
         host.call("customers.lookup", LOOKUP, new_key(), "S-TEST")
 
 
+def test_an_address_given_later_is_asked_once_on_first_use(simulator: HostSimulatorProcess, sim: SimControl) -> None:
+    asked: list[int] = []
+
+    def address() -> str:  # a host simulator still starting: kiosk.app.host_start hands over its wait_ready
+        asked.append(1)
+        return simulator.base_url
+
+    with HostClient(address, "K", retries=0) as host:
+        assert asked == []  # making the client does not wait for the host
+        assert host.call("customers.lookup", LOOKUP, new_key(), "S-TEST")["known"] is True
+        assert host.health()
+        assert asked == [1]
+
+
+def test_a_host_that_never_came_up_is_unavailable_on_each_call() -> None:
+    def address() -> str:
+        raise RuntimeError("the host simulator exited with code 2")
+
+    with HostClient(address, "K", retries=0) as host:
+        with pytest.raises(HostUnavailable, match="exited with code 2") as raised:
+            host.call("customers.lookup", LOOKUP, new_key(), "S-TEST")
+        assert raised.value.op == "customers.lookup"
+        assert not host.health()
+
+
 # -- a stub host that answers badly ---------------------------------------------------------------------
 
 Answer = Callable[[str], tuple[int, bytes]]  # request id -> (status, body)

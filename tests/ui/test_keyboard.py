@@ -193,3 +193,30 @@ def test_a_key_moving_the_focus_has_the_focused_item_spoken(window: Any) -> None
     first = press(w, Key.Key_Tab)
     second = press(w, Key.Key_Right)
     assert voice.items == [first.text(), second.text()]
+
+
+@pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
+def test_the_pinyin_keyboard_fits_whole_under_two_fields(window: Any, elderly: bool) -> None:
+    """A number field and a name typed in pinyin (a transfer's new payee): every key of the keyboard is
+    inside it and the keyboard inside the screen, none squeezed below the touch size or cut off."""
+    from kiosk.engine.screens import FormField
+    from kiosk.ui.pinyin_keyboard import PinyinKeyboard
+    from kiosk.ui.theme import TOUCH
+
+    fields = (FormField("account", "收款账号", "digits", value="6217000010012345678"),
+              FormField("name", "收款人户名", "text", value="孙丽"))
+    w = window(sample_model(ScreenKind.FORM, fields=fields, elderly=elderly))
+    w.findChild(QPushButton, "field-name").click()
+    QApplication.processEvents()
+    board = w.findChild(PinyinKeyboard)
+    assert board.isVisible()
+    assert board.height() >= board.minimumSizeHint().height()
+    bottom = board.mapTo(w, board.rect().bottomRight())
+    assert bottom.y() < w.height()
+    assert bottom.x() < w.width()
+    keys = [b for b in board.findChildren(QPushButton) if b.isVisible()]
+    assert len(keys) >= 30
+    for key in keys:
+        assert board.rect().contains(key.geometry()), key.objectName()
+        assert key.height() >= TOUCH, key.objectName()
+        assert key.width() >= TOUCH, key.objectName()

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, DeviceEvent, EventSink
-from kiosk.engine.chart import DONE, ENDING, FAILED
 from kiosk.engine.ops import STAFF_CHANNEL, Operation, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Row, ScreenKind
 from kiosk.engine.staff.devices import DeviceService
@@ -46,6 +45,7 @@ from kiosk.engine.staff.views import (
     customer_rows,
     session_rows,
 )
+from kiosk.engine.states import DONE, ENDING, FAILED
 from kiosk.engine.steps.host import StaffApproval
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ from kiosk.engine.steps.documents import Browse, PrintDocument
 from kiosk.engine.steps.host import HostCall, StaffApproval
 from kiosk.engine.steps.identity import FaceCheck, ReadIdCard
 from kiosk.engine.steps.receipt import PrintReceipt
+from kiosk.engine.steps.scan import ScanCode
 
 __all__ = [
     "Agreement", "Browse", "Choose", "Confirm", "DeliverCard", "EnterPin", "FaceCheck", "FieldRule", "Form", "FraudWarning",
     "HostCall",
     "Info", "InsertBankCard", "PickCard", "PrintDocument", "PrintReceipt", "ReadIdCard", "Result", "RetainBankCard",
-    "StaffApproval",
+    "ScanCode", "StaffApproval",
 ]

@@ -149,7 +149,7 @@ class Agreement(Step):
 class Choose(Step):
     """Pick one of the items ``options(s)`` gives; the chosen id goes to the flow data attribute ``store``.
     ``check`` is a business rule on the answer (e.g. no card at hand: another business is needed): a
-    verdict, or None to go on."""
+    verdict, or None to go on; the steps it may go to are its ``branches``."""
 
     kind = ScreenKind.CHOICE
     text_key = "choose"
@@ -157,13 +157,14 @@ class Choose(Step):
     def __init__(
         self, id: str, *, options: Callable[[Session], Sequence[Choice]], store: str,
         empty: str = "error.nothing_to_choose", check: Callable[[Session], Verdict | None] | None = None,
-        **kw: Any,
+        branches: tuple[str, ...] = (), **kw: Any,
     ) -> None:
         super().__init__(id, **kw)
         self.options = options
         self.store = store
         self.empty = empty
         self.check = check
+        self.branches = branches
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {"choices": tuple(self.options(s))}
@@ -241,23 +242,52 @@ def _check_field(f: FieldRule, value: str) -> str | None:
 
 
 class Confirm(Step):
-    """The summary the customer confirms before anything is posted."""
+    """The summary the customer confirms before anything is posted.
+
+    Figures the host holds only for a while (a rate quote) give ``held_until``: the engine clock's
+    monotonic time they are held until (None: nothing held), and ``refresh``: the step that gets new
+    ones. While they are held, Confirm counts the seconds down (``data["held_s"]``; the engine re-renders
+    each second); once they have run out the screen says so (``confirm.expired``), Confirm is disabled,
+    and Refresh goes to ``refresh``."""
 
     kind = ScreenKind.CONFIRM
     text_key = "confirm"
 
-    def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
+    def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]],
+                 held_until: Callable[[Session], float | None] | None = None, refresh: str | None = None,
+                 **kw: Any) -> None:
         kw.setdefault("back", True)
         super().__init__(id, **kw)
+        if (held_until is None) != (refresh is None):
+            raise ValueError(f"step {id!r}: held_until and refresh go together")
         self.rows = rows
+        self.held_until = held_until
+        self.refresh = refresh
+        self.branches = (refresh,) if refresh else ()
+
+    def seconds_held(self, s: Session) -> int | None:
+        """Whole seconds the figures are still held (0: they have run out), or None when none are held."""
+        until = self.held_until(s) if self.held_until else None
+        if until is None:
+            return None
+        return max(0, int(until - s.services.clock.monotonic() + 0.999))
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {
-            "rows": tuple(self.rows(s)),
-            "choices": (Choice("confirm", s.t("button.confirm")),),
-        }
+        rows = tuple(self.rows(s))
+        held = self.seconds_held(s)
+        if held is None:
+            return {"rows": rows, "choices": (Choice("confirm", s.t("button.confirm")),)}
+        if held > 0:
+            return {"rows": rows, "choices": (Choice("confirm", s.t("button.confirm_held", seconds=held)),),
+                    "data": {"held_s": held}}
+        s.error = s.t("confirm.expired")  # news: shown and said when the figures run out
+        return {"rows": rows, "data": {"held_s": 0, "expired": True},
+                "choices": (Choice("refresh", s.t("button.refresh")),
+                            Choice("confirm", s.t("button.confirm"), enabled=False))}
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if self.seconds_held(s) == 0:
+            return choose_verdict(inp, {"refresh": Goto(str(self.refresh)), "confirm": Stay(error="confirm.expired")})
         return choose_verdict(inp, {"confirm": Next()})
 
 

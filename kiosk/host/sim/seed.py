@@ -207,6 +207,12 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_docs14 import seed_docs14
 
     seed_docs14(conn, dict(data.tables), now)
+    from kiosk.host.sim.seed_utility import seed_utility
+
+    seed_utility(conn, data.tables, now)
+    from kiosk.host.sim.seed_fx import seed_fx
+
+    seed_fx(conn, data.tables, now)
     from kiosk.host.sim.seed_wealth import seed_wealth
 
     seed_wealth(conn, data.tables, now)

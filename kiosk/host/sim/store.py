@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.host.sim import money14_seed, seed_docs14, seed_wealth
+from kiosk.host.sim import money14_seed, seed_docs14, seed_fx, seed_utility, seed_wealth
 from kiosk.host.sim.schema_cat13c import SCHEMA_CAT13C, TABLES_CAT13C
 
 SCHEMA = """
@@ -97,6 +97,8 @@ class Store:
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA + SCHEMA_CAT13C)
         self._conn.executescript(seed_docs14.SCHEMA)
+        self._conn.executescript(seed_utility.SCHEMA)
+        self._conn.executescript(seed_fx.SCHEMA)
         self._conn.executescript(seed_wealth.SCHEMA)
         self._add_columns()
 
@@ -126,7 +128,7 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in (*seed_wealth.TABLES, *seed_docs14.TABLES, *TABLES):
+        for table in (*seed_wealth.TABLES, *seed_fx.TABLES, *seed_utility.TABLES, *seed_docs14.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
     def close(self) -> None:

@@ -126,6 +126,39 @@ class FaceScreen(DeviceScreen):
         return str(model.data.get("guidance_text") or ui_text(model.lang, "ui.face.checking"))
 
 
+class ScanScreen(DeviceScreen):
+    """Hold a code up to the camera: the live preview while the camera reads (mirrored, as the customer
+    expects), the picture of the camera when it cannot; the model's choices are the alternatives (type the
+    number instead)."""
+
+    kind = ScreenKind.SCAN
+    device = "code"
+
+    def build(self) -> None:
+        super().build()
+        self.view = CameraView()
+        self.view.setObjectName("scan-preview")
+        self.view.hide()
+        self.body.insertWidget(1, self.view, 4)
+
+    def show_frame(self, image: QImage | None) -> None:
+        """A frame from the composition root's preview pump (None: no frame, show the picture)."""
+        live = image is not None and bool(self.model is not None and self.model.data.get("scanning"))
+        self.view.setVisible(live)
+        self.art.setVisible(not live)
+        self.view.show_frame(image if live else None)
+
+    def render_body(self, model: ScreenModel) -> None:
+        super().render_body(model)
+        self.view.setMinimumHeight(self.px(300))
+        if not model.data.get("scanning"):
+            self.show_frame(None)
+
+    def status_text(self, model: ScreenModel) -> str:
+        """While the camera looks: "looking for the code", unless the screen already says what it sees."""
+        return ui_text(model.lang, "ui.scan.reading") if model.data.get("scanning") and not model.error else ""
+
+
 class PinEntryScreen(Screen):
     """Dots for the digits the PIN pad holds; the PIN is typed on the PIN pad, never on the screen."""
 

@@ -5,7 +5,7 @@ with its own OK. A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpacerItem, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
@@ -38,6 +38,7 @@ class FormScreen(Screen):
         self._hints: dict[str, QLabel] = {}
         self._errors: dict[str, FieldError] = {}
         self._form_key: tuple[str | None, str, tuple[FormField, ...]] | None = None
+        self._gaps: list[QSpacerItem] = []  # the room under each keypad field
         row = QHBoxLayout()
         row.setSpacing(60)
         self._column = QVBoxLayout()
@@ -84,6 +85,7 @@ class FormScreen(Screen):
     def _build_fields(self) -> None:
         clear_layout(self._column)
         self._boxes, self._clears, self._errors, self._labels, self._hints = {}, {}, {}, {}, {}
+        self._gaps = []
         for f in self._fields:
             self._labels[f.name] = label(f.label, "FieldLabel")
             self._column.addWidget(self._labels[f.name])
@@ -104,8 +106,10 @@ class FormScreen(Screen):
             hint = label(f.hint, "FieldHint")
             self._hints[f.name] = hint
             self._column.addWidget(hint)
-            if f.input != "text":
-                self._column.addSpacing(self.px(24))
+            if f.input != "text":  # room under a keypad field; none while the keyboard is up (see _refresh)
+                gap = QSpacerItem(0, self.px(24))
+                self._gaps.append(gap)
+                self._column.addItem(gap)
 
     def type_key(self, key: str) -> None:
         """A physical keypad types as the on-screen keypad does."""
@@ -169,6 +173,10 @@ class FormScreen(Screen):
             self._labels[f.name].setVisible(not text)
             self._hints[f.name].setVisible(bool(f.hint) and not text)
             self._clears[f.name].setVisible(not text or f.name == self.active)
+        for gap in self._gaps:
+            gap.changeSize(0, 0 if text else self.px(24))
+        self._column.setSpacing(6 if text else 12)
+        self.body.setSpacing(6 if text else 20)  # the keyboard's four rows of keys fit under two fields, in elderly mode too
 
     def complete(self) -> bool:
         return all(len(self.values.get(f.name, "")) >= max(1, f.min_length) for f in self._fields)

@@ -1,0 +1,102 @@
+"""A code held up to the camera: a bill's barcode, an appointment's QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from devices.api import Cancellation, DeviceError, ErrorCode, EventSink
+from devices.camera.api import ScannedCode
+from devices.camera.codes import NO_CODE, UNREADABLE_EVENT, read_code
+from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
+from kiosk.engine.ops import Operation, OpResult
+from kiosk.engine.screens import Choice, Input, InputKind, Outcome, ScreenKind
+from kiosk.engine.steps.identity import customer_wait
+
+if TYPE_CHECKING:
+    from kiosk.engine.session import Session
+
+
+class ScanCode(Step):
+    """Hold a barcode or a QR code up to the camera. The camera reads it from its frames
+    (devices/camera/codes.py); its text goes to the flow data attribute ``store`` (a ``str``).
+
+    ``instead(s)`` are the choices beside the camera for a customer without the code at hand (e.g. type the
+    number): choosing one stores its id in ``instead_store`` and goes to the step ``instead_step``; reading a
+    code empties ``instead_store``. A code in view that does not read says so while reading goes on. A code
+    read before in this visit is not read again while it is still held up: the flow sent the customer back
+    here because it refused that code (say why with the ``Goto``'s error). A camera that fails leaves the
+    alternatives; without any, the business ends as a device fault."""
+
+    kind = ScreenKind.SCAN
+    text_key = "scan"
+
+    def __init__(self, id: str, *, store: str, symbologies: Sequence[str] = ("code128", "qrcode"),
+                 instead: Callable[[Session], Sequence[Choice]] | None = None, instead_store: str | None = None,
+                 instead_step: str | None = None, **kw: Any) -> None:
+        super().__init__(id, **kw)
+        if not (instead is None) == (instead_store is None) == (instead_step is None):
+            raise ValueError(f"scan {id!r}: give instead, instead_store and instead_step together, or none")
+        self.store, self.symbologies = store, tuple(symbologies)
+        self.instead, self.instead_store, self.instead_step = instead, instead_store, instead_step
+        self.branches = (instead_step,) if instead_step else ()
+
+    def stores(self) -> tuple[tuple[str, type], ...]:
+        return ((self.store, str),) + (((self.instead_store, str),) if self.instead_store else ())
+
+    def screen(self, s: Session) -> dict[str, Any]:
+        choices = tuple(self.instead(s)) if self.instead else ()
+        return {"choices": choices, "data": {"device_hint": "camera", "scanning": not s.slots.camera_down}}
+
+    def prompt(self, s: Session) -> str:
+        return s.t("scan.camera_down") if s.slots.camera_down else super().prompt(s)
+
+    def begin(self, s: Session) -> Operation | None:
+        camera = s.services.devices.camera
+        if camera is None:
+            s.slots.camera_down = True
+        if s.slots.camera_down:
+            return None
+        assert camera is not None
+        before = getattr(s.flow_data, self.store, None)
+        ignore = frozenset({before}) if isinstance(before, str) and before else frozenset()
+        clock, wait, symbologies = s.services.clock, customer_wait(s), self.symbologies
+
+        def read(cancel: Cancellation, on_event: EventSink) -> ScannedCode:
+            return read_code(camera, clock, wait, cancel, on_event, symbologies, ignore)
+
+        return Operation("camera.read_code", read, device="camera", waits_for_customer=True)
+
+    def on_event(self, s: Session, event: Any) -> bool:
+        if event.kind != UNREADABLE_EVENT:
+            return False
+        s.error = s.t("scan.unreadable")
+        return True
+
+    def on_input(self, s: Session, inp: Input) -> Verdict | None:
+        if inp.kind is not InputKind.CHOOSE or self.instead is None or self.instead_store is None:
+            return None
+        if inp.choice not in {c.id for c in self.instead(s) if c.enabled}:
+            return Stay(error="error.choice_not_available")
+        s.store(self.instead_store, inp.choice)
+        assert self.instead_step is not None
+        return Goto(self.instead_step)
+
+    def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if result.ok:
+            code: ScannedCode = result.value
+            s.store(self.store, code.text)
+            if self.instead_store:
+                s.store(self.instead_store, "")
+            return Next()
+        err = result.error
+        if not isinstance(err, DeviceError):
+            raise err if err is not None else RuntimeError("a failed read without an error")
+        if err.code is ErrorCode.CANCELLED:
+            return Stop("cancel")
+        if err.code is ErrorCode.TIMEOUT and err.reason == NO_CODE:
+            return Stop("timeout")  # nobody held a code up: the customer has gone
+        s.slots.camera_down = True
+        if self.instead is None:
+            return Fail("error.device.camera", Outcome.DEVICE_FAULT)
+        return Stay(error="scan.camera_unavailable")
