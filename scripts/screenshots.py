@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase", "time_deposit_withdraw", "feedback", "queue_ticket")
+             "fx_purchase", "time_deposit_withdraw", "feedback", "queue_ticket", "wealth_purchase")
 
 
 class Shooter:
@@ -1004,6 +1004,54 @@ def ticked_choices(s: Shooter) -> set[str]:
     return {c.id for c in s.model.choices if c.detail and c.id.startswith("p")}
 
 
+def wealth_purchase(s: Shooter) -> None:
+    """No assessment yet: the ten questions and the grade; a product above it refused with the reason, the key facts
+    and the cooling-off notice, card, amount, summary, PIN. Then a customer of 76: the recorded sale, the slip."""
+    identify(s, "wealth_purchase", "zhou_jie")
+    for number, answer in enumerate("bbcbbcbbcc", 1):
+        s.step(f"q{number}")
+        s.click(f"choice-{answer}")
+    s.step("grade")
+    s.click("choice-confirm")
+    s.step("product")
+    s.click("choice-WM4Y001")
+    s.spin(lambda: s.model.step == "product" and bool(s.model.error) and not s.model.busy, what="the refusal")
+    s.save("product-refused")
+    s.click("choice-WM2D090")
+    s.step("facts")
+    s.click("choice-confirm")
+    s.step("card")
+    s.qa.insert_bank_card("zhou_jie_2")
+    s.step("amount")
+    type_keys(s, "1000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("582946E")
+    result_and_receipt(s)
+    s.qa.show_camera("person:li_xiuying")
+    s.click("flow-wealth_purchase")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("face_consent")
+    s.click("btn-offer-elderly-on")  # 76: she takes elderly mode
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("face_consent-elderly")
+    s.click("choice-agree")
+    s.step("recorded_sale")
+    s.click("choice-confirm")
+    s.step("booked")
+    s.click("choice-continue")
+    s.step("slip")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -1030,6 +1078,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
     ("feedback", feedback, (1920, 1080)),
     ("queue_ticket", queue_ticket, (1920, 1080)),
+    ("wealth_purchase", wealth_purchase, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

@@ -807,3 +807,4 @@ import kiosk.host.api_queue  # noqa: E402,F401 - the branch's queue (取号)
 import kiosk.host.api_td_open  # noqa: E402,F401 - time deposits opened (定期存款)
 import kiosk.host.api_td_withdraw  # noqa: E402,F401 - time deposit withdrawals (定期支取), the same way
 import kiosk.host.api_utility  # noqa: E402,F401 - utility bills (生活缴费), the same way
+import kiosk.host.api_wealth  # noqa: E402,F401 - wealth products: needs the models above

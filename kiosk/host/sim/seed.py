@@ -221,4 +221,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_queue import seed_queue
 
     seed_queue(conn, data.tables, now)
+    from kiosk.host.sim.seed_wealth import seed_wealth
+
+    seed_wealth(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

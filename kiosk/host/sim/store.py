@@ -16,6 +16,7 @@ from kiosk.host.sim import (
     seed_queue,
     seed_td_withdraw,
     seed_utility,
+    seed_wealth,
 )
 from kiosk.host.sim.schema_cat13c import SCHEMA_CAT13C, TABLES_CAT13C
 
@@ -110,6 +111,7 @@ class Store:
         self._conn.executescript(seed_td_withdraw.SCHEMA)
         self._conn.executescript(seed_feedback.SCHEMA)
         self._conn.executescript(seed_queue.SCHEMA)
+        self._conn.executescript(seed_wealth.SCHEMA)
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -138,8 +140,8 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in (*seed_queue.TABLES, *seed_td_withdraw.TABLES, *seed_fx.TABLES, *seed_utility.TABLES,
-                      *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
+        for table in (*seed_wealth.TABLES, *seed_queue.TABLES, *seed_td_withdraw.TABLES, *seed_fx.TABLES,
+                      *seed_utility.TABLES, *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
     def close(self) -> None:
