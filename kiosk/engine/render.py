@@ -100,7 +100,9 @@ def customer_path(s: Session, step: Step) -> list[Step]:
     steps = s.flow.steps
     detours = {target for st in steps for target in st.branches}
     here = steps.index(step)
-    shown = {item["step"] for item in s.trail if item.get("what") == "screen"}
+    # this flow's screens: after the visit continued in it (kiosk.engine.flow.Continue), if it did
+    start = max((i for i, item in enumerate(s.trail) if item.get("what") == "continued"), default=-1) + 1
+    shown = {item["step"] for item in s.trail[start:] if item.get("what") == "screen"}
 
     def taken(index: int, st: Step) -> bool:
         if st is step:
@@ -139,6 +141,9 @@ def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s
     if offers_elderly_mode(s):
         parts["data"] = {**parts.get("data", {}), "offer_elderly": s.t("elderly.offer")}
     prompt = step.prompt(s)
+    if step.kind is ScreenKind.CONFIRM and s.slots.prefilled:  # answers given in advance: check each one here
+        prompt = s.t("confirm.prefilled")
+        parts["data"] = {**parts.get("data", {}), "prefilled": tuple(s.slots.prefilled)}
     error = s.error
     voice = " ".join(part for part in (error, prompt or step.title(s)) if part)
     return ScreenModel(
