@@ -6,7 +6,8 @@
 * ``appointments``: the bookings (``[[appointments_booking]]``): ``ref`` (APT and 8 digits), ``person`` (a
   people.toml key: the holder's ID number), ``flow``, ``answers`` (a table of strings) and ``window``, relative
   to the seeding time so the demo works on any day: ``open`` (from an hour ago for a week), ``expired`` (closed
-  yesterday), ``future`` (opens tomorrow, for two hours); ``used = true``: redeemed already, an hour ago.
+  yesterday), ``future`` (opens tomorrow, for two hours); ``used = true``: redeemed already, an hour ago;
+  ``cancelled = true``: cancelled in the mini-program.
   Bookings the mini-program makes later are numbered on from the seeded ones.
 """
 
@@ -54,12 +55,13 @@ def seed_appointments(conn: sqlite3.Connection, tables: Mapping[str, Any], now: 
         ref = str(booking["ref"])
         start, end = window(booking.get("window", "open"), now)
         used = bool(booking.get("used", False))
+        status = "redeemed" if used else "cancelled" if booking.get("cancelled", False) else "booked"
         conn.execute(
             "INSERT INTO appointments(booking_ref, id_number, flow, answers, window_from, window_to, status, "
             "created_at, redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ref, id_numbers[booking["person"]], booking["flow"],
              json.dumps({k: str(v) for k, v in booking.get("answers", {}).items()}, ensure_ascii=False),
-             start.isoformat(), end.isoformat(), "redeemed" if used else "booked",
+             start.isoformat(), end.isoformat(), status,
              (start - timedelta(days=1)).isoformat(), (now - timedelta(hours=1)).isoformat() if used else None))
         last = max(last, int(ref.removeprefix(REF_SERIES)))
     if last:

@@ -44,10 +44,13 @@ def _signed_part(booking_ref: str) -> bytes:
     return f"{VERSION}.{booking_ref}".encode("ascii")
 
 
+def _text(signature: bytes) -> str:
+    return base64.urlsafe_b64encode(signature).decode("ascii").rstrip("=")
+
+
 def sign_token(booking_ref: str) -> str:
     """The code of booking ``booking_ref``."""
-    signature = _private_key().sign(_signed_part(booking_ref))
-    return f"{VERSION}.{booking_ref}.{base64.urlsafe_b64encode(signature).decode('ascii').rstrip('=')}"
+    return f"{VERSION}.{booking_ref}.{_text(_private_key().sign(_signed_part(booking_ref)))}"
 
 
 def booking_ref_of(token: str) -> str:
@@ -63,7 +66,7 @@ def booking_ref_of(token: str) -> str:
         signature = base64.urlsafe_b64decode(signature_text + "=" * (-len(signature_text) % 4))
     except (binascii.Error, ValueError):
         signature = b""
-    if len(signature) != SIGNATURE_BYTES:
+    if len(signature) != SIGNATURE_BYTES or _text(signature) != signature_text:  # one spelling per signature
         raise Refusal("signature_invalid", "the code's signature is not the bank's")
     try:
         public_key().verify(signature, _signed_part(booking_ref))
