@@ -104,6 +104,7 @@ CODE_REFUSALS = {
 
 appointment_pickup = Flow(
     id="appointment_pickup", category=SERVICES, devices=frozenset({"camera", "idcard"}), data=AppointmentPickup,
+    onward=("redeem", "the booked flow, its answers filled in"),
     steps=[
         ScanCode("scan", store="code", symbologies=("qrcode",)),
         HostCall("check", op="appointments.check", payload=check_request, store="booking", check=booked_flow_offered,

@@ -172,6 +172,9 @@ class Flow:
     predicates: dict[str, Predicate] = field(default_factory=dict)
     data: type = NoFlowData  # the flow's own data: a dataclass whose attributes its steps ``store=`` into
     popularity: int = 100  # the home screen's usage order, most used first (1 = the most used); ties by id
+    # the step whose verdict may continue the visit in another flow (Continue), and that flow in words: drawn
+    # by the diagram, which cannot know the flow before the visit does
+    onward: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         check_stores(self)
