@@ -119,3 +119,43 @@ def test_a_session_that_never_continued_passes_nothing(kiosk: Any, driver: Any) 
     assert s.continued is None
     assert dict(s.prefill) == {}
     assert kiosk.engine.screen.kind is ScreenKind.AGREEMENT
+
+
+def test_a_refused_code_is_said_journaled_and_goes_nowhere(kiosk: Any, driver: Any) -> None:
+    forged = "KA1.APT00000002." + TRANSFER.split(".")[2]  # the deposit's reference under the transfer's signature
+    driver.engine.send(Input(InputKind.START, "appointment_pickup"))
+    driver.wait_for_screen("scan")
+    session_id = kiosk.engine.session.id
+    driver.qa.show_code(forged, "qrcode")
+    driver.wait_for_screen("failed")
+    assert kiosk.engine.screen.prompt == i18n.text(kiosk.engine.screen.lang,
+                                                   "flow.appointment_pickup.signature_invalid")
+    journal = kiosk.services.journal
+    faults = [e.name for e in journal.entries(session_id) if e.kind == "fault"]
+    assert faults == ["flow.appointment_pickup.signature_invalid"]
+    assert [(r.op, (r.detail or {}).get("code")) for r in journal.host_requests(session_id)] == [
+        ("appointments.check", "signature_invalid")]
+    assert not any(e.name == "continued" for e in journal.entries(session_id))
+
+
+def test_answers_the_flow_refuses_are_asked_again_never_a_crash(kiosk: Any, driver: Any) -> None:
+    from kiosk.app.cli_appointments import book
+
+    booked = book(kiosk.host_url, "K-TEST", {"flow": "transfer", "id_number": "110105198503121234", "answers": {
+        "payee_choice": "new", "bank_code": "NOSUCHBANK", "payee_account": "12ab", "amount_yuan": "0",
+        "purpose": "x" * 64}})
+    pick_up(driver, booked["token"])
+    driver.wait_for_screen("bank")
+    assert kiosk.engine.screen.error  # the booked bank is not one the kiosk can send to: chosen again
+    kiosk.engine.send(Input(InputKind.CHOOSE, "CCB"))
+    driver.wait_for_screen("payee_account")
+    screen = kiosk.engine.screen
+    assert [f.value for f in screen.fields] == ["12ab", ""]  # not all answered (no name): shown, filled in part
+    kiosk.engine.send(Input(InputKind.SUBMIT, values={"payee_account": "6217000010012345678", "payee_name": "孙丽"}))
+    driver.wait_for_screen("amount")
+    screen = kiosk.engine.screen
+    assert screen.error
+    assert [f.value for f in screen.fields] == ["0"]
+    kiosk.engine.send(Input(InputKind.SUBMIT, values={"amount_yuan": "100"}))
+    driver.wait_for_screen("purpose")
+    assert kiosk.engine.screen.error
