@@ -43,6 +43,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kiosk.app.cli_appointments import add_appointments_commands
     from kiosk.app.cli_card import add_card_commands
     from kiosk.app.cli_devices import add_status_command, build_configured_devices
     from kiosk.app.cli_docs import add_docs_commands
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_voice_commands(sub, load_settings=lambda path: load_config(path).voice_settings())
 
     add_docs_commands(sub)
+    add_appointments_commands(sub)
 
     host = sub.add_parser("host-simulator", help="run the embedded host simulator on its own")
     _config_arg(host)

@@ -27,6 +27,8 @@ def write_diagram(flow: Flow, out: Path, everything: bool = False) -> Path:
     graph = DotGraphMachine(compile_chart(flow)).get_graph()
     if not everything:
         _main_paths(graph)
+    if flow.onward is not None:
+        _onward(graph, *flow.onward)
     fmt = out.suffix.lstrip(".") or "png"
     out.parent.mkdir(parents=True, exist_ok=True)
     graph.write(str(out), format=fmt)
@@ -36,6 +38,14 @@ def write_diagram(flow: Flow, out: Path, everything: bool = False) -> Path:
 def label_text(label: object) -> str:
     """The transition's name as drawn (the library wraps it in an HTML table)."""
     return re.sub(r"<[^>]+>", " ", str(label or "")).split("[")[0].strip(" <>")
+
+
+def _onward(graph: Any, step: str, words: str) -> None:
+    """Where the visit may go on in another flow (kiosk.engine.flow.Continue): a dashed edge to it."""
+    import pydot
+
+    graph.add_node(pydot.Node("onward", shape="box", style="dashed,rounded", fontsize="10", label=words))
+    graph.add_edge(pydot.Edge(step, "onward", style="dashed", fontsize="9", label="Continue"))
 
 
 def _main_paths(graph: Any) -> None:

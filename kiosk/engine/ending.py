@@ -22,7 +22,8 @@ class SafeExit:
         issued = s.slots.card_delivered or s.slots.card_retained
         if s.slots.picked_card is not None and not issued and s.services.devices.dispenser is not None:
             self._plan.append(("dispenser", self._retain_new_card))
-        if "smartcard" in s.flow.devices and s.services.devices.smartcard is not None:
+        used = s.flow.devices | (s.continued.devices if s.continued is not None else frozenset())
+        if "smartcard" in used and s.services.devices.smartcard is not None:
             self._plan.append(("bank_card", self._return_bank_card))
 
     def waiting_for(self) -> str | None:

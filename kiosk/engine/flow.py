@@ -68,7 +68,20 @@ class Stop:
     event: str  # "cancel" or "timeout"
 
 
-Verdict = Next | Goto | Stay | Fail | Stop
+@dataclass(frozen=True)
+class Continue:
+    """The visit goes on in another flow of the kiosk's catalogue, in the same session: what the customer gave
+    so far comes along (the ID card, consents, the face check) and ``answers`` fill in that flow's questions
+    (flow data attribute -> value, as its ``Form`` fields and ``Choose`` steps store them): a booking made
+    elsewhere. Each step so answered is passed once, and its answer is on the confirmation to check.
+    ``source`` says where the answers come from (a booking's reference), for the journal."""
+
+    flow: str
+    answers: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+
+
+Verdict = Next | Goto | Stay | Fail | Stop | Continue
 
 
 class Step:
@@ -127,6 +140,16 @@ class Step:
         """The flow data attributes this step writes, with the type of what it writes there."""
         return ()
 
+    # -- a visit that continued from another flow (:class:`Continue`) ----------------------------
+    def carry(self, s: Session) -> bool:
+        """Take this step's answer from what the visit brought from the flow it continued from (the ID card
+        read there, a consent given there): True when it did, and the step is passed."""
+        return False
+
+    def prefilled(self, s: Session) -> Input | None:
+        """The input the visit's prefilled answers give this step (``s.prefill``), if they answer it all."""
+        return None
+
 
 @dataclass(frozen=True)
 class Category:
@@ -171,6 +194,9 @@ class Flow:
     data: type = NoFlowData  # the flow's own data: a dataclass whose attributes its steps ``store=`` into
     popularity: int = 100  # the home screen's usage order, most used first (1 = the most used); ties by id
     home_line: HomeLine | None = None  # a line of the flow's own on the home screen (e.g. the current wait)
+    # the step whose verdict may continue the visit in another flow (Continue), and that flow in words: drawn
+    # by the diagram, which cannot know the flow before the visit does
+    onward: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         check_stores(self)

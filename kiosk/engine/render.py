@@ -89,6 +89,20 @@ def _shown(st: Step, s: Session) -> bool:
         return False
 
 
+def shown_in_flow(s: Session) -> list[str]:
+    """The steps of this flow shown so far, in order: since the visit continued in it
+    (kiosk.engine.flow.Continue), when it did."""
+    start = max((i for i, item in enumerate(s.trail) if item.get("what") == "continued"), default=-1) + 1
+    return [item["step"] for item in s.trail[start:] if item.get("what") == "screen"]
+
+
+def _answered(st: Step, s: Session) -> bool:
+    try:
+        return st.prefilled(s) is not None
+    except (LookupError, TypeError, AttributeError):
+        return False
+
+
 def customer_path(s: Session, step: Step) -> list[Step]:
     """The steps the customer takes on this session's path, as far as its answers tell so far.
 
@@ -100,7 +114,7 @@ def customer_path(s: Session, step: Step) -> list[Step]:
     steps = s.flow.steps
     detours = {target for st in steps for target in st.branches}
     here = steps.index(step)
-    shown = {item["step"] for item in s.trail if item.get("what") == "screen"}
+    shown = set(shown_in_flow(s))
 
     def taken(index: int, st: Step) -> bool:
         if st is step:
@@ -109,6 +123,8 @@ def customer_path(s: Session, step: Step) -> list[Step]:
             return False
         if index < here:
             return st.id in shown
+        if s.continued is not None and st.id not in s.slots.passed and _answered(st, s):
+            return False  # the visit's prefilled answers will pass it
         if st.when is None:
             return True
         return st.id not in detours and _shown(st, s)
@@ -139,15 +155,26 @@ def step_screen(s: Session, step: Step, *, busy: bool, critical: bool, timeout_s
     if offers_elderly_mode(s):
         parts["data"] = {**parts.get("data", {}), "offer_elderly": s.t("elderly.offer")}
     prompt = step.prompt(s)
+    if step.kind is ScreenKind.CONFIRM and s.slots.prefilled:  # answers given in advance: check each one here
+        prompt = s.t("confirm.prefilled")
+        parts["data"] = {**parts.get("data", {}), "prefilled": tuple(s.slots.prefilled)}
     error = s.error
     voice = " ".join(part for part in (error, prompt or step.title(s)) if part)
     return ScreenModel(
         kind=step.kind, step=step.id, title=step.title(s), prompt=prompt, voice=voice,
-        flow_id=s.flow.id, session_id=s.id, error=error, notice=s.notice, progress=progress(s, step),
+        flow_id=s.flow.id, session_id=s.id, error=error, notice=s.notice or continued_notice(s, step),
+        progress=progress(s, step),
         can_back=step.back and not busy, can_cancel=not critical and s.outcome != Outcome.COMPLETED,
         busy=busy, timeout_s=timeout_s,
         lang=s.lang, elderly=s.elderly, **parts,
     )
+
+
+def continued_notice(s: Session, step: Step) -> str | None:
+    """On the first screen after the visit went on in this flow: which business it is now."""
+    if s.continued is None or any(shown != step.id for shown in shown_in_flow(s)):
+        return None
+    return s.t("continue.notice", flow=s.flow.title(s.lang))
 
 
 def failed_screen(s: Session, timeout_s: float | None) -> ScreenModel:

@@ -23,7 +23,7 @@ from devices.api import DeviceState
 from kiosk.core.masking import mask_text
 from kiosk.engine import render, speech
 from kiosk.engine.ending import SafeExit
-from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
+from kiosk.engine.flow import Continue, Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
 from kiosk.engine.home_lines import ask
 from kiosk.engine.journaling import describe_result
@@ -39,7 +39,7 @@ from kiosk.engine.ops import (
 )
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
-from kiosk.engine.session import Session
+from kiosk.engine.session import Continuation, Session
 from kiosk.engine.states import DONE, ENDING, FAILED
 from kiosk.engine.survey import Survey
 from kiosk.engine.timers import InactivityTimer
@@ -272,7 +272,7 @@ class Engine:
         self._stop_watch()
         home.card_since = None  # a card inserted on the home screen is the session's now
         self._end_survey({"rating": "skipped", "why": "next_session"})
-        s = Session(session_id, flow, self.services, home.lang, home.elderly)
+        s = Session(session_id, flow, self.services, home.lang, home.elderly, catalogue=self.flows)
         self.session = s
         from kiosk.engine.chart import compile_chart  # loaded after the first paint (warm), not before it
 
@@ -375,6 +375,55 @@ class Engine:
             self._transition(FAULT_EVENT.get(verdict.outcome, "fail"))
         elif isinstance(verdict, Stop):
             self._stop(verdict.event)
+        elif isinstance(verdict, Continue):
+            self._continue_in(s, verdict)
+
+    def _continue_in(self, s: Session, verdict: Continue) -> None:
+        """The visit goes on in another flow (:class:`~kiosk.engine.flow.Continue`), in this session: a new chart
+        from that flow's first step; answers no step of that flow takes are journaled as ignored."""
+        flow = self.flows.get(verdict.flow)
+        if flow is None or not s.offers(flow.id):
+            title = flow.title(s.lang) if flow is not None else verdict.flow
+            self._apply(Fail("continue.unavailable", params={"flow": title}))
+            return
+        from kiosk.engine.chart import compile_chart
+
+        taken = {name for step in flow.steps for name, _kind in step.stores()}
+        answers = {name: value for name, value in verdict.answers.items() if name in taken}
+        s.services.journal.record(s.id, "step", "continued", {
+            "from": s.flow.id, "flow": flow.id, "source": verdict.source, "prefilled": sorted(answers),
+            "ignored": sorted(set(verdict.answers) - set(answers))})
+        used = s.flow.devices | (s.continued.devices if s.continued else frozenset())  # the safe exit's too
+        s.continue_in(flow, Continuation(s.flow.id, answers, verdict.source, used))
+        self._trail("continued", flow=flow.id)
+        self._chart = compile_chart(flow)(listeners=[_ChartBridge(s)])
+        self._enter()
+
+    def _pass_answered(self, s: Session, step: Step) -> bool:
+        """In a visit that continued from another flow, a step it already has the answer to is passed once,
+        without its screen: one it carried (the ID card, a consent: ``Step.carry``) or one its prefilled answers
+        answer (``Step.prefilled``, checked as if typed). A prefilled answer the step refuses shows the step with
+        the answer and why. Entered again (back, a refusal sending the customer there), a step is shown."""
+        if s.continued is None or step.id in s.slots.passed:
+            return False
+        s.slots.passed.add(step.id)
+        if step.carry(s):
+            s.services.journal.record(s.id, "step", "carried", {"step": step.id})
+            self._transition("next")
+            return True
+        inp = step.prefilled(s)
+        verdict = step.on_input(s, inp) if inp is not None else None
+        if verdict is None:
+            return False
+        if isinstance(verdict, Stay):
+            s.error = s.t(verdict.error, **verdict.params) if verdict.error else None
+            s.services.journal.record(s.id, "step", "prefill_refused", {"step": step.id, "error": verdict.error})
+            return False
+        s.slots.prefilled.append(step.id)
+        s.services.journal.record(s.id, "step", "prefilled",
+                                  {"step": step.id, "answers": [name for name, _kind in step.stores()]})
+        self._apply(verdict)
+        return True
 
     def _stop(self, event: str) -> None:
         s = self.session
@@ -410,6 +459,8 @@ class Engine:
             self._publish()
         else:
             step = s.flow.step(state)
+            if self._pass_answered(s, step):
+                return
             s.notice = None if step.kind.value != "receipt" else s.notice
             self.timer.arm(self.timer.screen_time(step.timeout, s.elderly))
             self._begin(step)
@@ -454,8 +505,9 @@ class Engine:
             return
         verdict = self._verdict_for(s, result)
         stop, self._stop_requested = self._stop_requested, None
-        if stop and critical and s.outcome != Outcome.COMPLETED and not isinstance(verdict, Fail):
-            self._stop(stop)
+        if stop and critical and (s.outcome != Outcome.COMPLETED or isinstance(verdict, Continue)) \
+                and not isinstance(verdict, Fail):
+            self._stop(stop)  # cancelled while it posted: the visit does not go on in another flow either
             return
         if stop:
             s.services.journal.record(s.id, "step", f"{stop}_after_commit", {"step": self.state})
@@ -500,10 +552,10 @@ class Engine:
         reason = s.failure[0] if s.failure else None
         s.services.journal.close_session(s.id, outcome, reason)
         if outcome == Outcome.COMPLETED and self.services.settings.timeouts.satisfaction_s > 0:
-            self.home.survey = Survey(s.id, s.flow.id, s.lang, s.elderly, self.services.clock.monotonic())
-            s.services.journal.record(s.id, "survey", "asked", {"flow": s.flow.id})
+            self.home.survey = Survey(s.id, s.opened_as, s.lang, s.elderly, self.services.clock.monotonic())
+            s.services.journal.record(s.id, "survey", "asked", {"flow": s.opened_as})
         refs = {store: mask_text(ref) for store, ref in s.slots.references.items()}
-        self.last_report = SessionReport(s.id, s.flow.id, outcome, reason, list(s.trail), refs)
+        self.last_report = SessionReport(s.id, s.opened_as, outcome, reason, list(s.trail), refs)
         s.wipe()
         self.session = None
         self._chart = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -71,6 +71,7 @@ class SessionData:
     face_last: str | None = None  # the last face check's reason ("match", "no_match", ...)
     face_guidance: FaceGuidance | None = None
     consents: dict[str, str] = field(default_factory=dict)  # agreement step id -> "agree" | "decline"
+    agreed: set[str] = field(default_factory=set)  # the documents (catalog keys) agreed to in this visit
     # a code shown to the camera
     camera_down: bool = False  # the camera failed while reading a code: only the alternatives are left
     # the customer's bank card and the PIN pad
@@ -97,6 +98,22 @@ class SessionData:
     document_printed: bool | None = None  # an A4 document: None until the printer answered
     pages: dict[str, int] = field(default_factory=dict)  # a Browse step's id -> the page shown (from 0)
     elderly_offer_answered: bool = False
+    # a visit that continued in another flow (Session.continued): the steps passed with what it carried or
+    # its prefilled answers (each is passed once), and those passed with prefilled answers
+    passed: set[str] = field(default_factory=set)
+    prefilled: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """How this visit came to its flow: it continued from ``from_flow`` (kiosk.engine.flow.Continue), bringing
+    ``answers`` for this flow's questions (from ``source``, e.g. a booking) and the devices that flow used (the
+    safe exit looks after their cards too)."""
+
+    from_flow: str
+    answers: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+    devices: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -119,9 +136,42 @@ class Session:
     outcome: str | None = None
     notice: str | None = None
     trail: list[dict[str, Any]] = field(default_factory=list)  # screens visited and inputs (masked), for QA
+    continued: Continuation | None = None  # the visit continued in this flow from another one
+    catalogue: Mapping[str, Flow] = field(default_factory=dict, repr=False)  # the flows this kiosk has
+    opened_as: str = field(init=False)  # the flow the session was opened with (the journal's), when it continued
 
     def __post_init__(self) -> None:
         self.flow_data = self.flow.data()
+        self.opened_as = self.flow.id
+
+    @property
+    def prefill(self) -> Mapping[str, str]:
+        """The answers this flow's questions come with (flow data attribute -> value), when the visit continued
+        here with some (a booking's); empty otherwise."""
+        return self.continued.answers if self.continued is not None else {}
+
+    def offers(self, flow_id: str) -> bool:
+        """Whether the visit could go on in ``flow_id`` now: a flow of this kiosk whose devices work."""
+        from kiosk.engine.render import flow_available
+
+        flow = self.catalogue.get(flow_id)
+        return flow is not None and flow_available(flow, self.services)
+
+    def continue_in(self, flow: Flow, continuation: Continuation) -> None:
+        """Go on in ``flow``: its own data starts empty, its outcome is not decided yet; who the customer is, the
+        consents and the trail stay."""
+        self.continued = continuation
+        self.flow = flow
+        self.flow_data = flow.data()
+        self.outcome = None
+        self.error = None
+        self.failure = None
+        self.attempts.clear()
+        slots = self.slots
+        slots.passed, slots.prefilled = set(), []
+        for per_step in (slots.approvals, slots.first_approvals, slots.decisions, slots.shown_at, slots.pages,
+                         slots.read_aloud):
+            per_step.clear()  # by step id: the new flow's steps may have the same ids
 
     def data_as(self, kind: type[T]) -> T:
         """The flow's own data, as the flow module declared it."""
@@ -152,6 +202,7 @@ class Session:
         """Drop ID data, face frames, card data, PIN blocks and host replies from memory."""
         self.slots = SessionData()
         self.flow_data = self.flow.data()
+        self.continued = None
         self.attempts.clear()
         self.error = None
         self.failure = None

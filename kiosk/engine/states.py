@@ -34,3 +34,5 @@ def validate(flow: Flow) -> None:
                 raise ValueError(f"{flow.id}: step {step.id!r} branches to unknown step {target!r}")
         if step.when is not None and step.when not in flow.predicates:
             raise ValueError(f"{flow.id}: step {step.id!r} names unknown predicate {step.when!r}")
+    if flow.onward is not None and flow.onward[0] not in ids:
+        raise ValueError(f"{flow.id}: onward names unknown step {flow.onward[0]!r}")

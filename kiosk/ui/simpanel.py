@@ -7,6 +7,7 @@ SimulatorControls) and a ``send`` callable for the supervisor's decision. It nev
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
@@ -27,9 +28,19 @@ from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.ui.text import ui_text
 
 CAMERA_SCENES = ("person", "photo", "nobody", "two_people")
-CODE_SYMBOLOGIES = ("code128", "qrcode")
+CODE_SYMBOLOGIES = ("auto", "code128", "qrcode")  # auto: digits make a barcode, anything else a QR code
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+MAX_BARCODE_DIGITS = 24  # a longer number is drawn as a QR code too
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "E")
 STATUS_MS = 1000
+
+
+def symbology_for(text: str, chosen: str) -> str:
+    """The symbology a code is drawn in: as chosen, or (``auto``) a barcode for a number a bill would carry and a
+    QR code for anything else (an appointment's signed code, a link)."""
+    if chosen != "auto":
+        return chosen
+    return "code128" if text.isascii() and text.isdigit() and len(text) <= MAX_BARCODE_DIGITS else "qrcode"
 
 
 class SimulatorHands(Protocol):
@@ -211,14 +222,17 @@ class SimPanel(QWidget):
         self.controls.show_camera(f"{scene}:{self.face.currentData()}" if scene in ("person", "photo") else scene)
 
     def _hold_up(self) -> None:
-        """A code typed in the field (a slip is drawn with it), or the path of a picture file."""
+        """A code typed in the field (a slip is drawn with it), or the path of a picture file (a bill's photo,
+        the QR code ``kiosk appointments book`` wrote)."""
         text = self.code.text().strip()
         if not text:
             raise ValueError(self.t("ui.sim.code_missing"))
-        if text.lower().endswith((".png", ".jpg", ".jpeg")):
-            self.controls.show_picture(text)
+        picture = Path(text).expanduser()
+        if text.lower().endswith(PICTURE_SUFFIXES) or picture.is_file():
+            self.controls.show_picture(str(picture))
         else:
-            self.controls.show_code(text, str(self.symbology.currentData()), self.damaged.isChecked())
+            self.controls.show_code(text, symbology_for(text, str(self.symbology.currentData())),
+                                    self.damaged.isChecked())
 
     def _show_sms(self) -> None:
         code = self.controls.last_sms_code()

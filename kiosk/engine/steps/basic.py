@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from devices.api import DeviceError, ErrorCode
@@ -143,7 +143,16 @@ class Agreement(Step):
         verdict = choose_verdict(inp, {"agree": Next(), "decline": decline})
         if verdict is not None:
             s.slots.consents[self.id] = inp.choice or ""
+            if inp.choice == "agree":
+                s.slots.agreed.add(self.document)
         return verdict
+
+    def carry(self, s: Session) -> bool:
+        """The same document was agreed to earlier in this visit (in the flow it continued from)."""
+        if self.document not in s.slots.agreed:
+            return False
+        s.slots.consents[self.id] = "agree"
+        return True
 
 
 class Choose(Step):
@@ -167,7 +176,17 @@ class Choose(Step):
         self.branches = branches
 
     def screen(self, s: Session) -> dict[str, Any]:
-        return {"choices": tuple(self.options(s))}
+        options = tuple(self.options(s))
+        booked = s.prefill.get(self.store)
+        if booked is None:
+            return {"choices": options}
+        mark = s.t("prefill.choice")  # the answer the customer gave in advance, to pass with one touch
+        return {"choices": tuple(replace(c, detail=f"{c.detail} · {mark}" if c.detail else mark) if c.id == booked
+                                 else c for c in options), "data": {"prefilled": booked}}
+
+    def prefilled(self, s: Session) -> Input | None:
+        booked = s.prefill.get(self.store)
+        return None if booked is None else Input(InputKind.CHOOSE, booked)
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
         if inp.kind is not InputKind.CHOOSE:
@@ -205,13 +224,21 @@ class Form(Step):
         self.fields = tuple(fields)
 
     def screen(self, s: Session) -> dict[str, Any]:
+        """Fields start empty; prefilled answers (a booking's) start filled in, to pass with one touch."""
+        booked = s.prefill
         return {
             "fields": tuple(
                 FormField(f.name, s.t(f"field.{f.name}.label"), f.input, f.min_length, f.max_length,
-                          hint=s.t(f"field.{f.name}.hint"))
+                          value=booked.get(f.name, ""), hint=s.t(f"field.{f.name}.hint"))
                 for f in self.fields
             )
         }
+
+    def prefilled(self, s: Session) -> Input | None:
+        booked = s.prefill
+        if not booked or any(f.name not in booked for f in self.fields):
+            return None
+        return Input(InputKind.SUBMIT, values={f.name: booked[f.name] for f in self.fields})
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
         if inp.kind is not InputKind.SUBMIT:

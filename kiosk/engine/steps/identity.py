@@ -39,6 +39,10 @@ class ReadIdCard(Step):
     def screen(self, s: Session) -> dict[str, Any]:
         return {"data": {"device_hint": "idcard", "detected": s.slots.idcard_detected}}
 
+    def carry(self, s: Session) -> bool:
+        """The customer's ID card was read (and checked) earlier in this visit."""
+        return self.role == "customer" and s.slots.id_card is not None
+
     def begin(self, s: Session) -> Operation:
         reader = s.services.devices.idcard
         assert reader is not None
@@ -117,6 +121,10 @@ class FaceCheck(Step):
         )
         data = {"device_hint": "camera", "attempts": s.attempts["face"], **self._guidance(s)}
         return {"choices": choices, "data": data}
+
+    def carry(self, s: Session) -> bool:
+        """The face matched the ID card earlier in this visit."""
+        return s.slots.face_passed
 
     def prompt(self, s: Session) -> str:
         shown = self._guidance(s)

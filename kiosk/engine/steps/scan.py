@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from devices.api import Cancellation, DeviceError, ErrorCode, EventSink
 from devices.camera.api import ScannedCode
 from devices.camera.codes import NO_CODE, UNREADABLE_EVENT, read_code
+from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, Outcome, ScreenKind
@@ -70,7 +71,8 @@ class ScanCode(Step):
     def on_event(self, s: Session, event: Any) -> bool:
         if event.kind != UNREADABLE_EVENT:
             return False
-        s.error = s.t("scan.unreadable")
+        specific = s.flow_key(f"{self.id}.unreadable")  # a flow may say it in its own words (no alternatives)
+        s.error = s.t(specific if i18n.has_text(s.lang, specific) else "scan.unreadable")
         return True
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:

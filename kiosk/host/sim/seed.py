@@ -227,4 +227,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_loan import seed_loan
 
     seed_loan(conn, data.tables, now)
+    from kiosk.host.sim.seed_appointments import seed_appointments
+
+    seed_appointments(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))
