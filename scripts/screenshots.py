@@ -518,6 +518,9 @@ def elderly_payment(s: Shooter) -> None:
     s.click("choice-continue")
     s.spin(lambda: s.model.data.get("device_hint") == "bank_card", what="card at the slot")
     s.qa.take_bank_card()
+    s.spin(lambda: s.model.step == "satisfaction", what="the satisfaction question")
+    s.save("satisfaction")  # in elderly mode, as the session was
+    s.click("choice-satisfied")
     s.spin(lambda: s.model.step == "home", what="home")
     s.save("home")
 
