@@ -71,8 +71,8 @@ class SessionData:
     face_last: str | None = None  # the last face check's reason ("match", "no_match", ...)
     face_guidance: FaceGuidance | None = None
     consents: dict[str, str] = field(default_factory=dict)  # agreement step id -> "agree" | "decline"
-    # a code shown to the camera
-    camera_down: bool = False  # the camera failed while reading a code: only the alternatives are left
+    # a code shown to a camera
+    cameras_down: set[str] = field(default_factory=set)  # cameras that failed reading a code: alternatives left
     # the customer's bank card and the PIN pad
     bank_card: BankCard | None = None
     card_inserted: bool = False
