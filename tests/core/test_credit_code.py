@@ -36,7 +36,8 @@ def test_the_published_example_is_valid() -> None:
 
 def test_the_weights_are_powers_of_three_mod_31() -> None:
     assert cc.WEIGHTS == tuple(pow(3, i, 31) for i in range(17))
-    assert len(cc.ALPHABET) == 31 and not set(cc.ALPHABET) & set(cc.NEVER_USED)
+    assert len(cc.ALPHABET) == 31
+    assert not set(cc.ALPHABET) & set(cc.NEVER_USED)
 
 
 @given(valid_codes())

@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, DeviceError, ErrorCode, EventSink
-from devices.camera.api import ScannedCode
+from devices.camera.api import Camera, ScannedCode
 from devices.camera.codes import NO_CODE, UNREADABLE_EVENT, read_code
+from kiosk.core import i18n
 from kiosk.engine.flow import Fail, Goto, Next, Stay, Step, Stop, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, Outcome, ScreenKind
-from kiosk.core import i18n
 from kiosk.engine.steps.identity import customer_wait
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ class ScanCode(Step):
         return s.t("scan.camera_down") if self.down(s) else super().prompt(s)
 
     def begin(self, s: Session) -> Operation | None:
-        camera = s.services.devices.by_name().get(self.camera)
+        camera: Camera | None = s.services.devices.by_name().get(self.camera)
         if camera is None:
             s.slots.cameras_down.add(self.camera)
-        if self.down(s):
+        if camera is None or self.down(s):
             return None
         before = getattr(s.flow_data, self.store, None)
         ignore = frozenset({before}) if isinstance(before, str) and before else frozenset()

@@ -213,4 +213,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_fx import seed_fx
 
     seed_fx(conn, data.tables, now)
+    from kiosk.host.sim.seed_corporate import seed_corporate
+
+    seed_corporate(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

@@ -16,7 +16,6 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import MessageLine, button, clear_layout, label, set_flag
 
-
 KEYBOARDS = ("text", "alnum")  # inputs typed on a keyboard under the fields, not on the keypad
 
 
