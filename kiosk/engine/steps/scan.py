@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from kiosk.engine.session import Session
 
 
+CAMERA_TEXTS = {"unavailable": "scan.camera_unavailable", "unreadable": "scan.unreadable"}
+
+
 class ScanCode(Step):
     """Hold a barcode or a QR code up to the camera. The camera reads it from its frames
     (devices/camera/codes.py); its text goes to the flow data attribute ``store`` (a ``str``). ``camera`` names
@@ -34,8 +37,9 @@ class ScanCode(Step):
     code empties ``instead_store``. A code in view that does not read says so while reading goes on. A code
     read before in this visit is not read again while it is still held up: the flow sent the customer back
     here because it refused that code (say why with the ``Goto``'s error). A camera that fails leaves the
-    alternatives; without any, the business ends as a device fault (``error.device.<camera>``). Its message
-    is ``scan.<camera>_unavailable`` where the catalogs have one, else ``scan.camera_unavailable``."""
+    alternatives; without any, the business ends as a device fault (``error.device.<camera>``). The messages
+    are ``scan.<camera>_unavailable`` and ``scan.<camera>_unreadable`` where the catalogs have them, else the
+    camera's (``scan.camera_unavailable``, ``scan.unreadable``)."""
 
     kind = ScreenKind.SCAN
     text_key = "scan"
@@ -84,7 +88,7 @@ class ScanCode(Step):
     def on_event(self, s: Session, event: Any) -> bool:
         if event.kind != UNREADABLE_EVENT:
             return False
-        s.error = s.t("scan.unreadable")
+        s.error = s.t(self._text(s, "unreadable"))
         return True
 
     def on_input(self, s: Session, inp: Input) -> Verdict | None:
@@ -114,5 +118,9 @@ class ScanCode(Step):
         s.slots.cameras_down.add(self.camera)
         if self.instead is None:
             return Fail(f"error.device.{self.camera}", Outcome.DEVICE_FAULT)
-        unavailable = f"scan.{self.camera}_unavailable"
-        return Stay(error=unavailable if i18n.has_text(s.lang, unavailable) else "scan.camera_unavailable")
+        return Stay(error=self._text(s, "unavailable"))
+
+    def _text(self, s: Session, what: str) -> str:
+        """``scan.<camera>_<what>`` where the catalogs have one (the document camera's words), else the camera's."""
+        own = f"scan.{self.camera}_{what}"
+        return own if i18n.has_text(s.lang, own) else CAMERA_TEXTS[what]
