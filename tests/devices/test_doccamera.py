@@ -86,8 +86,8 @@ def test_qa_lays_and_takes_away(camera: SimDocumentCamera, tmp_path: Path) -> No
         camera.show_licence("corp_nobody")
     with pytest.raises(ValueError, match="symbology"):
         camera.show_code("x", "pdf417")
+    (tmp_path / "not.png").write_text("no", encoding="utf-8")
     with pytest.raises(ValueError, match="not a picture"):
-        (tmp_path / "not.png").write_text("no", encoding="utf-8")
         camera.show_picture(tmp_path / "not.png")
     camera.clear()
     assert camera.status().detail == "platen: empty (stopped)"
