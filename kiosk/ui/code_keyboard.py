@@ -1,7 +1,8 @@
 """The on-screen keyboard for codes of digits and capital letters (a unified social credit code, a
-reference): the digits on top, the letters below on the QWERTY layout, delete, clear and OK. Every key commits
-its character at once (no composing, nothing to choose). Keys are touch buttons (role "key", named ``code-<char>``,
-``code-delete``, ``code-clear``); OK is ``btn-submit``, as on the keypad, so tests type on it as a customer does.
+reference): the digits on top, the letters below on the QWERTY layout, delete and OK ("clear all" is beside the
+field, as on the keypad's forms). Every key commits its character at once (no composing, nothing to choose). Keys are
+touch buttons of one width (role "key", named ``code-<char>``, ``code-delete``); OK is ``btn-submit``, as on the
+keypad, so tests type on it as a customer does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 
 class CodeKeyboard(QWidget):
     text = Signal(str)  # a character typed
-    key = Signal(str)  # "delete" or "clear"
+    key = Signal(str)  # "delete"
     submit = Signal()  # OK: the form is done
 
     def __init__(self, lang: str = "zh_CN", parent: QWidget | None = None) -> None:
@@ -34,12 +35,12 @@ class CodeKeyboard(QWidget):
                 b.clicked.connect(lambda _=False, ch=char: self.text.emit(ch))
                 grid.addWidget(b, r, c)
         self._delete = self._word("code-delete", lambda: self.key.emit("delete"))
-        self._clear = self._word("code-clear", lambda: self.key.emit("clear"))
         self.ok = button("", "btn-submit", "primary")
         self.ok.clicked.connect(lambda _=False: self.submit.emit())
         grid.addWidget(self._delete, 2, 9)
-        grid.addWidget(self._clear, 3, 7, 1, 2)
-        grid.addWidget(self.ok, 3, 9)
+        grid.addWidget(self.ok, 3, 7, 1, 3)
+        for column in range(len(ROWS[0])):
+            grid.setColumnStretch(column, 1)
         self.set_language(lang)
 
     def _word(self, name: str, on_click: object) -> QPushButton:
@@ -50,5 +51,4 @@ class CodeKeyboard(QWidget):
 
     def set_language(self, lang: str) -> None:
         self._delete.setText(ui_text(lang, "button.delete"))
-        self._clear.setText(ui_text(lang, "button.clear"))
         self.ok.setText(ui_text(lang, "button.ok"))

@@ -189,7 +189,8 @@ class FormScreen(Screen):
         self.codes.setVisible(code)
         for f in self._fields:  # the keyboard takes the room: only the fields' boxes stay (tap one to switch)
             self._labels[f.name].setVisible(not text)
-            self._hints[f.name].setVisible(bool(f.hint) and not text)
+            # the code keyboard leaves room for the hint, unless an error takes it (elderly mode's larger type)
+            self._hints[f.name].setVisible(bool(f.hint) and not pinyin and not (code and self.error_text))
             self._clears[f.name].setVisible(not text or f.name == self.active)
         for gap in self._gaps:
             gap.changeSize(0, 0 if text else self.px(24))
