@@ -115,7 +115,7 @@ def ends_with(message: str) -> Any:
 def already_booked(s: Session, error: HostRejected) -> Verdict:
     d = error.details
     when = slot_when(s, str(d.get("day", "")), str(d.get("start", "")), "")
-    return Fail(f"{FLOW}.already_booked", params={"when": when, "counter": d.get("counter_name", ""),
+    return Fail(f"{FLOW}.already_booked", params={"when": when, "counter": counter(s, str(d.get("counter", ""))),
                                                    "reference": d.get("booking_ref", "")})
 
 
@@ -143,9 +143,19 @@ def slot_when(s: Session, day: str, start: str, end: str) -> str:
     return s.t(f"{FLOW}.when", day=day, weekday=weekday, time=f"{start}–{end}" if end else start)
 
 
+def counter(s: Session, number: str) -> str:
+    """The counter as the customer's language names it (the host's name is the branch's signage)."""
+    return s.t(f"{FLOW}.counter", number=number)
+
+
+def appointment_rows(s: Session, slot: SigningSlot | SigningBookResult) -> list[Row]:
+    return [Row(s.t(f"{FLOW}.row.when"), slot_when(s, slot.day.isoformat(), slot.start, slot.end)),
+            Row(s.t(f"{FLOW}.row.counter"), counter(s, slot.counter))]
+
+
 def slot_options(s: Session) -> list[Choice]:
     """The free appointments, earliest first, by their place in the host's list (``slot_1`` the earliest)."""
-    return [Choice(f"slot_{number}", slot_when(s, slot.day.isoformat(), slot.start, slot.end), slot.counter_name)
+    return [Choice(f"slot_{number}", slot_when(s, slot.day.isoformat(), slot.start, slot.end), counter(s, slot.counter))
             for number, slot in enumerate(visit(s).company.slots, 1)]
 
 
@@ -180,36 +190,31 @@ def company_rows(s: Session) -> list[Row]:
     company = visit(s).company
     return [Row(s.t(f"{FLOW}.row.company"), company.company_name),
             Row(s.t(f"{FLOW}.row.credit_code"), company.credit_code),
-            Row(s.t(f"{FLOW}.row.legal_form"), company.legal_form),
             Row(representative_label(s, company.kind), company.representative_masked)]
-
-
-def summary(s: Session) -> list[Row]:
-    slot = chosen(s)
-    return [*company_rows(s), Row(s.t(f"{FLOW}.row.when"), slot_when(s, slot.day.isoformat(), slot.start, slot.end)),
-            Row(s.t(f"{FLOW}.row.counter"), slot.counter_name)]
 
 
 def originals(s: Session, items: list[str]) -> list[str]:
     return [s.t(f"{FLOW}.original.{item}") for item in items]
 
 
-def booked_rows(s: Session) -> list[Row]:
-    b = visit(s).booking
-    return [Row(s.t(f"{FLOW}.row.booking_ref"), b.booking_ref), Row(s.t(f"{FLOW}.row.company"), b.company_name),
-            Row(s.t(f"{FLOW}.row.when"), slot_when(s, b.day.isoformat(), b.start, b.end)),
-            Row(s.t(f"{FLOW}.row.counter"), b.counter_name)]
+def summary(s: Session) -> list[Row]:
+    """Before booking: the company as registered (to compare with the licence), the appointment, and what to
+    bring to it."""
+    separator = "、" if s.lang == "zh_CN" else ", "
+    return [*company_rows(s), *appointment_rows(s, chosen(s)),
+            Row(s.t(f"{FLOW}.row.originals"), separator.join(originals(s, visit(s).company.originals)))]
 
 
 def result_rows(s: Session) -> list[Row]:
-    separator = "、" if s.lang == "zh_CN" else ", "
-    return [*booked_rows(s), Row(s.t(f"{FLOW}.row.originals"), separator.join(originals(s, visit(s).booking.originals)))]
+    b = visit(s).booking
+    return [Row(s.t(f"{FLOW}.row.booking_ref"), b.booking_ref), *appointment_rows(s, b)]
 
 
 def slip(s: Session) -> Receipt:
     """The pre-check slip: the booking, then the originals to bring as a checklist, and what to do."""
     b = visit(s).booking
-    rows = [*booked_rows(s), Row(s.t(f"{FLOW}.row.credit_code"), b.credit_code),
+    rows = [*result_rows(s), Row(s.t(f"{FLOW}.row.company"), b.company_name),
+            Row(s.t(f"{FLOW}.row.credit_code"), b.credit_code),
             Row(representative_label(s, b.kind), b.representative_masked),
             Row(s.t(f"{FLOW}.row.originals"), ""),
             *(Row(f"□ {item}", "") for item in originals(s, b.originals))]

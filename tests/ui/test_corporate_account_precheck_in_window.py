@@ -34,10 +34,11 @@ def book_and_finish(ui: Any) -> None:
     shown = {r.label: r.value for r in ui.model.rows}
     assert shown["企业名称"] == "深圳市示范云科技有限公司"
     assert shown["签约窗口"] == "对公业务5号窗口"
+    assert shown["需携带原件"].startswith("营业执照正本、法定代表人身份证、公章")
     ui.choose("confirm")
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
-    assert "营业执照正本" in {r.label: r.value for r in ui.model.rows}["需携带原件"]
+    assert {r.label: r.value for r in ui.model.rows}["预约号"].startswith("CA")
     ui.choose("continue")
     ui.wait_step("receipt")
     ui.wait_until(lambda: ui.model.data.get("printed") is True)

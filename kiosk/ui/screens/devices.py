@@ -162,7 +162,10 @@ class ScanScreen(DeviceScreen):
 
     def status_text(self, model: ScreenModel) -> str:
         """While the camera looks: "looking for the code", unless the screen already says what it sees."""
-        return ui_text(model.lang, "ui.scan.reading") if model.data.get("scanning") and not model.error else ""
+        if not model.data.get("scanning") or model.error:
+            return ""
+        return ui_text(model.lang, "ui.scan.reading_document" if model.data.get("device_hint") == "doccamera"
+                       else "ui.scan.reading")
 
 
 class PinEntryScreen(Screen):
