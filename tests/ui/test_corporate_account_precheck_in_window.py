@@ -69,7 +69,8 @@ def test_the_code_typed_on_the_code_keyboard(ui: Any) -> None:
     ui.choose("type")
     ui.wait_step("credit_code")
     form = ui.window.current_screen()
-    assert form.codes.isVisible() and not form.keypad.isVisible()
+    assert form.codes.isVisible()
+    assert not form.keypad.isVisible()
     for char in "91440300MA5G8K2P18":  # the check character is 7
         ui.click(f"code-{char}")
     ui.click("btn-submit")
