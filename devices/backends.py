@@ -48,9 +48,14 @@ DOCPRINTER: Mapping[str, Backend] = {
     "cups": Backend(False, "an A4 printer on a CUPS queue (lp)"),
 }
 
+DOCCAMERA: Mapping[str, Backend] = {
+    "sim": Backend(True, "demo companies' business licences, pictures or codes laid on a simulated platen"),
+    "opencv": Backend(False, "a document camera (UVC), a video file or a stream through OpenCV"),
+}
+
 BACKENDS: Mapping[str, Mapping[str, Backend]] = {
     "idcard": IDCARD, "smartcard": SMARTCARD, "camera": CAMERA, "pinpad": PINPAD, "printer": PRINTER,
-    "dispenser": DISPENSER, "docprinter": DOCPRINTER,
+    "dispenser": DISPENSER, "docprinter": DOCPRINTER, "doccamera": DOCCAMERA,
 }
 
 

@@ -51,7 +51,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
              "fx_purchase", "time_deposit_withdraw", "feedback", "queue_ticket", "wealth_purchase",
-             "consumer_loan_apply", "appointment_pickup")
+             "consumer_loan_apply", "appointment_pickup", "corporate_account_precheck")
 
 
 class Shooter:
@@ -1156,6 +1156,21 @@ def appointment_pickup(s: Shooter) -> None:
     s.click("choice-confirm")
     s.step("pin")
     s.qa.press_keys("147258E")
+def corporate_account_precheck(s: Shooter) -> None:
+    """张伟 pre-checks his company: the licence under the document camera, stained first (seen, not read), then
+    clean; the first free signing appointment booked; the slip. Then again without the licence: the code typed
+    on the code keyboard with a wrong check character (named under the field), then right: booked already."""
+    identify(s, "corporate_account_precheck", "zhang_wei")
+    s.step("licence")
+    s.qa.show_document(licence="corp_tech", damaged=True)
+    s.spin(lambda: s.model.error is not None, what="the stained QR code said")
+    s.spin(lambda: s.window.current_screen().view.image is not None, what="the document camera's preview")
+    s.save("licence-unreadable")
+    s.qa.show_document(licence="corp_tech")
+    s.step("slot")
+    s.click("choice-slot_1")
+    s.step("confirm")
+    s.click("choice-confirm")
     s.step("result")
     s.click("choice-continue")
     s.step("receipt")
@@ -1233,6 +1248,31 @@ def appointment_pickup(s: Shooter) -> None:
     s.save("expired")
     s.click("choice-continue")
     s.spin(lambda: s.model.step == "home", what="home")
+    s.home()
+    s.qa.clear_document()
+    s.qa.remove_id_card()
+    s.click("flow-corporate_account_precheck")
+    s.spin(lambda: s.model.step == "consent", what="consent again")
+    s.click("choice-agree")
+    s.spin(lambda: s.model.step == "read_id", what="the ID card again")
+    s.qa.place_id_card("zhang_wei")
+    s.spin(lambda: s.model.step == "face_consent", what="face consent again")
+    s.click("choice-agree")
+    s.spin(lambda: s.model.step == "licence" and not s.model.busy, what="the document camera again")
+    s.click("choice-type")
+    s.step("credit_code")
+    for char in "91440300MA5G8K2P18":
+        s.click(f"code-{char}")
+    s.click("btn-submit")
+    s.spin(lambda: s.model.error is not None, what="the wrong check character said")
+    s.save("credit_code-wrong-check")
+    s.click("code-delete")
+    s.click("code-7")
+    s.click("btn-submit")
+    s.spin(lambda: s.model.step == "failed" and not s.model.busy, what="booked already")
+    s.save("failed-already-booked")
+    s.click("choice-continue")
+    s.home()
 
 
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
@@ -1264,6 +1304,7 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("wealth_purchase", wealth_purchase, (1920, 1080)),
     ("consumer_loan_apply", consumer_loan_apply, (1920, 1080)),
     ("appointment_pickup", appointment_pickup, (1920, 1080)),
+    ("corporate_account_precheck", corporate_account_precheck, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

@@ -13,6 +13,7 @@ from typing import Any
 
 from devices.camera.factory import build_camera
 from devices.dispenser.sim import SimCardDispenser
+from devices.doccamera.factory import build_doccamera
 from devices.docprinter.factory import build_docprinter
 from devices.idcard.factory import build_idcard
 from devices.idcard.wlt import build_photo_decoder
@@ -124,9 +125,15 @@ def _docprinter(ctx: BuildContext) -> Any:
                             toner=c.toner)
 
 
+def _doccamera(ctx: BuildContext) -> Any:
+    c = ctx.config.devices.doccamera
+    return build_doccamera(c.backend, ctx.clock, ctx.people, source=c.source, width=c.width, height=c.height,
+                           fps=c.fps)
+
+
 DEVICE_BUILDERS: dict[str, DeviceBuilder] = {
     "idcard": _idcard, "smartcard": _smartcard, "camera": _camera, "pinpad": _pinpad, "printer": _printer,
-    "dispenser": _dispenser, "docprinter": _docprinter,
+    "dispenser": _dispenser, "docprinter": _docprinter, "doccamera": _doccamera,
 }
 DEVICE_NAMES = tuple(DEVICE_BUILDERS)
 

@@ -152,6 +152,14 @@ class DocPrinterSection(_Section):
     toner: int = Field(3000, ge=0)  # sim: pages the toner cartridge has left
 
 
+class DocCameraSection(_Section):
+    backend: _one_of(backends.DOCCAMERA) = "sim"  # sim: licences from people.toml | opencv: a document camera
+    source: int | str = 1  # opencv: device index, /dev/videoN, a video file, or a stream URL
+    width: int = Field(1280, ge=320, le=4096)  # a licence's QR code reads at 1280 x 960 and above
+    height: int = Field(960, ge=240, le=3072)
+    fps: int = Field(10, ge=1, le=30)
+
+
 class DevicesSection(_Section):
     idcard: IdCardSection = IdCardSection()
     smartcard: SmartcardSection = SmartcardSection()
@@ -160,6 +168,7 @@ class DevicesSection(_Section):
     printer: PrinterSection = PrinterSection()
     dispenser: DispenserSection = DispenserSection()
     docprinter: DocPrinterSection = DocPrinterSection()
+    doccamera: DocCameraSection = DocCameraSection()
 
 
 class FaceSection(_Section):

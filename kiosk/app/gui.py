@@ -83,8 +83,10 @@ def open_kiosk(config: KioskConfig, *, sim_panel: bool | None = None,
     if kiosk.guide is not None and kiosk.speaker is not None:  # the voice controls in the header
         window.set_voice(GuideVoice(kiosk.guide, kiosk.speaker))
     connect(bridge, window, kiosk.engine)
-    if kiosk.devices.camera is not None:  # the face screen's live preview
-        preview = CameraPreview(kiosk.devices.camera, window)
+    if kiosk.devices.camera is not None:  # the face screen's live preview, and the scan screen's of any camera
+        others = {name: device for name, device in kiosk.devices.by_name().items()
+                  if name != "camera" and hasattr(device, "latest_frame")}
+        preview = CameraPreview(kiosk.devices.camera, window, others)
         bridge.screen.connect(preview.on_model)
     running = KioskApp(kiosk, bridge, window)
     wants_panel = all_simulated(config) if sim_panel is None else sim_panel

@@ -1,10 +1,12 @@
 """The camera screens' live preview: while the face screen, or a screen reading a code held up to the
 camera, shows, the composition root takes the camera's newest frame 25 times a second and hands it to the
 screen, which only paints it. The face check and the code reader take their own frames on the engine's
-worker; the preview never takes one from them (a simulator is peeked at)."""
+worker; the preview never takes one from them (a simulator is peeked at). A screen reading from another
+camera (the document camera) names it in ``data["device_hint"]``: the frames then come from that one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -26,9 +28,10 @@ def to_qimage(bgr: Any) -> QImage:
 
 
 class CameraPreview(QObject):
-    def __init__(self, camera: Any, window: KioskWindow) -> None:
+    def __init__(self, camera: Any, window: KioskWindow, others: Mapping[str, Any] | None = None) -> None:
         super().__init__(window)
-        self.camera = camera
+        self.camera = camera  # the one the frames come from now
+        self.cameras = {"camera": camera, **(others or {})}  # by device name
         self.window = window
         self.timer = QTimer(self)
         self.timer.setInterval(PREVIEW_MS)
@@ -39,6 +42,8 @@ class CameraPreview(QObject):
     def on_model(self, model: ScreenModel) -> None:
         showing = (model.kind is ScreenKind.FACE and not model.choices) or \
             (model.kind is ScreenKind.SCAN and bool(model.data.get("scanning")))
+        if showing:
+            self.camera = self.cameras.get(str(model.data.get("device_hint", "camera")), self.cameras["camera"])
         if showing and self.timer.isActive() and model.kind is not self.kind:
             self.window.screen(self.kind).show_frame(None)  # type: ignore[attr-defined]
             self.kind = model.kind

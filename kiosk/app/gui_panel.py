@@ -20,6 +20,12 @@ class PanelControls(SimulatorControls):
         cards = sorted(self.people.bank_cards.items()) + sorted(self.people.staff_cards.items())  # staff cards last
         return [(key, f"{key} ({p.card.pan[-4:]})") for key, p in cards]
 
+    def licence_keys(self) -> Sequence[tuple[str, str]]:
+        """The demo companies' licences the simulated document camera can be shown (none with a real one)."""
+        doccamera = self.kiosk.sim_controls.get("doccamera")
+        licences = doccamera.licences() if hasattr(doccamera, "licences") else {}
+        return [(key, f"{licence.name} ({key})") for key, licence in sorted(licences.items())]
+
     def device_statuses(self) -> Sequence[Any]:
         return [device.status() for device in self.devices.by_name().values()]
 

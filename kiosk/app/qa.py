@@ -86,12 +86,33 @@ class SimulatorControls:
 
     def show_picture(self, path: str) -> None:
         """A picture file is held up to the camera: a path as given, else under the simulators' assets."""
+        self._sim("camera").show_picture(self._picture(path))
+
+    def _picture(self, path: str) -> Path:
         found = Path(path)
         if not found.is_absolute() and not found.exists() and (self.people.asset_dir / path).exists():
             found = self.people.asset_dir / path
         if not found.is_file():
             raise QAError(f"no picture {path!r} (nor under {self.people.asset_dir})")
-        self._sim("camera").show_picture(found)
+        return found
+
+    def show_document(self, *, licence: str | None = None, picture: str | None = None, code: str | None = None,
+                      symbology: str = "qrcode", damaged: bool = False) -> None:
+        """Lay one thing on the document camera's platen: a demo company's business licence (its key in
+        people.toml; ``damaged``: its QR code stained), a picture file, or a slip with a code."""
+        if sum(x is not None for x in (licence, picture, code)) != 1:
+            raise QAError("the document camera: give one of licence, picture and code")
+        doccamera = self._sim("doccamera")
+        if licence is not None:
+            doccamera.show_licence(licence, damaged)
+        elif picture is not None:
+            doccamera.show_picture(self._picture(picture))
+        else:
+            doccamera.show_code(str(code), symbology, damaged)
+
+    def clear_document(self) -> None:
+        """Take the document off the document camera's platen."""
+        self._sim("doccamera").clear()
 
     # --- faults ----------------------------------------------------------------------------
     def device_fault(self, device: str, fault: str, times: int = 1) -> None:

@@ -47,6 +47,17 @@ class CameraShow(_Model):
     picture: str | None = None  # an image file (absolute, relative to the working directory or to assets/sim)
 
 
+class DocumentShow(_Model):
+    """Something laid under the document camera: a demo company's business licence (its key in people.toml),
+    a picture file, or a slip with a code (a QR code that is no licence's)."""
+
+    licence: str | None = None
+    picture: str | None = None  # an image file (absolute, relative to the working directory or to assets/sim)
+    code: str | None = None
+    symbology: str = "qrcode"
+    damaged: bool = False  # the licence's QR code (or the code) stained: it does not read
+
+
 class Approval(_Model):
     staff: str
     decision: str = "approve"
@@ -59,6 +70,8 @@ class Action(_Model):
     expect_error: bool | None = None
     camera: str | None = None
     show_camera: CameraShow | None = None
+    show_document: DocumentShow | None = None  # laid on the document camera's platen
+    remove_document: bool | None = None  # taken off the platen
     place_id: str | None = None
     remove_id: bool | None = None
     insert_card: str | None = None

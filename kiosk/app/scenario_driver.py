@@ -117,6 +117,10 @@ class Driver:
             qa.show_camera(a.camera)
         if a.show_camera:
             self._show(a.show_camera)
+        if a.remove_document:
+            qa.clear_document()
+        if a.show_document:
+            self._lay(a.show_document)
         if a.remove_id:
             self._remove_id_card(then_place=a.place_id is not None)
         if a.place_id:
@@ -146,6 +150,14 @@ class Driver:
                 self.qa.show_picture(shown.picture)
         except ValueError as exc:  # a symbology or picture the camera simulator refuses
             raise ScenarioFailure(f"show_camera: {exc}") from None
+
+    def _lay(self, shown: Any) -> None:
+        """``show_document``: exactly one of a licence, a picture and a code, under the document camera."""
+        try:
+            self.qa.show_document(licence=shown.licence, picture=shown.picture, code=shown.code,
+                                  symbology=shown.symbology, damaged=shown.damaged)
+        except ValueError as exc:  # no such licence or picture, a symbology the simulator refuses
+            raise ScenarioFailure(f"show_document: {exc}") from None
 
     def _remove_id_card(self, then_place: bool) -> None:
         """Take the ID card off the reader. When the same step places another, first wait until the

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from devices.camera.api import Camera
 from devices.dispenser.api import CardDispenser
+from devices.doccamera.api import DocumentCamera
 from devices.docprinter.api import DocumentPrinter
 from devices.idcard.api import IdCardReader
 from devices.pinpad.api import PinPad
@@ -35,6 +36,7 @@ class Devices:
     printer: ReceiptPrinter | None = None
     dispenser: CardDispenser | None = None
     docprinter: DocumentPrinter | None = None
+    doccamera: DocumentCamera | None = None
 
     def by_name(self) -> dict[str, Any]:
         return {name: dev for name, dev in vars(self).items() if dev is not None}

@@ -72,8 +72,8 @@ class SessionData:
     face_guidance: FaceGuidance | None = None
     consents: dict[str, str] = field(default_factory=dict)  # agreement step id -> "agree" | "decline"
     agreed: set[str] = field(default_factory=set)  # the documents (catalog keys) agreed to in this visit
-    # a code shown to the camera
-    camera_down: bool = False  # the camera failed while reading a code: only the alternatives are left
+    # a code shown to a camera
+    cameras_down: set[str] = field(default_factory=set)  # cameras that failed reading a code: alternatives left
     # the customer's bank card and the PIN pad
     bank_card: BankCard | None = None
     card_inserted: bool = False

@@ -801,6 +801,7 @@ OPERATIONS.update({
 # Balances and bank documents: declared with their models in kiosk/host/api_docs14.py, which adds them to
 # OPERATIONS itself, so either module may be imported first.
 import kiosk.host.api_appointments  # noqa: E402,F401 - appointments booked in the mini-program (预约办理)
+import kiosk.host.api_corporate  # noqa: E402,F401 - corporate account pre-check (对公开户预审), the same way
 import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above
 import kiosk.host.api_feedback  # noqa: E402,F401 - customer feedback (意见建议与投诉)
 import kiosk.host.api_fx  # noqa: E402,F401 - foreign-currency purchase (购汇), declared the same way

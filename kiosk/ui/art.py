@@ -18,8 +18,8 @@ WHITE = QColor("#FFFFFF")
 
 
 class DeviceArt(QWidget):
-    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"), or of a
-    code held up to the camera ("code").
+    """A picture of ``device`` ("idcard", "smartcard", "camera", "pinpad", "printer", "dispenser"), of a
+    code held up to the camera ("code"), or of a document laid on the document camera's platen ("document").
 
     ``size`` is the height it would like; it shrinks (to a third) when the screen has less room."""
 
@@ -131,6 +131,26 @@ class DeviceArt(QWidget):
             x += 0.0085 * width + 0.0085 * (1 + width % 2)
             if x > 0.72:
                 break
+
+    def _draw_document(self, p: QPainter, s: float) -> None:
+        """A licence (a sheet with its QR code) going down onto the document camera's platen."""
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(INK)
+        p.drawRoundedRect(QRectF(s * 0.08, s * 0.76, s * 0.84, s * 0.14), s * 0.03, s * 0.03)
+        p.setPen(QPen(GOLD, s * 0.014))
+        p.setBrush(WHITE)
+        sheet = QRectF(s * 0.16, s * 0.12, s * 0.68, s * 0.46)
+        p.drawRect(sheet)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(PALETTE.muted))
+        for i in range(4):
+            p.drawRect(QRectF(s * 0.22, s * (0.22 + i * 0.08), s * (0.3 if i % 2 else 0.36), s * 0.022))
+        p.setBrush(INK)
+        for row in range(5):  # the licence's QR code, top right
+            for col in range(5):
+                if (row * 3 + col * 7 + row * col) % 3 != 1 or (row in (0, 4) and col in (0, 4)):
+                    p.drawRect(QRectF(s * (0.62 + col * 0.03), s * (0.18 + row * 0.03), s * 0.03, s * 0.03))
+        self._arrow(p, s * 0.5, s * 0.68, s, down=True)
 
     def _draw_pinpad(self, p: QPainter, s: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)

@@ -57,6 +57,10 @@ class SimulatorHands(Protocol):
     def show_camera(self, spec: str) -> None: ...
     def show_code(self, text: str, symbology: str = "code128", damaged: bool = False) -> None: ...
     def show_picture(self, path: str) -> None: ...
+    def show_document(self, *, licence: str | None = None, picture: str | None = None, code: str | None = None,
+                      symbology: str = "qrcode", damaged: bool = False) -> None: ...
+    def clear_document(self) -> None: ...
+    def licence_keys(self) -> Sequence[tuple[str, str]]: ...  # (company key, label): licences the platen can take
     def device_fault(self, device: str, fault: str, times: int = 1) -> None: ...
     def fault_choices(self) -> Sequence[tuple[str, str]]: ...  # (device or "host", fault)
     def inject(self, target: str, fault: str) -> None: ...
@@ -81,11 +85,12 @@ class SimPanel(QWidget):
         grid.addWidget(self._camera_box(), 1, 1)
         grid.addWidget(self._approval_box(), 2, 0)
         grid.addWidget(self._fault_box(), 2, 1)
-        grid.addWidget(self._status_box(), 3, 0, 1, 2)
+        grid.addWidget(self._doccamera_box(), 3, 0, 1, 2)
+        grid.addWidget(self._status_box(), 4, 0, 1, 2)
         self.message = QLabel("")
         self.message.setObjectName("sim-message")
         self.message.setWordWrap(True)
-        grid.addWidget(self.message, 4, 0, 1, 2)
+        grid.addWidget(self.message, 5, 0, 1, 2)
         self.timer = QTimer(self)
         self.timer.setInterval(STATUS_MS)
         self.timer.timeout.connect(self.refresh_status)
@@ -176,6 +181,22 @@ class SimPanel(QWidget):
         column.addWidget(self.sms)
         return box
 
+    def _doccamera_box(self) -> QGroupBox:
+        """The document camera's platen: a demo company's licence (its QR code stained or not), or a picture."""
+        box, column = self._box("ui.sim.doccamera")
+        self.licence = self._combo("sim-doccamera-licence", self.controls.licence_keys())
+        self.licence_damaged = QCheckBox(self.t("ui.sim.licence_damaged"))
+        self.licence_damaged.setObjectName("sim-doccamera-damaged")
+        column.addLayout(self._row(self.licence, self.licence_damaged))
+        self.document_picture = QLineEdit("")
+        self.document_picture.setObjectName("sim-doccamera-picture")
+        self.document_picture.setPlaceholderText(self.t("ui.sim.picture_hint"))
+        column.addWidget(self.document_picture)
+        column.addLayout(self._row(
+            self._button("ui.sim.lay_document", "sim-doccamera-lay", self._lay_document),
+            self._button("ui.sim.clear_document", "sim-doccamera-clear", self.controls.clear_document)))
+        return box
+
     def _approval_box(self) -> QGroupBox:
         box, column = self._box("ui.sim.approval")
         self.staff = QLineEdit("S1001")
@@ -233,6 +254,16 @@ class SimPanel(QWidget):
         else:
             self.controls.show_code(text, symbology_for(text, str(self.symbology.currentData())),
                                     self.damaged.isChecked())
+
+    def _lay_document(self) -> None:
+        """The picture whose path is typed, or else the licence chosen, on the platen."""
+        picture = self.document_picture.text().strip()
+        if picture:
+            self.controls.show_document(picture=picture)
+        elif self.licence.currentData() is None:
+            raise ValueError(self.t("ui.sim.no_licences"))
+        else:
+            self.controls.show_document(licence=str(self.licence.currentData()), damaged=self.licence_damaged.isChecked())
 
     def _show_sms(self) -> None:
         code = self.controls.last_sms_code()

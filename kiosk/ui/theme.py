@@ -155,6 +155,7 @@ QPushButton[role="key"] {{ font-size: {m.pt(46)}px; min-height: {m.touch}px; min
     padding: 0 {m.px(8)}px; color: {p.ink}; border-color: {p.line}; }}
 QPushButton[role="key"][word="true"] {{ font-size: {m.pt(34)}px; }}
 #PinyinKeyboard QPushButton[role="key"] {{ min-width: {m.px(96)}px; }}
+#CodeKeyboard QPushButton[role="key"] {{ min-width: {m.px(96)}px; }}
 QPushButton[role="field"] {{ text-align: left; font-size: {m.pt(44)}px;
     color: {p.ink}; border-color: {p.line}; min-width: {m.px(560)}px; }}
 QPushButton[role="field"][active="true"] {{ border-color: {p.brand}; border-width: {m.px(5)}px; }}

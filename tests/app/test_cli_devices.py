@@ -14,7 +14,7 @@ from kiosk.app.cli_devices import BuiltDevices, add_status_command, build_config
 from kiosk.app.config import ConfigError
 from kiosk.voice import output
 
-DEVICES = ["idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "docprinter", "audio"]
+DEVICES = ["idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "docprinter", "doccamera", "audio"]
 
 
 def run(argv: list[str], build=build_configured_devices) -> int:
@@ -42,6 +42,7 @@ def test_every_simulated_device_is_ok(tmp_path, capsys):
     assert rows["dispenser"][4].startswith("stock ")
     assert rows["idcard"][4].startswith("port /dev/pts/")  # the real adapter on the simulator's pty
     assert rows["docprinter"] == ["docprinter", "sim", "ok", "-", "paper 500, toner 3000"]
+    assert rows["doccamera"] == ["doccamera", "sim", "ok", "-", "platen: empty (stopped)"]
 
 
 def test_json_rows(tmp_path, capsys):

@@ -1,6 +1,7 @@
 """The scan step (a code held up to the camera) in the engine, on the utility payment flow and alone: its
 screen model, the unreadable code said while reading goes on, the alternatives, a camera that fails, and a
-journal that keeps the symbology, never what the code says."""
+journal that keeps the symbology, never what the code says; on another camera (the document camera), with a
+check on what it read."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from devices.camera.api import ScannedCode
 from flows import catalogue
 from flows.common import PAYMENTS
 from kiosk.core import i18n
-from kiosk.engine.flow import Fail, Flow, Next, Stop
+from kiosk.engine.flow import Fail, Flow, Next, Stay, Stop
 from kiosk.engine.ops import OpResult, Ticket
 from kiosk.engine.screens import Choice, Input, InputKind, Outcome, ScreenKind
 from kiosk.engine.session import Session
@@ -112,3 +113,54 @@ def test_the_utility_flow_types_the_number_instead_of_reading_it() -> None:
     assert step.branches == ("customer_no",)
     assert isinstance(step, ScanCode)
     assert step.symbologies == ("code128", "qrcode")
+
+
+# -- another camera, and a check on what was read -------------------------------------------------------------
+
+@dataclass
+class LicenceAlone:
+    text: str = ""
+    other: str = ""
+
+
+def on_the_document_camera(kiosk) -> Session:
+    def no_url(s: Session):
+        return Stay(error="scan.not_this", restart=True) if s.data_as(LicenceAlone).text.startswith("http") else None
+
+    flow = Flow(id="licence_alone", category=PAYMENTS, devices=frozenset(), data=LicenceAlone,
+                steps=[ScanCode("scan", store="text", camera="doccamera", check=no_url,
+                                instead=lambda s: [Choice("type", "Type")], instead_store="other", instead_step="typed"),
+                       Result("typed", rows=lambda s: [])])
+    return Session("s-doc", flow, kiosk.services, "en_US")
+
+
+def test_the_step_reads_from_the_camera_it_names_and_checks_what_it_read(kiosk) -> None:
+    s = on_the_document_camera(kiosk)
+    step = s.flow.step("scan")
+    assert step.screen(s)["data"] == {"device_hint": "doccamera", "scanning": True}
+    kiosk.devices.doccamera.show_code("http://example.com/1")
+    operation = step.begin(s)
+    assert (operation.name, operation.device) == ("doccamera.read_code", "doccamera")
+    read = OpResult(Ticket("s-doc", "scan"), operation.name, value=ScannedCode("http://example.com/1", "qrcode"))
+    assert step.on_result(s, read) == Stay(error="scan.not_this", restart=True)  # refused: it looks on
+    assert step.begin(s) is not None  # ... ignoring the code refused while it stays in view
+    good = OpResult(Ticket("s-doc", "scan"), operation.name, value=ScannedCode("91350100M000100Y43", "qrcode"))
+    assert step.on_result(s, good) == Next()
+
+
+def test_a_failing_document_camera_is_down_on_its_own_and_says_so_in_its_words(kiosk) -> None:
+    s = on_the_document_camera(kiosk)
+    step = s.flow.step("scan")
+    lamp = OpResult(Ticket("s-doc", "scan"), "doccamera.read_code",
+                    error=DeviceError("doccamera", ErrorCode.HARDWARE_ERROR, "lamp"))
+    assert step.on_result(s, lamp) == Stay(error="scan.doccamera_unavailable")
+    assert s.slots.cameras_down == {"doccamera"}  # the customer's camera still works
+    assert step.begin(s) is None
+    assert step.screen(s)["data"]["scanning"] is False
+    assert step.prompt(s) == i18n.text("en_US", "scan.camera_down")
+
+
+def test_the_pre_check_reads_the_licence_from_the_document_camera() -> None:
+    step = catalogue()["corporate_account_precheck"].step("licence")
+    assert isinstance(step, ScanCode)
+    assert (step.camera, step.symbologies, step.branches) == ("doccamera", ("qrcode",), ("credit_code",))

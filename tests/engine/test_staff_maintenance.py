@@ -34,7 +34,7 @@ def today(desk: StaffDesk) -> date:
 def test_device_status_self_test_and_reset(desk: StaffDesk, kiosk: Any) -> None:
     sign_in(desk, "M2001")
     assert {s.device for s in desk.maintenance.statuses()} == {
-        "idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "docprinter"}
+        "idcard", "smartcard", "camera", "pinpad", "printer", "dispenser", "docprinter", "doccamera"}
     kiosk.devices.camera.inject("offline")
     desk.maintenance.self_test("camera")
     done(desk)

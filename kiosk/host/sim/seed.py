@@ -230,4 +230,7 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_appointments import seed_appointments
 
     seed_appointments(conn, data.tables, now)
+    from kiosk.host.sim.seed_corporate import seed_corporate
+
+    seed_corporate(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

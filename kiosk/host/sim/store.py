@@ -11,6 +11,7 @@ from pathlib import Path
 from kiosk.host.sim import (
     money14_seed,
     seed_appointments,
+    seed_corporate,
     seed_docs14,
     seed_feedback,
     seed_fx,
@@ -116,6 +117,7 @@ class Store:
         self._conn.executescript(seed_wealth.SCHEMA)
         self._conn.executescript(seed_loan.SCHEMA)
         self._conn.executescript(seed_appointments.SCHEMA)
+        self._conn.executescript(seed_corporate.SCHEMA)
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -144,9 +146,9 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in (*seed_appointments.TABLES, *seed_loan.TABLES, *seed_wealth.TABLES, *seed_queue.TABLES,
-                      *seed_td_withdraw.TABLES,
-                      *seed_fx.TABLES, *seed_utility.TABLES, *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
+        for table in (*seed_corporate.TABLES, *seed_appointments.TABLES, *seed_loan.TABLES, *seed_wealth.TABLES,
+                      *seed_queue.TABLES, *seed_td_withdraw.TABLES, *seed_fx.TABLES, *seed_utility.TABLES,
+                      *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
     def close(self) -> None:

@@ -71,6 +71,7 @@ class CameraView(QWidget):
         super().__init__()
         self.image: QImage | None = None
         self.box: tuple[float, float, float, float] | None = None
+        self.mirror = True  # a looking glass for the customer's camera; a document is shown as it lies
 
     def show_frame(self, image: QImage | None) -> None:
         self.image = image
@@ -82,7 +83,8 @@ class CameraView(QWidget):
         p = QPainter(self)
         frame = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left, top = (self.width() - frame.width()) // 2, (self.height() - frame.height()) // 2
-        p.drawImage(QRect(left, top, frame.width(), frame.height()), self.image.flipped(Qt.Orientation.Horizontal))
+        shown = self.image.flipped(Qt.Orientation.Horizontal) if self.mirror else self.image
+        p.drawImage(QRect(left, top, frame.width(), frame.height()), shown)
         if self.box is not None:
             x, y, w, h = self.box
             p.setPen(QPen(QColor(PALETTE.brand), max(3, self.width() // 160)))
@@ -129,7 +131,8 @@ class FaceScreen(DeviceScreen):
 class ScanScreen(DeviceScreen):
     """Hold a code up to the camera: the live preview while the camera reads (mirrored, as the customer
     expects), the picture of the camera when it cannot; the model's choices are the alternatives (type the
-    number instead)."""
+    number instead). Read from the document camera (``device_hint``), the picture is a document laid on the
+    platen and the preview is not mirrored (the document is shown as it lies)."""
 
     kind = ScreenKind.SCAN
     device = "code"
@@ -149,6 +152,9 @@ class ScanScreen(DeviceScreen):
         self.view.show_frame(image if live else None)
 
     def render_body(self, model: ScreenModel) -> None:
+        document = model.data.get("device_hint") == "doccamera"
+        self.art.set_device("document" if document else "code")
+        self.view.mirror = not document
         super().render_body(model)
         self.view.setMinimumHeight(self.px(300))
         if not model.data.get("scanning"):
@@ -156,7 +162,10 @@ class ScanScreen(DeviceScreen):
 
     def status_text(self, model: ScreenModel) -> str:
         """While the camera looks: "looking for the code", unless the screen already says what it sees."""
-        return ui_text(model.lang, "ui.scan.reading") if model.data.get("scanning") and not model.error else ""
+        if not model.data.get("scanning") or model.error:
+            return ""
+        return ui_text(model.lang, "ui.scan.reading_document" if model.data.get("device_hint") == "doccamera"
+                       else "ui.scan.reading")
 
 
 class PinEntryScreen(Screen):

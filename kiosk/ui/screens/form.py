@@ -1,18 +1,22 @@
 """A form typed on the on-screen numeric keypad: the fields on the left, each with "clear all" beside it and
 the error under it (where the eyes are); the keypad on the right with one "delete" key and OK (where the
 fingers are). A text field (an address, a name) is typed on the pinyin keyboard instead, under the fields,
-with its own OK. A physical keypad types into it too (``type_key``)."""
+with its own OK. A code of digits and capital letters (``alnum``: a credit code) is typed on the code keyboard
+there instead. A physical keypad types into it too (``type_key``)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpacerItem, QVBoxLayout
 
 from kiosk.engine.screens import FormField, Input, InputKind, ScreenKind, ScreenModel
+from kiosk.ui.code_keyboard import CodeKeyboard
 from kiosk.ui.keypad import NumericKeypad, apply_key, display
 from kiosk.ui.pinyin_keyboard import PinyinKeyboard
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.text import ui_text
 from kiosk.ui.widgets import MessageLine, button, clear_layout, label, set_flag
+
+KEYBOARDS = ("text", "alnum")  # inputs typed on a keyboard under the fields, not on the keypad
 
 
 class FieldError(MessageLine):
@@ -60,6 +64,12 @@ class FormScreen(Screen):
         self.keyboard.submit.connect(self._submit)
         self.keyboard.hide()
         self.body.addWidget(self.keyboard)
+        self.codes = CodeKeyboard()
+        self.codes.text.connect(self._text)
+        self.codes.key.connect(self._key)
+        self.codes.submit.connect(self._submit)
+        self.codes.hide()
+        self.body.addWidget(self.codes)
 
     def render_body(self, model: ScreenModel) -> None:
         key = (model.session_id, model.step, model.fields)
@@ -70,9 +80,10 @@ class FormScreen(Screen):
             self.active = model.fields[0].name if model.fields else None
             self._build_fields()
             self.keyboard.reset()
-        if any(f.input == "text" for f in model.fields):  # room for the keyboard: the voice reads the prompt
+        if any(f.input in KEYBOARDS for f in model.fields):  # room for the keyboard: the voice reads the prompt
             self.prompt.hide()
         self.keyboard.set_language(model.lang)
+        self.codes.set_language(model.lang)
         self.keypad.set_language(model.lang)
         self.error_text = model.error or ""
         self._refresh()
@@ -106,7 +117,7 @@ class FormScreen(Screen):
             hint = label(f.hint, "FieldHint")
             self._hints[f.name] = hint
             self._column.addWidget(hint)
-            if f.input != "text":  # room under a keypad field; none while the keyboard is up (see _refresh)
+            if f.input not in KEYBOARDS:  # room under a keypad field; none while a keyboard is up (see _refresh)
                 gap = QSpacerItem(0, self.px(24))
                 self._gaps.append(gap)
                 self._column.addItem(gap)
@@ -122,7 +133,10 @@ class FormScreen(Screen):
 
     def _typing_text(self) -> bool:
         """The active field takes text: the pinyin keyboard (with its own OK) shows instead of the keypad."""
-        return any(f.name == self.active and f.input == "text" for f in self._fields)
+        return self._typing("text")
+
+    def _typing(self, kind: str) -> bool:
+        return any(f.name == self.active and f.input == kind for f in self._fields)
 
     def _typed(self, name: str, value: str) -> None:
         self.values[name] = value
@@ -141,9 +155,10 @@ class FormScreen(Screen):
         self._refresh()
 
     def _text(self, text: str) -> None:
-        """Text committed on the pinyin keyboard, into the active text field (up to its length)."""
+        """Text committed on the pinyin keyboard, or a character on the code keyboard, into the active field
+        that takes it (up to its length)."""
         field = next((f for f in self._fields if f.name == self.active), None)
-        if field is None or field.input != "text":
+        if field is None or field.input not in KEYBOARDS:
             return
         value = self.values.get(field.name, "")
         self.values[field.name] = (value + text)[:field.max_length]
@@ -166,12 +181,16 @@ class FormScreen(Screen):
             self._errors[f.name].show_text(self.error_text if f.name == at else "", self.scale)
         self.submit.setEnabled(self.complete())
         self.keyboard.ok.setEnabled(self.complete())
-        text = self._typing_text()
+        self.codes.ok.setEnabled(self.complete())
+        pinyin, code = self._typing_text(), self._typing("alnum")
+        text = pinyin or code  # a keyboard takes the room under the fields
         self.keypad.setVisible(not text)
-        self.keyboard.setVisible(text)
+        self.keyboard.setVisible(pinyin)
+        self.codes.setVisible(code)
         for f in self._fields:  # the keyboard takes the room: only the fields' boxes stay (tap one to switch)
             self._labels[f.name].setVisible(not text)
-            self._hints[f.name].setVisible(bool(f.hint) and not text)
+            # the code keyboard leaves room for the hint, unless an error takes it (elderly mode's larger type)
+            self._hints[f.name].setVisible(bool(f.hint) and not pinyin and not (code and self.error_text))
             self._clears[f.name].setVisible(not text or f.name == self.active)
         for gap in self._gaps:
             gap.changeSize(0, 0 if text else self.px(24))
