@@ -152,6 +152,12 @@ def cmd_journal_demo_day(args: argparse.Namespace) -> int:
         if there:
             return _fail(f"the journal at {path} already has {there} sessions on {day}; "
                          "give another --date or --data-dir", EXIT_NO_JOURNAL)
-    summary = run_demo_day(config, day, sessions=args.sessions, seed=args.seed, data_dir=data_dir)
+    from kiosk.core.logsetup import configure_logging, reset_logging
+
+    configure_logging(config.kiosk.log_level, data_dir / "logs" / "demo-day.log")  # the hosts' retries, not here
+    try:
+        summary = run_demo_day(config, day, sessions=args.sessions, seed=args.seed, data_dir=data_dir)
+    finally:
+        reset_logging()
     sys.stdout.write("\n".join(summary_lines(summary)) + "\n")
     return 0

@@ -24,7 +24,7 @@ from devices.simkit import QAControlError
 from kiosk.app.compose import Kiosk
 from kiosk.app.qa import QAError, SimulatorControls
 from kiosk.app.scenario import Action
-from kiosk.app.scenario_driver import Driver
+from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
 from kiosk.engine.screens import Input, InputKind
 from kiosk.engine.survey import REASONS
@@ -91,8 +91,12 @@ class DemoDriver(Driver):
         self.customer = customer
 
     def perform(self, number: int, action: Action) -> None:
-        if action.expect:
-            super().perform(number, Action(expect=action.expect))  # on the screen, ready for the customer
+        if action.expect:  # on the screen, ready for the customer; then they think; then they act
+            try:
+                self.wait_for_screen(action.expect)
+            except ScenarioFailure as exc:
+                raise ScenarioFailure(f"step {number}: {exc}") from None
+            action = action.model_copy(update={"expect": None})
         self.think(self.customer.think(action))
         super().perform(number, action)
 
@@ -104,9 +108,10 @@ class DemoDriver(Driver):
         if left is not None and session is not None:
             cap = min(cap, left - engine.warning_timing(session)[0] - 2.0)
         seconds = min(seconds, cap)
-        if seconds > 0:
+        if seconds > 0:  # shorter than any deadline on this screen: nothing to wait for
             self.clock.advance(seconds)
-            self.settle(timeout=0.05)
+            engine.pump()
+            engine.tick()
 
     @property
     def clock(self) -> ManualClock:
