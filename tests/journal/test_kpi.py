@@ -139,7 +139,8 @@ def test_loans_appointments_and_the_counter(book: Book) -> None:
 
 def test_what_is_not_known_is_none(book: Book) -> None:
     report = kpi_report(book.journal, NEXT, NEXT)
-    assert report.appointments.show_up is None and report.appointments.conversion is None
+    assert report.appointments.show_up is None
+    assert report.appointments.conversion is None
     assert report.loans.automatic_rate is None
     assert report.counter.share is None
     data = report.as_dict()
