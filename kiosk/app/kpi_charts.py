@@ -142,8 +142,9 @@ def draw_satisfaction(ax: Any, report: KpiReport, t: Labels) -> None:
     for y, n in enumerate(counts):
         ax.text(n + total * 0.01, y, f"{n} ({n * 100 / total:.0f}%)", va="center", fontsize=9)
     ax.set_xlim(0, max(counts or [1]) * 1.25 + 1)
-    ax.set_title(f"{t('kpi.chart.satisfaction')}: {percent(s.rate, 1)}", loc="left")
-    ax.set_xlabel(t("kpi.chart.sessions"))
+    rate = t("kpi.chart.satisfaction_rate", rate=percent(s.rate, 1), satisfied=s.satisfied, answered=s.answered)
+    ax.set_title(f"{t('kpi.chart.satisfaction')}\n{rate}", loc="left")
+    ax.set_xlabel(t("kpi.chart.asked", asked=s.asked))
 
 
 DRAW = {"completions": draw_completions, "times": draw_times, "hours": draw_hours, "satisfaction": draw_satisfaction}
