@@ -149,7 +149,7 @@ def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
         engine.send(Input(InputKind.ELDERLY, "off"))
     if engine.home.lang != settings.language:
         engine.send(Input(InputKind.LANGUAGE, settings.language))
-    qa._post("/sim/reset", {})
+    qa.reset_host()
     sims: dict[str, Any] = kiosk.sim_controls
     for name, waiting, take in (("printer", "receipt_waiting", qa.take_receipt),
                                 ("docprinter", "document_waiting", qa.take_document),

@@ -28,7 +28,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
@@ -211,7 +210,7 @@ def summary_lines(summary: DemoSummary) -> list[str]:
     return lines
 
 
-def demo_config(config: KioskConfig) -> Any:
+def demo_config(config: KioskConfig) -> KioskConfig:
     """The configuration with the fast simulators (:data:`DEMO_OVERRIDES`)."""
     from kiosk.app.scenario import scenario_config
 
