@@ -50,7 +50,7 @@ FLOW_RUNS = ("si_payment", "loss_report", "account_opening", "loss_release", "ca
              "branch_identity_check", "ebanking_signup", "sms_alerts", "profile_update", "pin_change", "pin_reset",
              "card_activate", "ss_card_activate", "transfer", "balance_inquiry", "statement_print",
              "deposit_certificate", "credit_report", "time_deposit_open", "utility_payment",
-             "fx_purchase")
+             "fx_purchase", "time_deposit_withdraw", "feedback", "queue_ticket", "wealth_purchase")
 
 
 class Shooter:
@@ -841,6 +841,217 @@ def utility_payment(s: Shooter) -> None:
     s.save("confirm-two-months")
 
 
+def time_deposit_withdraw(s: Shooter) -> None:
+    """5,000 yuan taken early from a 3-year deposit (the interest lost on the confirmation); then, in English, a
+    matured deposit and the greyed-out partial withdrawal of one that had its partial withdrawal."""
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.click("choice-CD0000000002")
+    s.step("mode")
+    s.click("choice-partial")
+    s.step("amount")
+    type_keys(s, "5000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.spin(lambda: s.model.data.get("device_hint") == "bank_card" and ("ending", 0) in s.shot, what="card at the slot")
+    s.qa.take_bank_card()
+    s.step("satisfaction")  # a completed session asks how it went
+    s.click("choice-satisfied")
+    s.home()
+    s.click("btn-lang-en_US")
+    s.spin(lambda: s.model.lang == "en_US", what="English")
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.save("deposit-english")
+    s.click("choice-CD7000000001")
+    s.step("mode")
+    s.save("mode-partial-used-english")
+    s.click("btn-back")
+    s.step("deposit")
+    s.click("choice-CD0000000001")
+    s.step("confirm")
+    s.save("confirm-at-maturity-english")
+    s.click("btn-cancel")
+    s.home(take_card=True)
+    s.click("btn-lang-zh_CN")
+    s.click("btn-elderly")  # elderly mode's larger type: the interest lost is still on the first page
+    s.spin(lambda: s.model.elderly, what="senior mode")
+    s.click("flow-time_deposit_withdraw")
+    card_then_pin(s, "zhang_wei_1", "147258")
+    s.step("deposit")
+    s.click("choice-CD7000000002")
+    s.step("mode")
+    s.click("choice-partial")
+    s.step("amount")
+    type_keys(s, "1000")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.save("confirm-partial-elderly")
+    s.click("btn-cancel")
+    s.home(take_card=True)
+    s.click("btn-elderly")
+    s.spin(lambda: not s.model.elderly, what="senior mode off")
+
+
+def queue_ticket(s: Shooter) -> None:
+    """The current wait on the home screen; a number for cash without the ID card, printed; then 李秀英 (75) has
+    her ID card read for the priority queue and takes elderly mode."""
+    s.engine.start_home_lines()
+    s.spin(lambda: bool(s.model.data.get("lines")), what="the wait on the home screen")
+    s.save("home-wait")
+    s.click("flow-queue_ticket")
+    s.step("business")
+    s.click("choice-cash_large")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+    s.click("flow-queue_ticket")
+    s.step("business")
+    s.click("choice-priority")
+    s.step("id_consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("senior_business")
+    s.click("btn-offer-elderly-on")  # she takes elderly mode, offered once her age is known
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("senior_business-elderly")
+    s.click("choice-cash_large")
+    s.spin(lambda: s.model.step == "result" and not s.model.busy, what="the priority number")
+    s.save("result-priority-elderly")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+    s.click("btn-lang-en_US")  # in English: the wait, the businesses, the number
+    s.spin(lambda: s.model.lang == "en_US" and "16" in "".join(s.model.data.get("lines", ())),
+           what="English home with the two numbers taken")
+    s.save("home-wait-en")
+    s.click("flow-queue_ticket")
+    s.spin(lambda: s.model.step == "business" and not s.model.busy, what="the businesses")
+    s.save("business-en")
+    s.click("choice-wealth_advice")
+    s.spin(lambda: s.model.step == "result" and not s.model.busy, what="the number")
+    s.save("result-en")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def feedback(s: Shooter) -> None:
+    """A complaint about the queue: nothing ticked is refused, two phrases ticked, four characters written are
+    refused as too short, a fifth goes; a mobile number to call back; the reference and the 2-hour promise."""
+    s.click("flow-feedback")
+    s.step("kind")
+    s.click("choice-complaint")
+    s.step("category")
+    s.click("choice-waiting_time")
+    s.step("phrases")
+    s.click("choice-done")
+    s.spin(lambda: bool(s.model.error), what="nothing ticked")
+    s.save("phrases-none-ticked")
+    s.click("choice-p1")
+    s.spin(lambda: "p1" in ticked_choices(s), what="p1 ticked")
+    s.click("choice-p2")
+    s.spin(lambda: "p2" in ticked_choices(s), what="p2 ticked")
+    s.save("phrases-ticked")
+    s.click("choice-write")
+    s.step("text")
+    keyboard = s.window.current_screen().keyboard
+    for letters, word in (("chuang", "窗"), ("kou", "口"), ("ren", "人"), ("duo", "多")):
+        for letter in letters:
+            s.click(f"kbd-{letter}")
+        s.click(f"cand-{keyboard.candidates().index(word)}")
+    s.click("btn-submit")
+    s.spin(lambda: bool(s.model.error), what="too short")
+    s.save("text-too-short")
+    for letter in "le":
+        s.click(f"kbd-{letter}")
+    s.click(f"cand-{keyboard.candidates().index('了')}")
+    s.save("text-typed")
+    s.click("btn-submit")
+    s.step("contact")
+    s.click("choice-mobile")
+    s.step("mobile")
+    type_keys(s, "13911112222")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
+def ticked_choices(s: Shooter) -> set[str]:
+    return {c.id for c in s.model.choices if c.detail and c.id.startswith("p")}
+
+
+def wealth_purchase(s: Shooter) -> None:
+    """No assessment yet: the ten questions and the grade; a product above it refused with the reason, the key facts
+    and the cooling-off notice, card, amount, summary, PIN. Then a customer of 76: the recorded sale, the slip."""
+    identify(s, "wealth_purchase", "zhou_jie")
+    for number, answer in enumerate("bbcbbcbbcc", 1):
+        s.step(f"q{number}")
+        s.click(f"choice-{answer}")
+    s.step("grade")
+    s.click("choice-confirm")
+    s.step("product")
+    s.click("choice-WM4Y001")
+    s.spin(lambda: s.model.step == "product" and bool(s.model.error) and not s.model.busy, what="the refusal")
+    s.save("product-refused")
+    s.click("choice-WM2D090")
+    s.step("facts")
+    s.click("choice-confirm")
+    s.step("card")
+    s.qa.insert_bank_card("zhou_jie_2")
+    s.step("amount")
+    type_keys(s, "1000")
+    s.save("amount-typed")
+    s.click("btn-submit")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("582946E")
+    result_and_receipt(s)
+    s.qa.show_camera("person:li_xiuying")
+    s.click("flow-wealth_purchase")
+    s.step("consent")
+    s.click("choice-agree")
+    s.step("read_id")
+    s.qa.place_id_card("li_xiuying")
+    s.step("face_consent")
+    s.click("btn-offer-elderly-on")  # 76: she takes elderly mode
+    s.spin(lambda: s.model.elderly, what="elderly mode")
+    s.save("face_consent-elderly")
+    s.click("choice-agree")
+    s.step("recorded_sale")
+    s.click("choice-confirm")
+    s.step("booked")
+    s.click("choice-continue")
+    s.step("slip")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home()
+
+
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
@@ -864,6 +1075,10 @@ RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
     ("time_deposit_open", time_deposit_open, (1920, 1080)),
     ("utility_payment", utility_payment, (1920, 1080)),
     ("fx_purchase", fx_purchase, (1920, 1080)),
+    ("time_deposit_withdraw", time_deposit_withdraw, (1920, 1080)),
+    ("feedback", feedback, (1920, 1080)),
+    ("queue_ticket", queue_ticket, (1920, 1080)),
+    ("wealth_purchase", wealth_purchase, (1920, 1080)),
     ("extra", extras, (1920, 1080)),
     ("elderly", elderly_payment, (1920, 1080)),
     ("1280x800", small_screen, (1280, 800)),

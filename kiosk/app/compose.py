@@ -155,7 +155,9 @@ class Kiosk:
         """Once the first screen shows: start, in a background thread, what the first customer needs and
         the home screen does not. The face matcher's worker process (heavy: ~2 s, ~150 MB), then whatever
         the parts made on first use can make ahead (``warm()``): the flows' charts, the ID cards' chip photos,
-        the camera simulator's pictures, the receipt renderer, the host client's address and HTTP session."""
+        the camera simulator's pictures, the receipt renderer, the host client's address and HTTP session.
+        The home screen's lines (e.g. the current wait) start asking the host now too, on the engine's workers."""
+        self.engine.start_home_lines()
         start_face_matcher = getattr(self.services.face, "start", None)
         parts = (self.engine, self.people.id_cards, *self.devices.by_name().values(), self.services.host)
         first = (getattr(self.speaker, "warm", None), start_face_matcher)  # the voice, then the matcher's process

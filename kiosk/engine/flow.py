@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from kiosk.core import i18n
 from kiosk.engine.screens import Input, Outcome, ScreenKind
 from kiosk.engine.session import NoFlowData
+from kiosk.host.api import OPERATIONS
 
 if TYPE_CHECKING:
     from devices.api import DeviceEvent
@@ -138,6 +139,26 @@ class Category:
         return i18n.text(lang, f"category.{self.id}")
 
 
+@dataclass(frozen=True)
+class HomeLine:
+    """A line the home screen shows while nobody is served, e.g. how many wait at the counters: the host
+    operation ``op`` (not a posting) asked with ``payload`` every ``every_s`` seconds, off the UI thread
+    (kiosk/engine/home_lines.py), and ``text(lang, result)`` saying its result (None: nothing to say).
+    No answer yet, a failed call or a text that fails shows nothing; the home screen never waits for it."""
+
+    op: str
+    text: Callable[[str, Any], str | None]
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    every_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        operation = OPERATIONS.get(self.op)
+        if operation is None or operation.posting:
+            raise ValueError(f"home line: {self.op!r} is not a declared host enquiry (a posting is never repeated)")
+        if self.every_s <= 0:
+            raise ValueError("home line: every_s must be more than 0")
+
+
 @dataclass(eq=False)
 class Flow:
     id: str
@@ -154,6 +175,7 @@ class Flow:
     # and how long that business takes at the counter end to end (queue and service; the bank's plan: 30 minutes).
     counter_business: bool = True
     counter_minutes: float = 30.0
+    home_line: HomeLine | None = None  # a line of the flow's own on the home screen (e.g. the current wait)
 
     def __post_init__(self) -> None:
         check_stores(self)

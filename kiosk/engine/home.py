@@ -16,6 +16,7 @@ from devices.api import Cancellation, EventSink
 from kiosk.core import i18n
 from kiosk.engine import render
 from kiosk.engine.flow import Flow
+from kiosk.engine.home_lines import HomeLines
 from kiosk.engine.ops import Operation
 from kiosk.engine.screens import Input, InputKind, ScreenKind, ScreenModel
 from kiosk.engine.services import Services
@@ -72,6 +73,7 @@ class Home:
         self.help_requested = False  # "call staff" at the home screen, until a session starts
         self.card_since: float | None = None  # a bank card was inserted on the home screen (monotonic time)
         self.card_returning = False  # the card is being ejected, waiting to be taken
+        self.lines = HomeLines(flows)  # the flows' own lines (e.g. the current wait), once started
         self.survey: Survey | None = None  # the satisfaction question after a completed session
 
     @property
@@ -83,8 +85,10 @@ class Home:
             return self.survey.model()
         if self.card_in and self.out_of_service is None:
             return self.card_model()
-        return render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service,
-                                  self.service_counter)
+        model = render.home_screen(self.flows, self.services, self.lang, self.elderly, self.out_of_service,
+                                   self.service_counter)
+        lines = self.lines.texts(self.lang) if self.out_of_service is None else ()
+        return replace(model, data={**model.data, "lines": lines}) if lines else model
 
     def card_model(self) -> ScreenModel:
         """The card menu: the services that start from the card, and taking the card back."""

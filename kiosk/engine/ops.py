@@ -21,6 +21,7 @@ from devices.api import Cancellation, DeviceEvent, EventSink
 _seq = itertools.count(1)
 STAFF_CHANNEL = "staff"  # the Ticket.session_id of the staff desk's operations (kiosk/engine/staff/)
 HOME_CHANNEL = "home"  # the Ticket.session_id of the home screen's card reader watch (kiosk/engine/home.py)
+HOME_LINES_CHANNEL = "home_lines"  # the home screen's lines of the flows' own (kiosk/engine/home_lines.py)
 
 
 @dataclass(frozen=True)

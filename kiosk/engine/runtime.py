@@ -25,8 +25,18 @@ from kiosk.engine import render, speech
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
+from kiosk.engine.home_lines import ask
 from kiosk.engine.journaling import describe_result
-from kiosk.engine.ops import HOME_CHANNEL, STAFF_CHANNEL, Inbox, OperationRunner, OpEvent, OpResult, Ticket
+from kiosk.engine.ops import (
+    HOME_CHANNEL,
+    HOME_LINES_CHANNEL,
+    STAFF_CHANNEL,
+    Inbox,
+    OperationRunner,
+    OpEvent,
+    OpResult,
+    Ticket,
+)
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Session
@@ -184,6 +194,8 @@ class Engine:
                     self.staff.on_operation(item)
                 elif item.ticket.session_id == HOME_CHANNEL:
                     self._on_home_op(item)
+                elif item.ticket.session_id == HOME_LINES_CHANNEL:
+                    self._on_home_line(item)
                 elif isinstance(item, OpEvent):
                     self._on_event(item)
                 else:
@@ -196,6 +208,7 @@ class Engine:
         if self.session is None:
             self._survey_tick()
             self._card_watch_tick()
+            self._ask_home_lines()
             if self.home.availability_changed(self.screen):
                 self._publish()
             return
@@ -498,6 +511,8 @@ class Engine:
         self.timer.stop()
         self._publish()
         self._watch_card()
+        self.home.lines.ask_again()
+        self._ask_home_lines()
 
     # --- satisfaction after a completed session (kiosk/engine/survey.py) -----------------------
     def _survey_input(self, inp: Input) -> None:
@@ -597,6 +612,25 @@ class Engine:
         self.home.card_returning = False
         self._publish()
         self._watch_card()
+
+    # --- the home screen's lines of the flows' own (kiosk/engine/home_lines.py) ---------------------
+    def start_home_lines(self) -> None:
+        """Start asking the host for the flows' home lines (e.g. the current wait): after the home screen's
+        first paint, never before it; then every line's ``every_s`` while the home screen is up."""
+        self.home.lines.start(self.services.clock.monotonic())
+        self._ask_home_lines()
+
+    def _ask_home_lines(self) -> None:
+        if self.session is not None:
+            return
+        for flow_id, line in self.home.lines.to_ask(self.services.clock.monotonic()):
+            self.runner.submit(Ticket(HOME_LINES_CHANNEL, flow_id), ask(self.services, line))
+
+    def _on_home_line(self, item: OpResult | OpEvent) -> None:
+        if isinstance(item, OpEvent):
+            return
+        if self.home.lines.answered(item.ticket.step, item) and self.session is None:
+            self._publish()
 
     # --- screens ---------------------------------------------------------------------------
     def _publish(self) -> None:

@@ -801,6 +801,10 @@ OPERATIONS.update({
 # Balances and bank documents: declared with their models in kiosk/host/api_docs14.py, which adds them to
 # OPERATIONS itself, so either module may be imported first.
 import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above
+import kiosk.host.api_feedback  # noqa: E402,F401 - customer feedback (意见建议与投诉)
 import kiosk.host.api_fx  # noqa: E402,F401 - foreign-currency purchase (购汇), declared the same way
+import kiosk.host.api_queue  # noqa: E402,F401 - the branch's queue (取号)
 import kiosk.host.api_td_open  # noqa: E402,F401 - time deposits opened (定期存款)
+import kiosk.host.api_td_withdraw  # noqa: E402,F401 - time deposit withdrawals (定期支取), the same way
 import kiosk.host.api_utility  # noqa: E402,F401 - utility bills (生活缴费), the same way
+import kiosk.host.api_wealth  # noqa: E402,F401 - wealth products: needs the models above

@@ -101,7 +101,10 @@ class Footer(QFrame):
         self.back = button("", "btn-back")
         self.help = button("", "btn-help")
         self.cancel = button("", "btn-cancel", "danger")
+        self.lines = label("", "FooterLine")  # the model's ``lines`` (the home screen's: e.g. the current wait)
+        self.lines.hide()
         row.addWidget(self.back)
+        row.addWidget(self.lines)
         row.addStretch(1)
         row.addWidget(self.help)
         row.addWidget(self.cancel)
@@ -116,9 +119,12 @@ class Footer(QFrame):
             b.setText(ui_text(model.lang, key))
             b.setMinimumWidth(round(260 * scale))
         self.back.setVisible(model.can_back)
+        lines = "\n".join(model.data.get("lines", ()))
+        self.lines.setText(lines)
+        self.lines.setVisible(bool(lines))
         self.help.setVisible(model.can_help)
         self.cancel.setVisible(model.can_cancel)
-        self.setVisible(model.can_back or model.can_help or model.can_cancel)
+        self.setVisible(model.can_back or model.can_help or model.can_cancel or bool(lines))
 
 
 class TimeoutOverlay(QWidget):

@@ -15,11 +15,13 @@ NAV_HEIGHT = 96  # the page buttons: a full touch target, in design pixels
 
 
 def item_height(widget: QWidget, width: int) -> int:
-    """The height ``widget`` needs at ``width``: its words wrapped, never less than its size hints."""
-    needed = max(widget.sizeHint().height(), widget.minimumSizeHint().height(), widget.minimumHeight())
+    """The height ``widget`` needs at ``width``: its words wrapped, never less than its minimum. A widget
+    whose height follows its width gets that height: its size hint wraps long text at a width of Qt's
+    choosing (about half the line), which would give a one-line value two lines' height."""
+    needed = max(widget.minimumSizeHint().height(), widget.minimumHeight())
     if widget.hasHeightForWidth():
-        needed = max(needed, widget.heightForWidth(width))
-    return needed
+        return max(needed, widget.heightForWidth(width))
+    return max(needed, widget.sizeHint().height())
 
 
 class Pager(QWidget):

@@ -87,6 +87,7 @@ def _text_rules(m: Metrics, p: Palette) -> str:
 QLabel {{ font-size: {m.pt(30)}px; }}
 QLabel#ScreenTitle {{ font-size: {m.pt(52)}px; font-weight: 700; }}
 QLabel#ScreenPrompt {{ font-size: {m.pt(34)}px; color: {p.muted}; }}
+QLabel#FooterLine {{ font-size: {m.pt(30)}px; font-weight: 700; color: {p.brand_dark}; }}
 QLabel#Message {{ font-size: {m.pt(40)}px; font-weight: 700; }}
 QLabel#Message[warning="true"] {{ font-size: {m.pt(46)}px; }}
 QLabel#OverlayText {{ font-size: {m.pt(36)}px; }}

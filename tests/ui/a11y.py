@@ -210,7 +210,11 @@ def catalog_patterns(lang: str) -> tuple[frozenset[str], tuple[re.Pattern[str], 
         if all(field is None for _, field, _, _ in parts):
             fixed.add(template)
             continue
-        regex = "".join(re.escape(literal) + ("" if field is None else "(.+?)") for literal, field, _, _ in parts)
+        # A template with no words of its own ('{unit} {amount}') would pass any two words: there each value is
+        # one token of data (a currency code, an amount), not free text.
+        wordless = not any(ch.isalpha() for literal, _, _, _ in parts for ch in literal)
+        value = r"(\S+)" if wordless else "(.+?)"
+        regex = "".join(re.escape(literal) + ("" if field is None else value) for literal, field, _, _ in parts)
         patterns.append(re.compile(regex, re.DOTALL))
     return frozenset(fixed), tuple(patterns)
 

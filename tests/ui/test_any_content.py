@@ -134,6 +134,17 @@ def test_a_squeezed_label_is_reported(window: Any) -> None:
     assert any("px box for" in p for p in a11y.squeezed(w))
 
 
+def test_a_long_row_value_on_one_line_gets_one_lines_height(window: Any) -> None:
+    """Qt's size hint of a wrapping label breaks long text at about half the line: the row would be drawn
+    two lines high with its one line of text in the middle."""
+    value = "CNY 96.81 (365 days at 0.95%, 35 at 0.05%) to 955880*********0001"
+    model = ScreenModel(kind=ScreenKind.CONFIRM, step="confirm", title="Confirm",
+                        rows=(Row("Interest", value), Row("Credited", "CNY 10,096.81")))
+    w = window(model)
+    labels = {lab.text(): lab for lab in w.current_screen().findChildren(QLabel, "RowValue") if lab.isVisible()}
+    assert labels[value].height() == labels["CNY 10,096.81"].height()
+
+
 # --- the home with 29 services ---------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["zh_CN", "en_US"])
 def test_every_service_is_reached_by_its_category_pages(window: Any, qtbot: Any, lang: str) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from kiosk.core.masking import scrub
 
 # Beyond kiosk.core.masking.SECRET_KEYS: fields of the host API that are secrets too.
-_WITHHELD = frozenset({"code", "key", "staff_token", "staff_number"})  # a mistyped password lands in staff_number
+# A mistyped password lands in staff_number; a customer's own words (feedback_text) are filed, never logged.
+_WITHHELD = frozenset({"code", "key", "staff_token", "staff_number", "feedback_text"})
 
 
 def safe_payload(payload: Mapping[str, Any]) -> str:

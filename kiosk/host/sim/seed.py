@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.host.sim.context import next_ref
 from kiosk.host.sim.hashing import demo_hash
 from kiosk.host.sim.money14_seed import seed_money
+from kiosk.host.sim.seed_feedback import seed_feedback
 
 DEFAULT_PEOPLE = Path(__file__).resolve().parents[3] / "assets" / "sim" / "people.toml"
 
@@ -213,4 +214,14 @@ def seed_database(conn: sqlite3.Connection, data: SeedData, now: datetime) -> No
     from kiosk.host.sim.seed_fx import seed_fx
 
     seed_fx(conn, data.tables, now)
+    from kiosk.host.sim.seed_td_withdraw import seed_td_withdraw
+
+    seed_td_withdraw(conn, data.tables, now)
+    seed_feedback(conn, dict(data.tables))
+    from kiosk.host.sim.seed_queue import seed_queue
+
+    seed_queue(conn, data.tables, now)
+    from kiosk.host.sim.seed_wealth import seed_wealth
+
+    seed_wealth(conn, data.tables, now)
     conn.execute("INSERT INTO meta(key, value) VALUES ('seeded_at', ?)", (now.isoformat(),))

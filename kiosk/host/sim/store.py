@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.host.sim import money14_seed, seed_docs14, seed_fx, seed_utility
+from kiosk.host.sim import (
+    money14_seed,
+    seed_docs14,
+    seed_feedback,
+    seed_fx,
+    seed_queue,
+    seed_td_withdraw,
+    seed_utility,
+    seed_wealth,
+)
 from kiosk.host.sim.schema_cat13c import SCHEMA_CAT13C, TABLES_CAT13C
 
 SCHEMA = """
@@ -99,6 +108,10 @@ class Store:
         self._conn.executescript(seed_docs14.SCHEMA)
         self._conn.executescript(seed_utility.SCHEMA)
         self._conn.executescript(seed_fx.SCHEMA)
+        self._conn.executescript(seed_td_withdraw.SCHEMA)
+        self._conn.executescript(seed_feedback.SCHEMA)
+        self._conn.executescript(seed_queue.SCHEMA)
+        self._conn.executescript(seed_wealth.SCHEMA)
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -127,7 +140,8 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in (*seed_fx.TABLES, *seed_utility.TABLES, *seed_docs14.TABLES, *TABLES):
+        for table in (*seed_wealth.TABLES, *seed_queue.TABLES, *seed_td_withdraw.TABLES, *seed_fx.TABLES,
+                      *seed_utility.TABLES, *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
     def close(self) -> None:

@@ -8,6 +8,8 @@ Elderly mode shows a short menu: the six most used services, then a "more" tile 
 six, and so on, with a tile back to the first six; no categories, nothing else.
 Card first: with a bank card inserted on the home screen (the model's ``bank_card``), only the services
 that start from the card, and "取回银行卡" (Take the card back), which ejects it.
+The flows' own lines (the model's ``lines``, e.g. "当前等候 12 人") are the footer's (kiosk/ui/chrome.py): a
+new one changes nothing here, not even the page shown.
 
 The order is the model's (most used first: the engine orders by each flow's ``popularity``)."""
 
@@ -106,7 +108,8 @@ class HomeScreen(Screen):
         return tile is not None
 
     def render_body(self, model: ScreenModel) -> None:
-        key = (model.choices, repr(dict(model.data)), model.lang, model.elderly, self.scale, self.page,
+        data = {k: v for k, v in model.data.items() if k != "lines"}  # a new wait (the footer's) keeps the page
+        key = (model.choices, repr(data), model.lang, model.elderly, self.scale, self.page,
                self.section, self._search.query)
         if key == self._shown:
             return
