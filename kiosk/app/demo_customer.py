@@ -121,22 +121,27 @@ class DemoDriver(Driver):
 
 
 def answer_survey(kiosk: Kiosk, driver: DemoDriver, customer: Customer) -> None:
-    """The satisfaction question after a completed session, answered as :data:`SURVEY_ANSWERS` says."""
+    """The satisfaction question after a completed session, answered as :data:`SURVEY_ANSWERS` says, each touch
+    before the question goes by itself (a customer who lets it go is the "timeout" answer)."""
     engine = kiosk.engine
     survey = engine.home.survey
     if survey is None:
         return
+    up = kiosk.services.settings.timeouts.for_customer("satisfaction_s", survey.elderly)
     answer = customer.survey_answer()
     if answer == "timeout":
-        up = kiosk.services.settings.timeouts.for_customer("satisfaction_s", survey.elderly)
         driver.clock.advance(up + 1.0)
         engine.tick()
         return
-    driver.think(customer.think(Action(choose=answer)) / 2)  # one touch, no reading of a form
-    engine.send(Input(InputKind.CHOOSE, answer))
+
+    def touch(seconds: float, choice: str) -> None:
+        left = up - (driver.clock.monotonic() - survey.since) - 1.0
+        driver.think(min(seconds, left))
+        engine.send(Input(InputKind.CHOOSE, choice))
+
+    touch(customer.think(Action(choose=answer)) / 2, answer)  # one touch, nothing to read but the question
     if answer == "dissatisfied":
-        driver.think(customer.think(Action(choose="reason")))
-        engine.send(Input(InputKind.CHOOSE, customer.reason()))
+        touch(customer.think(Action(choose="reason")), customer.reason())
 
 
 def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
