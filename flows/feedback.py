@@ -192,6 +192,7 @@ def duplicate(s: Session, error: HostRejected) -> Fail:
 
 feedback = Flow(
     id="feedback", category=SERVICES, devices=frozenset({"printer"}), data=Feedback,
+    counter_business=False,  # a suggestion or complaint is no counter business (docs/kpi.md)
     steps=[
         Choose("kind", options=kind_options, store="kind"),
         Choose("category", options=category_options, store="category", back=True),

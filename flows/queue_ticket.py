@@ -168,6 +168,7 @@ def home_wait(lang: str, status: QueueStatusResult) -> str:
 queue_ticket = Flow(
     id="queue_ticket", category=SERVICES, devices=frozenset({"printer"}), data=QueueTicket,
     home_line=HomeLine(op="queue.status", text=home_wait, every_s=30.0),
+    counter_business=False,  # a number for the counter replaces no counter work (docs/kpi.md)
     steps=[
         HostCall("board", op="queue.board", payload=lambda s: {}, store="board", check=any_open),
         Choose("business", options=business_options, store="business"),

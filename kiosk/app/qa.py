@@ -149,6 +149,10 @@ class SimulatorControls:
         """Move the host simulator's clock on (an SMS code's five minutes, a quote's validity), not the kiosk's."""
         self._post("/sim/clock", {"advance_s": seconds})
 
+    def reset_host(self) -> None:
+        """Reseed the host simulator's demo bank: faults, clock offset and everything that happened are forgotten."""
+        self._post("/sim/reset", {})
+
     # --- what the host simulator knows -----------------------------------------------------
     def sms_code(self, sms_ref: str) -> str:
         return str(self._request("GET", f"/sim/sms/{sms_ref}")["code"])

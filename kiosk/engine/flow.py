@@ -193,6 +193,11 @@ class Flow:
     predicates: dict[str, Predicate] = field(default_factory=dict)
     data: type = NoFlowData  # the flow's own data: a dataclass whose attributes its steps ``store=`` into
     popularity: int = 100  # the home screen's usage order, most used first (1 = the most used); ties by id
+    # The plan's measures (kiosk/journal/kpi.py, docs/kpi.md): whether a completion of this flow is business a
+    # counter would otherwise have handled (False for a queue ticket or feedback: they replace no counter work),
+    # and how long that business takes at the counter end to end (queue and service; the bank's plan: 30 minutes).
+    counter_business: bool = True
+    counter_minutes: float = 30.0
     home_line: HomeLine | None = None  # a line of the flow's own on the home screen (e.g. the current wait)
     # the step whose verdict may continue the visit in another flow (Continue), and that flow in words: drawn
     # by the diagram, which cannot know the flow before the visit does

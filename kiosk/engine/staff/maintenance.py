@@ -16,7 +16,9 @@ from devices.api import Cancellation, DeviceError, DeviceStatus, EventSink
 from devices.printer.api import Receipt, ReceiptLine
 from kiosk.core.money import format_fen
 from kiosk.engine.ops import OpResult
+from kiosk.engine.screens import Row
 from kiosk.engine.staff.devices import DeviceService, RetainedCardView, SelfTest, ServiceUnavailable
+from kiosk.engine.staff.figures import day_report, figure_rows
 from kiosk.engine.staff.views import Action, JournalRow, StaffLogRow, journal_row, staff_log_row, t
 from kiosk.journal.reconcile import Reconciliation, reconcile
 from kiosk.journal.records import SessionOutcome
@@ -187,6 +189,12 @@ class Records:
         self.desk.require(Action.JOURNAL)
         entries = self.desk.services.journal.entries_on(day, "staff")
         return [staff_log_row(self.desk.lang, e) for e in reversed(entries)]
+
+    def figures(self, day: date) -> list[Row]:
+        """The day's main measures (kiosk/engine/staff/figures.py): counts, rates and times, nothing personal."""
+        self.desk.require(Action.JOURNAL)
+        flows = self.desk.engine.flows
+        return figure_rows(self.desk.lang, day_report(self.desk.services.journal, flows, day), flows)
 
     def reconciliation(self, day: date) -> Reconciliation:
         self.desk.require(Action.RECONCILE)

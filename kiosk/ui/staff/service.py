@@ -13,7 +13,7 @@ from kiosk.core.i18n import has_text
 from kiosk.core.money import format_fen
 from kiosk.engine.staff import Action
 from kiosk.engine.staff.devices import RetainedCardView
-from kiosk.ui.staff.base import StaffScreen, Table, heading
+from kiosk.ui.staff.base import Rows, StaffScreen, Table, heading
 from kiosk.ui.widgets import button, label, set_flag
 
 CARD_COUNTS = (10, 50, 100)
@@ -219,6 +219,9 @@ class RecordsScreen(StaffScreen):
         recon_buttons.addWidget(self.recon_title, 1)
         recon_buttons.addWidget(self.print_recon)
         recon_buttons.addWidget(self.export_recon)
+        self.figures = Rows("figures")  # the day's main measures (kiosk/engine/staff/figures.py)
+        column.addWidget(label(self.t("staff.ui.records.figures"), "StaffSection"))
+        column.addWidget(self.figures)
         column.addWidget(label(self.t("staff.ui.records.sessions"), "StaffSection"))
         column.addWidget(self.sessions)
         column.addLayout(recon_buttons)
@@ -252,6 +255,7 @@ class RecordsScreen(StaffScreen):
         self.day_label.setText(self.day.isoformat())
         flow = None if self.flow.value == "all" else self.flow.value
         outcome = None if self.outcome.value == "all" else self.outcome.value
+        self.figures.set_rows(self.desk.records.figures(self.day))
         rows = self.desk.records.sessions(self.day, flow, outcome)[:SESSION_ROWS]
         self.sessions.set_table(
             [self.t(f"staff.ui.col.{c}") for c in ("time", "flow", "outcome", "reason", "session")],
