@@ -26,6 +26,7 @@ from kiosk.app.qa import QAError, SimulatorControls
 from kiosk.app.scenario import Action
 from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
+from kiosk.engine.home import TAKE_CARD
 from kiosk.engine.screens import Input, InputKind
 from kiosk.engine.survey import REASONS
 
@@ -146,8 +147,8 @@ def answer_survey(kiosk: Kiosk, driver: DemoDriver, customer: Customer) -> None:
 
 def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
     """Between two customers: the home screen as a new customer finds it, the host simulator reseeded, and
-    what staff would do: faults cleared, whatever was left in a slot taken, bins emptied, paper and cards
-    refilled."""
+    what staff would do: faults cleared, whatever was left in a slot or before a camera taken, bins emptied,
+    paper and cards refilled."""
     engine = kiosk.engine
     settings = kiosk.services.settings
     if engine.home.elderly:
@@ -156,6 +157,9 @@ def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
         engine.send(Input(InputKind.LANGUAGE, settings.language))
     qa.reset_host()
     sims: dict[str, Any] = kiosk.sim_controls
+    if engine.home.card_in:  # a card the last customer inserted and no step read: the card menu gives it back
+        engine.send(Input(InputKind.CHOOSE, TAKE_CARD))
+        Driver(kiosk, qa).settle(lambda: str(sims["smartcard"].position()) != "inside", timeout=10.0)
     for name, waiting, take in (("printer", "receipt_waiting", qa.take_receipt),
                                 ("docprinter", "document_waiting", qa.take_document),
                                 ("smartcard", "position", qa.take_bank_card),
@@ -165,6 +169,10 @@ def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
                 take()
             except (QAError, QAControlError):
                 pass
+    if "camera" in sims:  # nothing still held up to the cameras: the last customer took their bill or licence
+        qa.show_camera("nobody")
+    if "doccamera" in sims:
+        qa.clear_document()
     qa.clear_device_faults()  # also forgets a card "taken ahead" of an eject that never came
     for name in ("smartcard", "dispenser"):
         empty = getattr(sims.get(name), "empty_retain_bin", None)
