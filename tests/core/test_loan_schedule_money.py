@@ -8,8 +8,6 @@ nothing."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -32,11 +30,10 @@ from kiosk.host.api_loan import (
     LoanDecideRequest,
     LoanDisburseRequest,
 )
-from kiosk.host.sim.context import OpContext, Refusal, SimulatorClock
-from kiosk.host.sim.ledger import Ledger
+from kiosk.host.sim.context import OpContext, Refusal
 from kiosk.host.sim.ops_loan import decide_application, disburse
-from kiosk.host.sim.seed import load_seed
-from kiosk.host.sim.store import Store
+
+from .seeded_bank import KEY, KEY_ID, card_balance, scratch, seeded_bank
 
 principals = st.integers(min_value=0, max_value=10**10)
 loans = st.integers(min_value=MIN_AMOUNT_FEN, max_value=MAX_AMOUNT_FEN)
@@ -113,35 +110,16 @@ def test_nonsense_is_refused(bad: tuple[Any, Any, Any]) -> None:
 
 # --- the host pays out exactly what the kiosk shows ------------------------------------------------------
 
-KEY_ID = "TPK-DEMO-01"
-KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 ZHANG_ID, PAN, PIN = "110105198503121234", "6228480402564890018", "147258"
 
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("loan") / "host.db"
-    ledger = Ledger(Store(path), SimulatorClock(), {KEY_ID: KEY})
-    ledger.seed(load_seed())
-    ledger.store.close()
-    return path
-
-
-@contextmanager
-def scratch(path: Path) -> Iterator[sqlite3.Connection]:
-    """The seeded bank, changed only inside this block (rolled back at its end)."""
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        yield conn
-    finally:
-        conn.rollback()
-        conn.close()
+    return seeded_bank(tmp_path_factory.mktemp("loan"))
 
 
 def _balance(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT a.balance_fen FROM accounts a JOIN cards c ON c.account_no = a.account_no "
-                            "WHERE c.pan = ?", (PAN,)).fetchone()[0])
+    return card_balance(conn, PAN)
 
 
 def kiosk_schedule(decision: Any, amount_yuan: str) -> Any:

@@ -5,8 +5,6 @@ out of the current account into the deposit, whatever the day, and a refusal mov
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -20,14 +18,11 @@ from devices.pinpad.pinblock import encrypt_pin
 from flows.time_deposit_open import MINIMUM_YUAN, check_amount, term_interest_fen
 from kiosk.core.rates import add_months
 from kiosk.host.api_td_open import TimeDepositOpenRequest
-from kiosk.host.sim.context import OpContext, Refusal, SimulatorClock
-from kiosk.host.sim.ledger import Ledger
+from kiosk.host.sim.context import OpContext, Refusal
 from kiosk.host.sim.ops_td_open import MINIMUM_FEN, deposit_interest_fen, open_deposit
-from kiosk.host.sim.seed import load_seed
-from kiosk.host.sim.store import Store
 
-KEY_ID = "TPK-DEMO-01"
-KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+from .seeded_bank import KEY, KEY_ID, card_balance, scratch, seeded_bank
+
 PAN = "6228480402564890018"  # zhang_wei_1: 5,000.00 yuan
 TERMS = {"3m": 3, "6m": 6, "1y": 12, "2y": 24, "3y": 36, "5y": 60}
 
@@ -58,28 +53,11 @@ def test_the_amount_field_takes_whole_yuan_from_the_minimum(yuan: int) -> None:
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("td_open") / "host.db"
-    ledger = Ledger(Store(path), SimulatorClock(), {KEY_ID: KEY})
-    ledger.seed(load_seed())
-    ledger.store.close()
-    return path
-
-
-@contextmanager
-def scratch(path: Path) -> Iterator[sqlite3.Connection]:
-    """The seeded bank, changed only inside this block (rolled back at its end)."""
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        yield conn
-    finally:
-        conn.rollback()
-        conn.close()
+    return seeded_bank(tmp_path_factory.mktemp("td_open"))
 
 
 def _balance(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT a.balance_fen FROM accounts a JOIN cards c ON c.account_no = a.account_no "
-                            "WHERE c.pan = ?", (PAN,)).fetchone()[0])
+    return card_balance(conn, PAN)
 
 
 def _held(conn: sqlite3.Connection) -> tuple[int, int]:

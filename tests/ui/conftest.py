@@ -163,6 +163,14 @@ class Customer:
     def choose(self, choice_id: str) -> None:
         self.click(f"choice-{choice_id}")
 
+    def enter_pin(self, pin: str) -> None:
+        """Type ``pin`` on the PIN pad a key at a time, each seen on the screen's dots, then Enter."""
+        dots = self.window.current_screen().dots
+        for typed, key in enumerate(pin, 1):
+            self.qa.press_keys(key)
+            self.wait_until(lambda n=typed: dots.digits() == n)
+        self.qa.press_keys("E")
+
     def type_on_keypad(self, digits: str) -> None:
         for digit in digits:
             self.click(f"key-{digit}")

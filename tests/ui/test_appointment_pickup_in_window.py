@@ -20,14 +20,6 @@ BELOW_MINIMUM = ("KA1.APT00000008.-1jMPt79eDTTSWtdPRlSjwPcZtdp99-vw1nx4gb1MBIjWf
                  "BzjNfBQ")
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def hold_up(ui: Any, text: str) -> None:
     """The tester types the code, or a picture's path, in the panel and holds it up to the camera."""
     panel = ui.panel
@@ -57,7 +49,7 @@ def confirm_and_finish(ui: Any, amount: str) -> None:
     assert amount in values
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, PIN)
+    ui.enter_pin(PIN)
     ui.wait_step("result")
     ui.choose("continue")
     ui.wait_step("receipt")

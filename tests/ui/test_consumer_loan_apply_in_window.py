@@ -10,14 +10,6 @@ from typing import Any
 from kiosk.engine.screens import ScreenKind
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def identify(ui: Any) -> None:
     ui.qa.show_camera("person:zhang_wei")
     ui.wait_step("home")
@@ -66,7 +58,7 @@ def test_a_loan_approved_read_signed_and_paid_out(ui: Any) -> None:
     assert last["冷静期"].startswith("放款后7天内")
     ui.choose("sign")
     ui.wait_step("pin")
-    enter_pin(ui, "147258")
+    ui.enter_pin("147258")
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
     result = {r.label: r.value for r in ui.model.rows}

@@ -10,14 +10,6 @@ from kiosk.engine.screens import ScreenKind
 PIN = "147258"
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def rows(ui: Any) -> str:
     return " ".join(f"{r.label} {r.value}" for r in ui.model.rows)
 
@@ -33,7 +25,7 @@ def test_buying_us_dollars_refreshing_the_quote_once_its_hold_is_over(ui: Any) -
     ui.wait_step("card")
     ui.qa.insert_bank_card("zhang_wei_1")
     ui.wait_step("pin")
-    enter_pin(ui, PIN)
+    ui.enter_pin(PIN)
     ui.wait_step("purpose")
     ui.choose("travel")
     ui.wait_step("currency")

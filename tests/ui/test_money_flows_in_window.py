@@ -17,14 +17,6 @@ def start(ui: Any, flow: str) -> None:
     ui.wait_step("read_id")
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def finish_with_receipt(ui: Any) -> None:
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
@@ -53,7 +45,7 @@ def test_transfer_to_a_past_payee(ui: Any) -> None:
     assert "1,000.00" in " ".join(r.value for r in ui.model.rows)
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, PIN)
+    ui.enter_pin(PIN)
     finish_with_receipt(ui)
     assert ui.qa.host_state()["postings"][0]["amount_fen"] == 100000
 
@@ -94,5 +86,5 @@ def test_transfer_to_a_new_payee_types_the_name(ui: Any) -> None:
     assert "2.00" in " ".join(r.value for r in ui.model.rows)
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, PIN)
+    ui.enter_pin(PIN)
     finish_with_receipt(ui)

@@ -9,14 +9,6 @@ from typing import Any
 from kiosk.engine.screens import ScreenKind
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def test_time_deposit_opened_for_one_year(ui: Any) -> None:
     ui.wait_step("home")
     ui.click("flow-time_deposit_open")
@@ -46,7 +38,7 @@ def test_time_deposit_opened_for_one_year(ui: Any) -> None:
     assert "（到期本息 3,0" in shown["预计到期利息"]
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, "147258")
+    ui.enter_pin("147258")
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
     result = {r.label: r.value for r in ui.model.rows}

@@ -13,14 +13,6 @@ PIN = "147258"
 BARCODE = "11010102345678"  # 张伟's electricity bill, 286.50 yuan
 
 
-def enter_pin(ui: Any, pin: str) -> None:
-    dots = ui.window.current_screen().dots
-    for typed, key in enumerate(pin, 1):
-        ui.qa.press_keys(key)
-        ui.wait_until(lambda n=typed: dots.digits() == n)
-    ui.qa.press_keys("E")
-
-
 def start(ui: Any) -> None:
     ui.wait_step("home")
     ui.click("flow-utility_payment")
@@ -35,7 +27,7 @@ def pay_and_finish(ui: Any, amount: str) -> None:
     assert amount in " ".join(r.value for r in ui.model.rows)
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, PIN)
+    ui.enter_pin(PIN)
     ui.wait_step("result")
     assert ui.window.current_screen().icon.kind() == "success"
     ui.choose("continue")

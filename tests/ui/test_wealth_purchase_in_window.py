@@ -7,7 +7,7 @@ from typing import Any
 
 from kiosk.engine.screens import ScreenKind
 
-from .test_money_flows_in_window import enter_pin, finish_with_receipt
+from .test_money_flows_in_window import finish_with_receipt
 
 
 def test_wealth_purchase_with_a_valid_assessment(ui: Any) -> None:
@@ -41,7 +41,7 @@ def test_wealth_purchase_with_a_valid_assessment(ui: Any) -> None:
     assert "2,000.00" in " ".join(r.value for r in ui.model.rows)
     ui.choose("confirm")
     ui.wait_step("pin")
-    enter_pin(ui, "147258")
+    ui.enter_pin("147258")
     finish_with_receipt(ui)
     postings = ui.qa.host_state()["postings"]
     assert [(p["op"], p["amount_fen"]) for p in postings] == [("wealth.purchase", 200000)]
