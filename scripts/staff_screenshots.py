@@ -184,6 +184,8 @@ def shoot(s: Shooter) -> None:
     s.click("choice-continue")
     s.wait_step("receipt")
     s.click("choice-continue")
+    s.wait_step("satisfaction")  # the satisfaction question after the completed session
+    s.click("choice-satisfied")
     s.wait_step("home")
     # a customer stuck on the payment: they call staff
     s.click("flow-si_payment")

@@ -134,10 +134,6 @@ class StaffDesk:
         step = self.engine.state
         return SessionView(s.id, s.flow.id, step, tuple(session_rows(self.lang, s, step)))
 
-    def flow_ids(self) -> list[str]:
-        """The catalogue's flows, for filtering the journal."""
-        return sorted(self.engine.flows)
-
     def today(self) -> date:
         """The kiosk's day, on the engine's clock."""
         return self.services.clock.now().date()

@@ -185,6 +185,11 @@ class Records:
         self.desk.journal("journal_viewed", day=day.isoformat(), flow=flow, outcome=outcome, rows=len(records))
         return [journal_row(self.desk.lang, r) for r in reversed(records)]
 
+    def flows_of(self, day: date) -> list[str]:
+        """The flows that had sessions on ``day`` (the journal screen's filter offers only these)."""
+        self.desk.require(Action.JOURNAL)
+        return sorted({r.flow_id for r in self.desk.services.journal.sessions(day, None, None)})
+
     def staff_log(self, day: date) -> list[StaffLogRow]:
         self.desk.require(Action.JOURNAL)
         entries = self.desk.services.journal.entries_on(day, "staff")

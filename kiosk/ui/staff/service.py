@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from devices.api import DeviceStatus
 from kiosk.core.i18n import has_text
@@ -22,6 +22,7 @@ A4_COUNTS = (250, 500)
 OUTCOMES = ("completed", "failed", "cancelled", "timeout")
 SESSION_ROWS = 40
 LOG_ROWS = 30
+FLOW_CHIPS_PER_ROW = 8  # the journal's flow filter wraps after so many
 
 
 def scrolled(inner: QWidget) -> QScrollArea:
@@ -37,21 +38,39 @@ def scrolled(inner: QWidget) -> QScrollArea:
 class Chips(QWidget):
     """One of several choices (a count, a filter), the chosen one highlighted."""
 
-    def __init__(self, name: str, options: list[tuple[str, str]], screen: StaffScreen, stretch: bool = True) -> None:
+    def __init__(self, name: str, options: list[tuple[str, str]], screen: StaffScreen, stretch: bool = True,
+                 per_row: int = 0) -> None:
+        """``per_row``: wrap after so many chips (0: one row)."""
         super().__init__()
+        self.name = name
         self.value = options[0][0]
         self.screen = screen
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(10)
+        self.stretch = stretch
+        self.per_row = per_row
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(10)
         self.buttons: dict[str, QPushButton] = {}
-        for value, text in options:
-            b = button(text, f"staff-{name}-{value}", "chip")
+        self.set_options(options)
+
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        """Offer these choices (the first is the default); the chosen one stays chosen while it is offered."""
+        if [(v, b.text()) for v, b in self.buttons.items()] == options:
+            return
+        for b in self.buttons.values():
+            self.grid.removeWidget(b)
+            b.hide()
+            b.deleteLater()
+        self.buttons = {}
+        per_row = self.per_row or len(options)
+        for n, (value, text) in enumerate(options):
+            b = button(text, f"staff-{self.name}-{value}", "chip")
             b.clicked.connect(lambda _=False, v=value: self.choose(v))
             self.buttons[value] = b
-            row.addWidget(b)
-        if stretch:
-            row.addStretch(1)
+            self.grid.addWidget(b, n // per_row, n % per_row)
+        self.grid.setColumnStretch(per_row, 1 if self.stretch else 0)
+        if self.value not in self.buttons:
+            self.value = options[0][0]
         self.show_choice()
 
     def choose(self, value: str) -> None:
@@ -199,9 +218,7 @@ class RecordsScreen(StaffScreen):
             days.addWidget(w)
         days.addStretch(1)
         self.column.addLayout(days)
-        flows = self.desk.flow_ids()
-        self.flow = Chips("flow", [("all", self.t("staff.ui.records.all_flows"))]
-                          + [(f, self.t(f"flow.{f}.title")) for f in flows], self)
+        self.flow = Chips("flow", self._flow_options([]), self, per_row=FLOW_CHIPS_PER_ROW)
         self.outcome = Chips("outcome", [("all", self.t("staff.ui.records.all_outcomes"))]
                              + [(o, self.t(f"staff.outcome.{o}")) for o in OUTCOMES], self)
         self.column.addWidget(self.flow)
@@ -240,6 +257,10 @@ class RecordsScreen(StaffScreen):
         self.day = today if days == 0 or self.day is None else min(today, self.day + timedelta(days=days))
         self.filters_changed()
 
+    def _flow_options(self, flows: list[str]) -> list[tuple[str, str]]:
+        """All flows, then the day's: 29 services do not fit one row of chips, a day's usually do."""
+        return [("all", self.t("staff.ui.records.all_flows")), *((f, self.t(f"flow.{f}.title")) for f in flows)]
+
     def _print(self) -> None:
         if self.day is not None:
             self.desk.records.print_reconciliation(self.day)
@@ -253,6 +274,7 @@ class RecordsScreen(StaffScreen):
         if self.day is None or not self.desk.may(Action.JOURNAL):
             return
         self.day_label.setText(self.day.isoformat())
+        self.flow.set_options(self._flow_options(self.desk.records.flows_of(self.day)))
         flow = None if self.flow.value == "all" else self.flow.value
         outcome = None if self.outcome.value == "all" else self.outcome.value
         self.figures.set_rows(self.desk.records.figures(self.day))
