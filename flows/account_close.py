@@ -27,10 +27,11 @@ from flows.common import (
     id_card,
     identify,
     local_time,
+    pin_refusals,
     yuan,
 )
 from kiosk.core.masking import mask_pan
-from kiosk.engine.flow import Fail, Flow, Goto
+from kiosk.engine.flow import Fail, Flow
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -46,7 +47,6 @@ from kiosk.engine.steps import (
 )
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api import AccountCloseCheckResult, AccountCloseResult
-from kiosk.host.errors import HostRejected
 
 
 @dataclass
@@ -125,10 +125,6 @@ def receipt(s: Session) -> Receipt:
     return build_receipt(s, "flow.account_close.receipt_title", rows, visit(s).closed.close_ref)
 
 
-def wrong_pin(s: Session, error: HostRejected) -> Goto:
-    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
-
-
 account_close = Flow(
     id="account_close", category=ACCOUNTS, data=AccountClosing,
     devices=frozenset({"idcard", "camera", "smartcard", "pinpad", "printer"}),
@@ -144,7 +140,7 @@ account_close = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("close_account", op="accounts.close", payload=close_request, store="closed", reference="close_ref",
                  branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked"),
+                 refusals={**pin_refusals(),
                            "amount_mismatch": lambda s, e: Fail("flow.account_close.balance_changed")}),
         RetainBankCard("retain_card", reason="account_closed"),
         Result("result", rows=result_rows),

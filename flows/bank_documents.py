@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from devices.api import DeviceState
 from devices.smartcard.api import BankCard
-from kiosk.engine.flow import Fail, Goto, Verdict
+from flows.common import pin_refusals
 from kiosk.engine.session import Session
-from kiosk.host.errors import HostRejected
 
 
 def bank_card(s: Session) -> BankCard:
@@ -22,15 +21,7 @@ def device_up(s: Session, name: str) -> bool:
     return device is not None and device.status().state in (DeviceState.OK, DeviceState.BUSY)
 
 
-def wrong_pin(s: Session, error: HostRejected) -> Verdict:
-    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
-
-
-def pin_locked(s: Session, error: HostRejected) -> Verdict:
-    return Fail("pin.locked")
-
-
-PIN_REFUSALS = {"pin_wrong": wrong_pin, "pin_locked": pin_locked}
+PIN_REFUSALS = pin_refusals()
 
 
 def statement_fee_fen(pages: int, free_pages: int, page_fen: int) -> int:

@@ -11,7 +11,7 @@ from devices.idcard.api import IdCard
 from devices.smartcard.api import BankCard
 from kiosk.core.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.core.money import format_fen
-from kiosk.engine.flow import Category, Goto, Predicate, Step, Verdict
+from kiosk.engine.flow import Category, Fail, Goto, Predicate, Step, Verdict
 from kiosk.engine.screens import Row
 from kiosk.engine.session import Session
 from kiosk.engine.steps import Agreement, EnterPin, FaceCheck, ReadIdCard, StaffApproval
@@ -106,6 +106,12 @@ def wrong_pin_back_to(step_id: str) -> Callable[[Session, HostRejected], Goto]:
     def wrong_pin(s: Session, error: HostRejected) -> Goto:
         return Goto(step_id, "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
     return wrong_pin
+
+
+def pin_refusals(step_id: str = "pin") -> dict[str, Callable[[Session, HostRejected], Verdict]]:
+    """The host's PIN refusals: a wrong PIN goes back to PIN entry at ``step_id`` with the tries left; a
+    locked PIN ends the visit."""
+    return {"pin_wrong": wrong_pin_back_to(step_id), "pin_locked": lambda s, e: Fail("pin.locked")}
 
 
 def card_pan(s: Session) -> str:

@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.common import SERVICES, card_holder_request, card_pan, id_card, wrong_pin_back_to, yuan
+from flows.common import (
+    SERVICES,
+    card_holder_request,
+    card_pan,
+    id_card,
+    pin_refusals,
+    yuan,
+)
 from flows.consumer_loan_contract import (
     FACE_REQUIRED,
     LoanApplication,
@@ -187,7 +194,7 @@ consumer_loan_apply = Flow(
         EnterPin("pin", pan=card_pan, store="pin_block", when="is_approved"),
         HostCall("disburse", op="loans.disburse", payload=disburse_request, store="loan", reference="loan_no",
                  when="is_approved", branches=("pin",), refusals={
-                     "pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked"),
+                     **pin_refusals(),
                      "offer_expired": refused("offer_expired"), "terms_changed": refused("terms_changed"),
                      "already_disbursed": refused("already_disbursed")}),
         Result("result", rows=result_rows, when="is_approved"),

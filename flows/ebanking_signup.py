@@ -24,9 +24,9 @@ from flows.common import (
     id_card,
     local_time,
     masked,
-    wrong_pin_back_to,
+    pin_refusals,
 )
-from kiosk.engine.flow import Fail, Flow, Goto, Verdict
+from kiosk.engine.flow import Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -168,7 +168,7 @@ ebanking_signup = Flow(
         InsertBankCard("card"),
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("status", op="ebanking.status", payload=card_request, store="status", branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}),
+                 refusals=pin_refusals()),
         Choose("service", options=service_options, store="service"),
         HostCall("send_sms", op="sms.send_to_reserved", payload=sms_request, store="sms", when="is_signing"),
         Form("sms_code", fields=[FieldRule("sms_code", "code", 6, 6)], when="is_signing", back=True),

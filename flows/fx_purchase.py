@@ -24,7 +24,15 @@ from typing import Any, get_args
 
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
-from flows.common import IDENTITY_PREDICATES, SERVICES, id_card, identify, local_time, wrong_pin_back_to, yuan
+from flows.common import (
+    IDENTITY_PREDICATES,
+    SERVICES,
+    id_card,
+    identify,
+    local_time,
+    pin_refusals,
+    yuan,
+)
 from flows.money_common import bank_card
 from kiosk.core import i18n
 from kiosk.core.fx import format_minor, format_rate, units_to_minor
@@ -211,7 +219,7 @@ def requote(s: Session, error: HostRejected) -> Goto:
 
 _QUOTE_REFUSALS: dict[str, Refusal] = {"quota_exceeded": over_quota, "purpose_prohibited": purpose_refused,
                    "currency_unknown": lambda s, e: Goto("currency", "flow.fx_purchase.currency_unknown")}
-_PIN_REFUSALS: dict[str, Refusal] = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
+_PIN_REFUSALS: dict[str, Refusal] = pin_refusals()
 
 
 # -- confirmation, purchase, receipt --------------------------------------------------------------

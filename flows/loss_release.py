@@ -18,8 +18,17 @@ from typing import Any
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
 from devices.smartcard.api import BankCard
-from flows.common import CARDS, IDENTITY_PREDICATES, approval_ref, holder_rows, id_card, identify, local_time
-from kiosk.engine.flow import Fail, Flow, Goto
+from flows.common import (
+    CARDS,
+    IDENTITY_PREDICATES,
+    approval_ref,
+    holder_rows,
+    id_card,
+    identify,
+    local_time,
+    pin_refusals,
+)
+from kiosk.engine.flow import Fail, Flow
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -34,7 +43,6 @@ from kiosk.engine.steps import (
 )
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api import CardsListResult, CardSummary, LossReleaseResult
-from kiosk.host.errors import HostRejected
 
 LOST = ("lost_verbal", "lost_formal")
 
@@ -116,10 +124,6 @@ def receipt(s: Session) -> Receipt:
                          visit(s).release.release_ref)
 
 
-def wrong_pin(s: Session, error: HostRejected) -> Goto:
-    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
-
-
 loss_release = Flow(
     id="loss_release", category=CARDS, devices=frozenset({"idcard", "camera", "smartcard", "pinpad", "printer"}),
     face_check=True, staff_approval="formal loss released; face check declined or failed", data=LossRelease,
@@ -136,7 +140,7 @@ loss_release = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("release", op="cards.release_loss", payload=release_request, store="release",
                  reference="release_ref", branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked")}),
+                 refusals=pin_refusals()),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],

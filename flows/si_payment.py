@@ -22,9 +22,10 @@ from flows.common import (
     identify,
     local_time,
     masked,
+    pin_refusals,
     yuan,
 )
-from kiosk.engine.flow import Fail, Flow, Goto
+from kiosk.engine.flow import Fail, Flow
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -40,7 +41,6 @@ from kiosk.engine.steps import (
 )
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api import SiBill, SiBillsResult, SiPayResult
-from kiosk.host.errors import HostRejected
 
 
 @dataclass
@@ -119,10 +119,6 @@ def receipt(s: Session) -> Receipt:
                          visit(s).payment.payment_ref)
 
 
-def wrong_pin(s: Session, error: HostRejected) -> Goto:
-    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
-
-
 si_payment = Flow(
     id="si_payment", category=PAYMENTS, popularity=1, devices=frozenset({"idcard", "smartcard", "pinpad", "printer"}),
     face_check=False, staff_approval="amount above the kiosk's limit", data=SiPayment,
@@ -137,7 +133,7 @@ si_payment = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("pay", op="si.pay", payload=pay_request, store="payment", amount=amount_fen,
                  reference="payment_ref", branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked")}),
+                 refusals=pin_refusals()),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],

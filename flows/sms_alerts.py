@@ -25,10 +25,10 @@ from flows.common import (
     id_card,
     local_time,
     masked,
-    wrong_pin_back_to,
+    pin_refusals,
     yuan,
 )
-from kiosk.engine.flow import Fail, Flow
+from kiosk.engine.flow import Flow
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
 from kiosk.engine.steps import (
@@ -147,7 +147,7 @@ sms_alerts = Flow(
         InsertBankCard("card"),
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("status", op="sms_alerts.status", payload=card_request, store="status", branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}),
+                 refusals=pin_refusals()),
         Choose("action", options=action_options, store="action"),
         Choose("threshold", options=threshold_options, store="threshold_choice", when="sets_threshold", back=True),
         Form("threshold_amount", fields=[FieldRule("threshold_yuan", "digits", 1, 5, check=check_threshold)],

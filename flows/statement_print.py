@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any
 
 from devices.pinpad.api import PinBlock
-from flows.bank_documents import PIN_REFUSALS, bank_card, statement_fee_fen, wrong_pin
-from flows.common import ACCOUNTS, local_time, yuan
+from flows.bank_documents import PIN_REFUSALS, bank_card, statement_fee_fen
+from flows.common import ACCOUNTS, local_time, pin_refusals, yuan
 from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
@@ -131,7 +131,7 @@ statement_print = Flow(
         Confirm("confirm", rows=summary),
         HostCall("issue", op="statements.issue", payload=issue_request, store="statement", amount=fee_fen,
                  reference="statement_ref", branches=("pin",),
-                 refusals={"pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked"),
+                 refusals={**pin_refusals(),
                            "statement_changed": lambda s, e: Fail("flow.statement_print.statement_changed")}),
         Result("result", rows=result_rows),
         PrintDocument("document", document=lambda s: visit(s).statement.document,

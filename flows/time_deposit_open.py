@@ -28,7 +28,7 @@ from typing import Any
 
 from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
-from flows.common import ACCOUNTS, local_time, wrong_pin_back_to, yuan
+from flows.common import ACCOUNTS, local_time, pin_refusals, yuan
 from flows.money_common import MAX_YUAN_DIGITS, bank_card, percent, yuan_to_fen
 from kiosk.core.digits import ascii_digits
 from kiosk.core.rates import add_months, interest_fen
@@ -211,7 +211,7 @@ time_deposit_open = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("open", op="time_deposits.open", payload=open_request, store="opened", amount=amount_fen,
                  reference="cd_no", branches=("pin", "amount", "rates"), refusals={
-                     "pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked"),
+                     **pin_refusals(),
                      "below_minimum": lambda s, e: Goto("amount", "field.deposit_yuan.below_minimum"),
                      "insufficient_funds": over_available, "rate_changed": requote, "interest_changed": requote,
                      "term_unknown": requote}),

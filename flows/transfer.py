@@ -29,6 +29,7 @@ from flows.common import (
     identify,
     local_time,
     masked,
+    pin_refusals,
     yuan,
 )
 from flows.money_common import MAX_YUAN_DIGITS, bank_card, check_yuan, yuan_to_fen
@@ -180,10 +181,6 @@ def receipt(s: Session) -> Receipt:
     return build_receipt(s, "flow.transfer.receipt_title", rows, sent.transfer_ref)
 
 
-def wrong_pin(s: Session, error: HostRejected) -> Goto:
-    return Goto("pin", "pin.wrong", {"tries_left": error.details.get("tries_left", 0)})
-
-
 _PAYEE_REFUSALS = {code: payee_refused for code in ("payee_not_found", "payee_name_mismatch", "same_account")}
 
 transfer = Flow(
@@ -210,7 +207,7 @@ transfer = Flow(
         EnterPin("pin", pan=lambda s: bank_card(s).pan, store="pin_block"),
         HostCall("remit", op="transfer.send", payload=send_request, store="sent", amount=debited_fen,
                  reference="transfer_ref", branches=("pin",), refusals={
-                     "pin_wrong": wrong_pin, "pin_locked": lambda s, e: Fail("pin.locked")}),
+                     **pin_refusals()}),
         Result("result", rows=result_rows),
         PrintReceipt("receipt", receipt=receipt),
     ],

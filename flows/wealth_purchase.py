@@ -33,7 +33,7 @@ from flows.common import (
     identify,
     local_time,
     masked,
-    wrong_pin_back_to,
+    pin_refusals,
     yuan,
 )
 from flows.money_common import MAX_YUAN_DIGITS, bank_card, check_yuan, percent, yuan_to_fen
@@ -308,7 +308,7 @@ _SUITABILITY: dict[str, Callable[[Session, HostRejected], Verdict]] = {
 }
 _AMOUNT: dict[str, Callable[[Session, HostRejected], Verdict]] = {code: back_to_amount for code in ("amount_below_minimum", "amount_not_whole_yuan", "quota_exceeded")}
 _LATER = {**_SUITABILITY, "risk_above_grade": refused, "recorded_sale_required": refused}  # changed since the check
-_PIN: dict[str, Callable[[Session, HostRejected], Verdict]] = {"pin_wrong": wrong_pin_back_to("pin"), "pin_locked": lambda s, e: Fail("pin.locked")}
+_PIN: dict[str, Callable[[Session, HostRejected], Verdict]] = pin_refusals()
 
 
 def questionnaire() -> list[Step]:
