@@ -1116,61 +1116,8 @@ def consumer_loan_apply(s: Shooter) -> None:
     loan_apply(s, "home_furnishing", "50000", "40000", "12", typo="500")
     loan_read_contract(s)
     s.click("choice-sign")
-# Seeded bookings' codes (assets/sim/people.toml, tests/scenarios/appointment_pickup/): 张伟's transfer to 孙丽,
-# his 3,000 yuan deposit, and a transfer whose window closed yesterday.
-BOOKED_TRANSFER = "KA1.APT00000001.9vzbQvnAQauRjkxLuZewvsgKXshC_Sw3GIVELp97prJDuD395ykaeSIZkKe2mHxYKZbAoSA9xBsMarwV9vIUCA"
-BOOKED_DEPOSIT = "KA1.APT00000002.dO2NoC_g7lRT_3imUO7wsEFdIi65PbJ7t12WEClU81W_xO_kPZhMv_iKKjnDK1qJ6cl0HnYX5PrrbSymna7uBg"
-EXPIRED_BOOKING = "KA1.APT00000004.lMGLbF5vetmjyINITmWN17y3Z-zfW7JxETPsREu5o_hNuQ2e6_BvlLRt7pvZEt-e0n0k8IJeF2wT4AWtYXEKBQ"
-
-
-def pick_up(s: Shooter, code: str, stained_first: bool = False) -> None:
-    """From home: the appointment's QR code held up to the camera (a stained one first: seen, not read), consent,
-    the ID card."""
-    s.click("flow-appointment_pickup")
-    s.spin(lambda: s.model.step == "scan" and not s.model.busy, what="the camera")
-    if stained_first:
-        s.qa.show_code(code, "qrcode", damaged=True)
-        s.spin(lambda: s.model.error is not None, what="the stained code said")
-        s.spin(lambda: s.window.current_screen().view.image is not None, what="the camera's preview")
-        s.save("scan-unreadable")
-    s.qa.show_code(code, "qrcode")
-    s.spin(lambda: s.model.step in ("consent", "failed") and not s.model.busy
-           and (s.model.step != "consent" or ("consent", 0) in s.shot), what="the code checked")
-    if s.model.step == "consent":
-        s.click("choice-agree")
-        s.qa.place_id_card("zhang_wei")
-
-
-def appointment_pickup(s: Shooter) -> None:
-    """A transfer booked in the mini-program: the QR code held up, the ID card; the visit goes on in the transfer
-    with the booked answers passed, checked on the confirmation; the card, the warning, the PIN. Then a booked
-    deposit: back from its confirmation, the booked choice is marked; and a code whose window has closed."""
-    pick_up(s, BOOKED_TRANSFER, stained_first=True)
-    s.step("card")
-    s.qa.insert_bank_card("zhang_wei_1")
-    s.step("fraud_warning")
-    s.running.kiosk.services.clock.advance(6)
-    s.spin(lambda: s.model.data.get("wait_s") == 0, what="the fraud pause")
-    s.click("choice-continue")
-    s.step("confirm")
-    s.click("choice-confirm")
     s.step("pin")
     s.qa.press_keys("147258E")
-def corporate_account_precheck(s: Shooter) -> None:
-    """张伟 pre-checks his company: the licence under the document camera, stained first (seen, not read), then
-    clean; the first free signing appointment booked; the slip. Then again without the licence: the code typed
-    on the code keyboard with a wrong check character (named under the field), then right: booked already."""
-    identify(s, "corporate_account_precheck", "zhang_wei")
-    s.step("licence")
-    s.qa.show_document(licence="corp_tech", damaged=True)
-    s.spin(lambda: s.model.error is not None, what="the stained QR code said")
-    s.spin(lambda: s.window.current_screen().view.image is not None, what="the document camera's preview")
-    s.save("licence-unreadable")
-    s.qa.show_document(licence="corp_tech")
-    s.step("slot")
-    s.click("choice-slot_1")
-    s.step("confirm")
-    s.click("choice-confirm")
     s.step("result")
     s.click("choice-continue")
     s.step("receipt")
@@ -1231,6 +1178,52 @@ def corporate_account_precheck(s: Shooter) -> None:
     s.save("contract-schedule-elderly")
     s.click("btn-cancel")
     s.home(take_card=True)
+# Seeded bookings' codes (assets/sim/people.toml, tests/scenarios/appointment_pickup/): 张伟's transfer to 孙丽,
+# his 3,000 yuan deposit, and a transfer whose window closed yesterday.
+BOOKED_TRANSFER = "KA1.APT00000001.9vzbQvnAQauRjkxLuZewvsgKXshC_Sw3GIVELp97prJDuD395ykaeSIZkKe2mHxYKZbAoSA9xBsMarwV9vIUCA"
+BOOKED_DEPOSIT = "KA1.APT00000002.dO2NoC_g7lRT_3imUO7wsEFdIi65PbJ7t12WEClU81W_xO_kPZhMv_iKKjnDK1qJ6cl0HnYX5PrrbSymna7uBg"
+EXPIRED_BOOKING = "KA1.APT00000004.lMGLbF5vetmjyINITmWN17y3Z-zfW7JxETPsREu5o_hNuQ2e6_BvlLRt7pvZEt-e0n0k8IJeF2wT4AWtYXEKBQ"
+
+
+def pick_up(s: Shooter, code: str, stained_first: bool = False) -> None:
+    """From home: the appointment's QR code held up to the camera (a stained one first: seen, not read), consent,
+    the ID card."""
+    s.click("flow-appointment_pickup")
+    s.spin(lambda: s.model.step == "scan" and not s.model.busy, what="the camera")
+    if stained_first:
+        s.qa.show_code(code, "qrcode", damaged=True)
+        s.spin(lambda: s.model.error is not None, what="the stained code said")
+        s.spin(lambda: s.window.current_screen().view.image is not None, what="the camera's preview")
+        s.save("scan-unreadable")
+    s.qa.show_code(code, "qrcode")
+    s.spin(lambda: s.model.step in ("consent", "failed") and not s.model.busy
+           and (s.model.step != "consent" or ("consent", 0) in s.shot), what="the code checked")
+    if s.model.step == "consent":
+        s.click("choice-agree")
+        s.qa.place_id_card("zhang_wei")
+
+
+def appointment_pickup(s: Shooter) -> None:
+    """A transfer booked in the mini-program: the QR code held up, the ID card; the visit goes on in the transfer
+    with the booked answers passed, checked on the confirmation; the card, the warning, the PIN. Then a booked
+    deposit: back from its confirmation, the booked choice is marked; and a code whose window has closed."""
+    pick_up(s, BOOKED_TRANSFER, stained_first=True)
+    s.step("card")
+    s.qa.insert_bank_card("zhang_wei_1")
+    s.step("fraud_warning")
+    s.running.kiosk.services.clock.advance(6)
+    s.spin(lambda: s.model.data.get("wait_s") == 0, what="the fraud pause")
+    s.click("choice-continue")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("pin")
+    s.qa.press_keys("147258E")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
+    s.home(take_card=True)
     s.qa.show_camera("nobody")
     pick_up(s, BOOKED_DEPOSIT)
     s.spin(lambda: s.model.step == "card", what="the deposit's card")
@@ -1248,6 +1241,26 @@ def corporate_account_precheck(s: Shooter) -> None:
     s.save("expired")
     s.click("choice-continue")
     s.spin(lambda: s.model.step == "home", what="home")
+def corporate_account_precheck(s: Shooter) -> None:
+    """张伟 pre-checks his company: the licence under the document camera, stained first (seen, not read), then
+    clean; the first free signing appointment booked; the slip. Then again without the licence: the code typed
+    on the code keyboard with a wrong check character (named under the field), then right: booked already."""
+    identify(s, "corporate_account_precheck", "zhang_wei")
+    s.step("licence")
+    s.qa.show_document(licence="corp_tech", damaged=True)
+    s.spin(lambda: s.model.error is not None, what="the stained QR code said")
+    s.spin(lambda: s.window.current_screen().view.image is not None, what="the document camera's preview")
+    s.save("licence-unreadable")
+    s.qa.show_document(licence="corp_tech")
+    s.step("slot")
+    s.click("choice-slot_1")
+    s.step("confirm")
+    s.click("choice-confirm")
+    s.step("result")
+    s.click("choice-continue")
+    s.step("receipt")
+    s.spin(lambda: s.model.data.get("printed") is True, what="printed")
+    s.click("choice-continue")
     s.home()
     s.qa.clear_document()
     s.qa.remove_id_card()
