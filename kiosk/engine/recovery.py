@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kiosk.engine.services import Services
 from kiosk.host.errors import HostError
@@ -42,4 +42,6 @@ def recover(services: Services) -> RecoveryReport:
                        {"op": request.op, "key": request.idempotency_key, "committed": found})
         committed += found
         absent += not found
-    return RecoveryReport(len(abandoned), committed, absent, unknown)
+    report = RecoveryReport(len(abandoned), committed, absent, unknown)
+    journal.record(None, "system", "recovery", asdict(report))
+    return report

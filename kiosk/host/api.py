@@ -537,6 +537,9 @@ class Operation:
     posting: bool  # changes money or records: exactly once under its idempotency key
     refusals: tuple[str, ...]  # the business error codes it may answer with (HTTP 422)
     simulator: str  # "module.function" in kiosk.host.sim (resolved and checked when the simulator loads)
+    # A posting the host can reverse (冲正) with postings.reverse when the customer did not get what it paid
+    # for; a posting that is not (an account opened, a PIN reset) is marked suspect and staff are called.
+    reversible: bool = False
 
 
 _PIN = ("pin_block_invalid",)

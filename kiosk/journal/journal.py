@@ -28,9 +28,13 @@ from kiosk.journal.records import (
     HostRequestRecord,
     HostStatus,
     JournalError,
+    ReversalRecord,
     SessionOutcome,
     SessionRecord,
+    TxnRecord,
+    TxnState,
     may_move,
+    txn_may_move,
 )
 from kiosk.journal.schema import ensure_schema
 
@@ -150,6 +154,138 @@ class Journal:
             ).rowcount
             if moved == 0:  # another process moved it first
                 raise JournalError(f"host request {key} changed while it was being finished")
+
+    # -- transactions (write-ahead) -------------------------------------------------------------
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One commit for several writes (inside a batch, the batch's commit)."""
+        with self._lock:
+            self._check_open()
+            if self._batch_depth:
+                yield
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._batch_depth += 1
+            try:
+                yield
+            except BaseException:
+                self._batch_depth -= 1
+                self._conn.execute("ROLLBACK")
+                raise
+            self._batch_depth -= 1
+            self._conn.execute("COMMIT")
+
+    def txn_intent(
+        self, key: str, session_id: str | None, flow_id: str, op: str, *, amount_fen: int | None = None,
+        parties: Detail | None = None, delivery: str | None = None, reversible: bool = False,
+    ) -> TxnRecord:
+        """Commit a transaction's intent before the host hears of it (write-ahead)."""
+        if amount_fen is not None and (isinstance(amount_fen, bool) or not isinstance(amount_fen, int)):
+            raise TypeError("amount_fen is a whole number of fen")
+        now = self._now()
+        try:
+            with self._atomic(), _refusing_unknown_session(session_id):
+                self._execute(
+                    "INSERT INTO transactions (key, session_id, flow_id, op, amount_fen, parties, delivery, reversible,"
+                    " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, session_id, flow_id, op, amount_fen, _dump(parties), delivery, int(bool(reversible)),
+                     TxnState.INTENT.value, now, now),
+                )
+                self.record(session_id, EntryKind.TXN, TxnState.INTENT.value,
+                            {"key": key, "op": op, "amount_fen": amount_fen, "delivery": delivery,
+                             "reversible": bool(reversible), "parties": dict(parties or {})})
+        except sqlite3.IntegrityError as exc:
+            raise JournalError(f"transaction {key} is already journaled") from exc
+        record = self.transaction(key)
+        assert record is not None
+        return record
+
+    def txn_move(self, key: str, state: TxnState | str, detail: Detail | None = None) -> TxnRecord:
+        """Move a transaction forward (see :data:`kiosk.journal.records.TXN_MOVES`), with an entry saying so."""
+        new = TxnState(state)
+        with self._atomic():
+            current = self.transaction(key)
+            if current is None:
+                raise JournalError(f"transaction {key} is unknown")
+            if not txn_may_move(current.state, new):
+                raise JournalError(f"transaction {key} cannot move from {current.state} to {new}")
+            merged = {**(current.detail or {}), **scrub(dict(detail or {}))}
+            self._execute("UPDATE transactions SET state = ?, updated_at = ?, detail = ? WHERE key = ? AND state = ?",
+                          (new.value, self._now(), _dump(merged), key, current.state.value))
+            self.record(current.session_id, EntryKind.TXN, new.value, {"key": key, "op": current.op, **(detail or {})})
+        moved = self.transaction(key)
+        assert moved is not None
+        return moved
+
+    def transaction(self, key: str) -> TxnRecord | None:
+        rows = self._query("SELECT * FROM transactions WHERE key = ?", (key,))
+        return _txn(rows[0]) if rows else None
+
+    def transactions(self, session_id: str | None = None, states: tuple[TxnState, ...] = ()) -> list[TxnRecord]:
+        where, params = ["1 = 1"], []
+        if session_id is not None:
+            where.append("session_id = ?")
+            params.append(session_id)
+        if states:
+            where.append(f"state IN ({', '.join('?' * len(states))})")
+            params += [TxnState(s).value for s in states]
+        rows = self._query(f"SELECT * FROM transactions WHERE {' AND '.join(where)} ORDER BY created_at, rowid", params)
+        return [_txn(row) for row in rows]
+
+    def open_transactions(self) -> list[TxnRecord]:
+        """Transactions not yet in a terminal state: recovery resolves these before service."""
+        return self.transactions(states=tuple(s for s in TxnState if not s.terminal))
+
+    # -- the reversal queue (store and forward) ---------------------------------------------------
+
+    def queue_reversal(self, txn_key: str, reversal_key: str, reason: str) -> ReversalRecord:
+        """Queue the reversal of an approved transaction and move it to reversal_pending, in one commit."""
+        now = self._now()
+        with self._atomic():
+            self._execute(
+                "INSERT INTO reversal_queue (txn_key, reversal_key, reason, next_at, state, queued_at)"
+                " VALUES (?, ?, ?, ?, 'pending', ?)", (txn_key, reversal_key, mask_text(reason), now, now))
+            self.txn_move(txn_key, TxnState.REVERSAL_PENDING, {"reversal_key": reversal_key, "reason": reason})
+        found = self.reversal(txn_key)
+        assert found is not None
+        return found
+
+    def reversal(self, txn_key: str) -> ReversalRecord | None:
+        rows = self._query("SELECT * FROM reversal_queue WHERE txn_key = ?", (txn_key,))
+        return _reversal(rows[0]) if rows else None
+
+    def reversals(self, state: str | None = None) -> list[ReversalRecord]:
+        sql, params = "SELECT * FROM reversal_queue", []
+        if state is not None:
+            sql += " WHERE state = ?"
+            params.append(state)
+        return [_reversal(row) for row in self._query(sql + " ORDER BY queued_at, rowid", params)]
+
+    def reversal_failed(self, txn_key: str, error: str, next_at: str) -> ReversalRecord:
+        """One more failed attempt; the next one not before ``next_at`` (ISO time)."""
+        with self._atomic():
+            self._execute("UPDATE reversal_queue SET attempts = attempts + 1, last_error = ?, next_at = ?"
+                          " WHERE txn_key = ? AND state = 'pending'", (mask_text(error), next_at, txn_key))
+            record, txn = self.reversal(txn_key), self.transaction(txn_key)
+            if record is None or txn is None:
+                raise JournalError(f"no reversal queued for {txn_key}")
+            self.record(txn.session_id, EntryKind.SYSTEM, "reversal_attempt_failed",
+                        {"key": txn_key, "attempts": record.attempts, "error": error})
+        return record
+
+    def reversal_settled(self, txn_key: str, state: TxnState | str, detail: Detail | None = None) -> TxnRecord:
+        """The reversal ended: the transaction is reversed, or suspect (it kept failing or was refused)."""
+        new = TxnState(state)
+        if new not in (TxnState.REVERSED, TxnState.SUSPECT):
+            raise JournalError(f"a reversal ends reversed or suspect, not {new}")
+        with self._atomic():
+            settled = self._execute(
+                "UPDATE reversal_queue SET state = ?, finished_at = ? WHERE txn_key = ? AND state = 'pending'",
+                ("done" if new is TxnState.REVERSED else "suspect", self._now(), txn_key)).rowcount
+            if settled == 0:
+                raise JournalError(f"no pending reversal for {txn_key}")
+            return self.txn_move(txn_key, new, detail)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -296,6 +432,23 @@ def _session(row: sqlite3.Row) -> SessionRecord:
 def _entry(row: sqlite3.Row) -> Entry:
     return Entry(seq=row["seq"], session_id=row["session_id"], at=row["at"], kind=EntryKind(row["kind"]),
                  name=row["name"], detail=_load(row["detail"]))
+
+
+def _txn(row: sqlite3.Row) -> TxnRecord:
+    return TxnRecord(
+        key=row["key"], session_id=row["session_id"], flow_id=row["flow_id"], op=row["op"],
+        amount_fen=row["amount_fen"], parties=_load(row["parties"]), delivery=row["delivery"],
+        reversible=bool(row["reversible"]), state=TxnState(row["state"]), created_at=row["created_at"],
+        updated_at=row["updated_at"], detail=_load(row["detail"]),
+    )
+
+
+def _reversal(row: sqlite3.Row) -> ReversalRecord:
+    return ReversalRecord(
+        txn_key=row["txn_key"], reversal_key=row["reversal_key"], reason=row["reason"], attempts=row["attempts"],
+        next_at=row["next_at"], last_error=row["last_error"], state=row["state"], queued_at=row["queued_at"],
+        finished_at=row["finished_at"],
+    )
 
 
 def _host_request(row: sqlite3.Row) -> HostRequestRecord:

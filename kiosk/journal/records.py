@@ -23,6 +23,7 @@ class EntryKind(StrEnum):
     OUTCOME = "outcome"  # how a step or the session ended
     NOTE = "note"  # anything else worth keeping
     SURVEY = "survey"  # the customer's satisfaction with a completed session (kiosk/engine/survey.py)
+    TXN = "txn"  # a transaction moved to a new state (its name is the state)
 
 
 class SessionOutcome(StrEnum):
@@ -65,6 +66,74 @@ HOST_STATUS_MOVES: dict[HostStatus, frozenset[HostStatus]] = {
 
 def may_move(current: HostStatus, new: HostStatus) -> bool:
     return new in HOST_STATUS_MOVES.get(current, frozenset())
+
+
+class TxnState(StrEnum):
+    """Where a transaction with a financial or account effect stands; it only moves forward."""
+
+    INTENT = "intent"  # committed before anything is sent
+    SENT = "sent"  # about to leave the kiosk, or gone
+    APPROVED = "approved"  # the host posted it
+    DECLINED = "declined"  # the host refused it, or never got it: nothing posted
+    UNKNOWN = "unknown"  # sent, no answer: ask the host by key before anything else
+    DEVICE_STARTED = "device_started"  # the card or document the customer pays for is on its way
+    COMPLETED = "completed"  # posted and delivered
+    DEVICE_FAILED = "device_failed"  # posted, not delivered
+    REVERSAL_PENDING = "reversal_pending"  # a reversal (冲正) waits in the store-and-forward queue
+    REVERSED = "reversed"  # the host reversed the posting: nets to zero
+    SUSPECT = "suspect"  # needs staff: not reversible, or the reversal kept failing
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL_TXN_STATES
+
+
+TERMINAL_TXN_STATES = frozenset({TxnState.DECLINED, TxnState.COMPLETED, TxnState.REVERSED, TxnState.SUSPECT})
+
+# The only moves a transaction may make (the journal's schema enforces the same table).
+TXN_MOVES: dict[TxnState, frozenset[TxnState]] = {
+    TxnState.INTENT: frozenset({TxnState.SENT, TxnState.DECLINED}),
+    TxnState.SENT: frozenset({TxnState.APPROVED, TxnState.DECLINED, TxnState.UNKNOWN}),
+    TxnState.UNKNOWN: frozenset({TxnState.APPROVED, TxnState.DECLINED, TxnState.SUSPECT}),
+    TxnState.APPROVED: frozenset({TxnState.DEVICE_STARTED, TxnState.COMPLETED, TxnState.DEVICE_FAILED,
+                                  TxnState.REVERSAL_PENDING, TxnState.SUSPECT}),
+    TxnState.DEVICE_STARTED: frozenset({TxnState.COMPLETED, TxnState.DEVICE_FAILED}),
+    TxnState.DEVICE_FAILED: frozenset({TxnState.REVERSAL_PENDING, TxnState.SUSPECT}),
+    TxnState.REVERSAL_PENDING: frozenset({TxnState.REVERSED, TxnState.SUSPECT}),
+}
+
+
+def txn_may_move(current: TxnState, new: TxnState) -> bool:
+    return new in TXN_MOVES.get(current, frozenset())
+
+
+@dataclass(frozen=True)
+class TxnRecord:
+    key: str  # the posting's idempotency key
+    session_id: str | None
+    flow_id: str
+    op: str
+    amount_fen: int | None
+    parties: dict[str, Any] | None  # masked
+    delivery: str | None  # what the customer must get after approval: "card", "document", or None
+    reversible: bool
+    state: TxnState
+    created_at: str
+    updated_at: str
+    detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ReversalRecord:
+    txn_key: str
+    reversal_key: str
+    reason: str
+    attempts: int
+    next_at: str
+    last_error: str | None
+    state: str  # pending | done | suspect
+    queued_at: str
+    finished_at: str | None
 
 
 @dataclass(frozen=True)

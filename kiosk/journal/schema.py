@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from kiosk.journal.records import JournalError
+from kiosk.journal.records import TXN_MOVES, JournalError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE sessions (
@@ -63,6 +63,59 @@ BEGIN SELECT RAISE(ABORT, 'a closed session cannot change'); END;
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 """
 
+# Version 2: transactions with a forward-only state (write-ahead: the intent is committed before the host
+# hears of it), the reversal queue (store and forward), and the entries' hash chain (tamper evidence).
+_SCHEMA_V2 = """
+ALTER TABLE entries ADD COLUMN hash TEXT;
+
+CREATE TABLE journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE transactions (
+    key TEXT PRIMARY KEY,
+    session_id TEXT REFERENCES sessions (id),
+    flow_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    amount_fen INTEGER,
+    parties TEXT,
+    delivery TEXT,
+    reversible INTEGER NOT NULL CHECK (reversible IN (0, 1)),
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX transactions_state ON transactions (state);
+CREATE INDEX transactions_session ON transactions (session_id);
+
+CREATE TABLE txn_moves (from_state TEXT NOT NULL, to_state TEXT NOT NULL, PRIMARY KEY (from_state, to_state));
+
+CREATE TRIGGER transactions_no_delete BEFORE DELETE ON transactions
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER transactions_forward_only BEFORE UPDATE OF state ON transactions
+WHEN NOT EXISTS (SELECT 1 FROM txn_moves WHERE from_state = OLD.state AND to_state = NEW.state)
+BEGIN SELECT RAISE(ABORT, 'a transaction state only moves forward'); END;
+CREATE TRIGGER transactions_fixed BEFORE UPDATE OF key, session_id, flow_id, op, amount_fen, created_at
+ON transactions
+BEGIN SELECT RAISE(ABORT, 'a transaction''s identity and amount never change'); END;
+
+CREATE TABLE reversal_queue (
+    txn_key TEXT PRIMARY KEY REFERENCES transactions (key),
+    reversal_key TEXT NOT NULL UNIQUE,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    last_error TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'suspect')),
+    queued_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX reversal_queue_state ON reversal_queue (state, next_at);
+CREATE TRIGGER reversal_queue_no_delete BEFORE DELETE ON reversal_queue
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER reversal_queue_settled_once BEFORE UPDATE ON reversal_queue WHEN OLD.state != 'pending'
+BEGIN SELECT RAISE(ABORT, 'a settled reversal cannot change'); END;
+"""
+
 
 def _current_version(conn: sqlite3.Connection) -> int | None:
     found = conn.execute(
@@ -79,16 +132,26 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = _current_version(conn)
-        if version is None:
-            for statement in _statements(_SCHEMA_V1):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        elif version > SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
             raise JournalError(f"journal schema version {version} is newer than this kiosk ({SCHEMA_VERSION})")
+        if version is None:
+            _run(conn, _SCHEMA_V1)
+            conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+            version = 1
+        if version < 2:
+            _run(conn, _SCHEMA_V2)
+            conn.executemany("INSERT INTO txn_moves (from_state, to_state) VALUES (?, ?)",
+                             sorted((a.value, b.value) for a, moves in TXN_MOVES.items() for b in moves))
+            conn.execute("INSERT INTO schema_version (version) VALUES (2)")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
 
 
 def _statements(script: str) -> list[str]:
