@@ -12,37 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from devices.pinpad.pinblock import encrypt_pin
-from devices.sim_profiles import load_people
+from kiosk.app.invariants import demo_secrets as secrets
 from kiosk.app.scenario import load_scenario, run_scenario
 
-WORKING_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 BANK_SIDE = ("host-simulator.sqlite", "host.db")  # the host simulator's books, with -wal/-shm
 TEST_INPUTS = (".toml",)  # scenario and config files the tests wrote as input (they hold PIN pad keys)
-SCENARIO_PINS = ("258369", "258360", "582936", "582937", "850312", "920718")  # PINs the scenarios set
-
-
-def secrets() -> dict[bytes, str]:
-    people = load_people()
-    found: dict[bytes, str] = {}
-    pans = {p.card.pan: p.holder_key for p in people.bank_cards.values()}
-    pans.update({card.pan: "stock card" for card in people.stock})
-    for key, card in people.id_cards.items():
-        found[card.id_number.encode()] = f"ID number of {key}"
-    for pan, owner in pans.items():
-        found[pan.encode()] = f"card number of {owner}"
-    pans.update({m.card.card.pan: f"staff card of {m.number}" for m in people.staff if m.card is not None})
-    for member in people.staff:  # staff passwords: never in a log, the journal or a receipt
-        found[member.password.encode()] = f"password of {member.number}"
-    pins = {str(c["pin"]) for p in people.persons.values() for c in p.get("card", []) if "pin" in c}
-    pins |= set(SCENARIO_PINS)
-    pins |= {m.card_pin for m in people.staff if m.card_pin}
-    for pin in pins:
-        found[pin.encode()] = "a PIN"
-        for pan in pans:
-            block = encrypt_pin(pin, pan, WORKING_KEY)
-            found[block] = found[block.hex().encode()] = found[block.hex().upper().encode()] = "a PIN block"
-    return found
 
 
 def written_files(root: Path) -> list[Path]:

@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.app.cli_idcard import add_idcard_commands
     from kiosk.app.cli_journal import add_reconcile_command
     from kiosk.app.cli_kpi import add_kpi_commands
+    from kiosk.app.cli_recovery import add_recovery_commands
     from kiosk.app.cli_voice import add_voice_commands
 
     parser = argparse.ArgumentParser(prog="kiosk", description="Smart teller kiosk (智能柜台)")
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_run = scenario.add_parser("run", help="run one scenario file on the simulators")
     scenario_run.add_argument("file", type=Path)
     scenario_run.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    scenario_run.add_argument("--data-dir", type=Path, default=None,
+                              help="journal, device state and host database here (kept: a later run or `kiosk recover` "
+                                   "continues from them)")
+    scenario_run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                              help="a configuration value for this run (dotted key, TOML value), e.g. face.matcher=\"sim\"")
     _config_arg(scenario_run)
     scenario_run.set_defaults(handler=cmd_scenario_run)
 
@@ -107,12 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_docs_commands(sub)
     add_appointments_commands(sub)
+    add_recovery_commands(sub, _config_arg)
 
     host = sub.add_parser("host-simulator", help="run the embedded host simulator on its own")
     _config_arg(host)
     host.add_argument("--port", type=int, default=8470)
     host.set_defaults(handler=cmd_host_simulator)
     return parser
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``--set key=value`` pairs: the value is read as TOML (``5``, ``"sim"``, ``true``), else taken as text."""
+    import tomllib
+
+    from kiosk.app.config import ConfigError
+
+    overrides: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set {item}: expected KEY=VALUE")
+        try:
+            overrides[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            overrides[key.strip()] = text
+    return overrides
 
 
 def load_config(path: Path | None) -> KioskConfig:
@@ -151,7 +176,8 @@ def cmd_scenario_run(args: argparse.Namespace) -> int:
 
     try:
         scenario = load_scenario(args.file)
-        result = run_scenario(scenario, config_path=args.config)
+        result = run_scenario(scenario, config_path=args.config, data_dir=args.data_dir,
+                              overrides=parse_overrides(args.overrides))
     except BadScenario as exc:
         print(f"kiosk: {args.file}: {exc}", file=sys.stderr)
         return EXIT_CONFIG

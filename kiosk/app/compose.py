@@ -219,8 +219,10 @@ def build_devices(ctx: BuildContext) -> Devices:
 
 def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool = False,
                 on_ready: Callable[[], None] | None = None, data_dir: Path | None = None,
-                voice: bool = False, host: HostLaunch | None = None) -> Kiosk:
-    """``voice``: speak through the voice guide (the window does; headless runs stay silent). ``host``: the
+                voice: bool = False, host: HostLaunch | None = None, recover_now: bool = True) -> Kiosk:
+    """``recover_now``: run recovery before service here (headless); the window runs it itself
+    (:meth:`Engine.start_recovery`). ``voice``: speak through the voice guide (the window does; headless runs stay
+    silent). ``host``: the
     host already launched (``kiosk run`` spawns the simulator first thing); else it is launched here. Either
     way it starts while the devices are built, and the kiosk owns it."""
     clock = clock or SystemClock()
@@ -242,7 +244,8 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
         client = host.client()
         services = Services(devices=devices, host=client, journal=journal, face=face, clock=clock,
                             settings=engine_settings(config, strict))
-        recover(services)
+        if recover_now:  # headless: before anything else; the window shows 暂停服务 and recovers on a worker
+            recover(services)
         engine = Engine(services, catalogue(), on_ready=on_ready)
     except BaseException:
         host.stop()

@@ -151,8 +151,11 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(QFont(FONT_FAMILY))
-    running = open_kiosk(config, voice=True, host=host, defer_extras=True)  # staff mode, panel: after the paint
+    running = open_kiosk(config, voice=True, host=host, defer_extras=True,  # staff mode, panel: after the paint
+                         recover_now=False)
     try:
+        if running.kiosk.engine.start_recovery():  # 暂停服务 until what the last run left is resolved
+            say("recovering what the last run left unfinished before service")
         place(running.window, windowed)
         quit_on(app, running.window)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")

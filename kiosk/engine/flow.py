@@ -93,6 +93,7 @@ class Step:
     # A step the customer takes: reads, chooses, types, shows a card, waits for staff. Steps the kiosk
     # runs by itself (host calls, picking a card, printing the receipt) are not counted in "step x of y".
     customer_step: ClassVar[bool] = True
+    delivers: ClassVar[str | None] = None  # what the step hands the customer for a posting ("card", "document")
 
     def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
         self.id = id

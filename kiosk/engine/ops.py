@@ -22,6 +22,7 @@ _seq = itertools.count(1)
 STAFF_CHANNEL = "staff"  # the Ticket.session_id of the staff desk's operations (kiosk/engine/staff/)
 HOME_CHANNEL = "home"  # the Ticket.session_id of the home screen's card reader watch (kiosk/engine/home.py)
 HOME_LINES_CHANNEL = "home_lines"  # the home screen's lines of the flows' own (kiosk/engine/home_lines.py)
+BACKGROUND_CHANNEL = "background"  # the kiosk's own work: recovery before service, the reversal queue's sends
 
 
 @dataclass(frozen=True)

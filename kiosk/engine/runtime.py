@@ -20,18 +20,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from devices.api import DeviceState
+from kiosk.core.crash import crash_point
 from kiosk.core.masking import mask_text
-from kiosk.engine import render, speech
+from kiosk.engine import recovery, render, reversals, speech, txn
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Continue, Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
 from kiosk.engine.home_lines import ask
 from kiosk.engine.journaling import describe_result
 from kiosk.engine.ops import (
+    BACKGROUND_CHANNEL,
     HOME_CHANNEL,
     HOME_LINES_CHANNEL,
     STAFF_CHANNEL,
     Inbox,
+    Operation,
     OperationRunner,
     OpEvent,
     OpResult,
@@ -113,6 +116,8 @@ class Engine:
         self._listeners: list[Callable[[ScreenModel], None]] = []
         self._seq = 0
         self._home_op: Pending | None = None  # the home screen's card reader watch, or its eject
+        self._background: Ticket | None = None  # recovery before service, or a send of the reversal queue
+        self._drain_checked = float("-inf")
         self.screen = self.home.model()
         self._watch_card()
 
@@ -196,6 +201,8 @@ class Engine:
                     self._on_home_op(item)
                 elif item.ticket.session_id == HOME_LINES_CHANNEL:
                     self._on_home_line(item)
+                elif item.ticket.session_id == BACKGROUND_CHANNEL:
+                    self._on_background(item)
                 elif isinstance(item, OpEvent):
                     self._on_event(item)
                 else:
@@ -209,6 +216,7 @@ class Engine:
             self._survey_tick()
             self._card_watch_tick()
             self._ask_home_lines()
+            self._drain_reversals()
             if self.home.availability_changed(self.screen):
                 self._publish()
             return
@@ -550,6 +558,8 @@ class Engine:
         assert s is not None
         outcome = str(s.outcome or Outcome.CANCELLED)
         reason = s.failure[0] if s.failure else None
+        txn.settle_session(s)
+        crash_point("session.before_close")
         s.services.journal.close_session(s.id, outcome, reason)
         if outcome == Outcome.COMPLETED and self.services.settings.timeouts.satisfaction_s > 0:
             self.home.survey = Survey(s.id, s.opened_as, s.lang, s.elderly, self.services.clock.monotonic())
@@ -665,6 +675,49 @@ class Engine:
         self._publish()
         self._watch_card()
 
+    # --- the kiosk's own work: recovery before service, the reversal queue -----------------------
+    def start_recovery(self) -> bool:
+        """If the journal or a device has something left from the last run: show 暂停服务 and resolve it on a
+        worker (kiosk/engine/recovery.py); the home screen comes back when it is done. Returns whether it started."""
+        if not recovery.needed(self.services):
+            return False
+        self._stop_watch()
+        self.home.set_out_of_service(RECOVERY_REASON)
+        self._submit_background("recovery", lambda cancel, on_event: recovery.recover(self.services))
+        self._publish()
+        return True
+
+    @property
+    def recovering(self) -> bool:
+        return self.home.out_of_service == RECOVERY_REASON
+
+    def _submit_background(self, name: str, run: Callable[..., Any]) -> None:
+        self._background = Ticket(BACKGROUND_CHANNEL, name)
+        self.runner.submit(self._background, Operation(name, run))
+
+    def _drain_reversals(self) -> None:
+        """While idle, now and then: send the reversals that are due."""
+        now = self.services.clock.monotonic()
+        if self._background is not None or now - self._drain_checked < DRAIN_CHECK_S:
+            return
+        self._drain_checked = now
+        due = [r for r in self.services.journal.reversals("pending")
+               if r.next_at <= self.services.clock.now().isoformat(timespec="milliseconds")]
+        if due:
+            self._submit_background("reversals", lambda cancel, on_event: reversals.drain(self.services))
+
+    def _on_background(self, item: OpResult | OpEvent) -> None:
+        if isinstance(item, OpEvent) or item.ticket != self._background:
+            return
+        self._background = None
+        if not item.ok:
+            log.error("%s failed: %s", item.name, item.trace or item.error)
+            self.services.journal.record(None, "fault", item.name, {"error": type(item.error).__name__})
+        if item.name == "recovery" and self.recovering:
+            self.home.set_out_of_service(None)
+            self._publish()
+            self._watch_card()
+
     # --- the home screen's lines of the flows' own (kiosk/engine/home_lines.py) ---------------------
     def start_home_lines(self) -> None:
         """Start asking the host for the flows' home lines (e.g. the current wait): after the home screen's
@@ -714,6 +767,10 @@ class Engine:
             s.trail[-1].update(detail)  # a re-render of the same screen
             return
         s.trail.append({"what": what, **detail})
+
+
+RECOVERY_REASON = "recovery.reason"  # the 暂停服务 screen's reason while recovery runs
+DRAIN_CHECK_S = 5.0  # how often the idle kiosk looks for reversals that are due
 
 
 def new_session_id() -> str:

@@ -55,6 +55,8 @@ class Limits(Section):
     minor_age: int = Field(16, ge=1, le=18)
     transfer_per_transaction_fen: int = Field(20_000_000, ge=0)  # a transfer above it is refused at the kiosk
     transfer_daily_fen: int = Field(50_000_000, ge=0)  # a card's transfers in a day (the host checks the total)
+    reversal_attempts: int = Field(5, ge=1, le=50)  # failed sends of a reversal before its transaction is suspect
+    reversal_backoff_s: float = Field(30.0, ge=0.0, le=3600.0)  # wait after the first failure; doubles each time
 
 
 class DocumentFees(Section):

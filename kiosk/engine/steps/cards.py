@@ -11,6 +11,7 @@ from devices.pinpad.api import PinBlock
 from devices.smartcard.api import BankCard
 from kiosk.core import i18n
 from kiosk.core.masking import mask_pan
+from kiosk.engine import txn
 from kiosk.engine.flow import Fail, Next, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Outcome, ScreenKind
@@ -173,6 +174,7 @@ class DeliverCard(Step):
     kind = ScreenKind.PROCESSING
     timeout = None
     text_key = "deliver_card"
+    delivers = "card"
 
     def screen(self, s: Session) -> dict[str, Any]:
         return {"data": {"device_hint": "dispenser", "at_gate": s.slots.card_at_gate}}
@@ -181,6 +183,7 @@ class DeliverCard(Step):
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
         wait = customer_wait(s, "card_take_s") - 5.0
+        txn.delivery_started(s, self.delivers)
 
         def deliver(cancel: Cancellation, on_event: EventSink) -> bool:
             return dispenser.deliver_card(wait, cancel, on_event)
@@ -195,6 +198,8 @@ class DeliverCard(Step):
         return False
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
+        txn.delivery_finished(s, self.delivers, result.ok,
+                              {"card": "fault" if not result.ok else "taken" if result.value else "retained"})
         if not result.ok:  # posted already: the flow's own words when it has them
             own = s.flow_key("card_not_delivered")
             return Fail(own if i18n.has_text(s.lang, own) else "error.device.dispenser_after_open", Outcome.DEVICE_FAULT)

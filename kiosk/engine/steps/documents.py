@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, DeviceError, EventSink
 from devices.docprinter.api import DocPrintResult, Document, PrintJob
+from kiosk.engine import txn
 from kiosk.engine.flow import Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
 from kiosk.engine.screens import Choice, Input, InputKind, Outcome, Row, ScreenKind
@@ -120,6 +121,7 @@ class PrintDocument(Step):
 
     kind = ScreenKind.RECEIPT
     text_key = "document"
+    delivers = "document"
 
     def __init__(self, id: str, *, document: Callable[[Session], Document | str], reference: Callable[[Session], str],
                  pages: Callable[[Session], int] = lambda s: 0, **kw: Any) -> None:
@@ -140,6 +142,7 @@ class PrintDocument(Step):
             return self._wait_taken(s)
         document, pages, title = self.document(s), self.pages(s), self.reference(s)
         wait = s.services.settings.timeouts.device_s
+        txn.delivery_started(s, self.delivers)
 
         def print_it(cancel: Cancellation, on_event: EventSink) -> DocPrintResult:
             return printer.print_document(print_job(document, pages, title), wait)
@@ -166,6 +169,7 @@ class PrintDocument(Step):
         if result.name == "docprinter.wait_taken":
             return Next()
         s.slots.document_printed = result.ok
+        txn.delivery_finished(s, self.delivers, result.ok, {"document": "printed" if result.ok else "not printed"})
         if not result.ok:
             s.notice = s.t("document.not_printed", reference=self.reference(s))
             return Stay()

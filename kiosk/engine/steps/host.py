@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, EventSink
 from kiosk.core import i18n
+from kiosk.core.crash import crash_point
+from kiosk.engine import txn
 from kiosk.engine.flow import Fail, Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
+from kiosk.engine.reversals import ReversalPending, pending_blocks
 from kiosk.engine.screens import Input, InputKind, Outcome, Row, ScreenKind
 from kiosk.engine.session import FirstApproval, StaffDecision
 from kiosk.host.api import OPERATIONS, ApprovalRecordResult, Result
 from kiosk.host.errors import HostError, HostOutcomeUnknown, HostProtocolError, HostRejected, HostUnavailable
+from kiosk.journal.records import TxnState
 
 if TYPE_CHECKING:
     from kiosk.engine.session import Session
@@ -21,33 +25,70 @@ if TYPE_CHECKING:
 Refusal = Callable[["Session", HostRejected], Verdict]
 
 
+# Postings that are not the customer's business: a supervisor's recorded decision.
+NOT_TRANSACTIONS = frozenset({"approvals.record"})
+
+
 def host_operation(s: Session, op: str, payload: Mapping[str, object], *, posting: bool,
-                   amount_fen: int | None = None) -> Operation:
+                   amount_fen: int | None = None, delivery: str | None = None) -> Operation:
     """A host call with a fresh idempotency key, journaled before it is sent and when it ends.
 
-    The client retries only with the same key; the key is kept so staff can reconcile an
-    unknown outcome with the host.
+    A posting is a transaction (kiosk/engine/txn.py): its intent is committed before anything is sent, and an
+    answer that never came is asked for by key before the session decides. The client retries only with the
+    same key. ``delivery`` is what a later step hands the customer for it ("card", "document").
     """
     key = uuid.uuid4().hex
-    services, session_id = s.services, s.id
+    services, session_id, flow_id = s.services, s.id, s.flow.id
     s.slots.last_idempotency_key = key
+    operation = OPERATIONS[op]
+    transaction = posting and op not in NOT_TRANSACTIONS
 
     def call(cancel: Cancellation, on_event: EventSink) -> Result:
         journal = services.journal
-        journal.host_request_started(key, session_id, op, posting, amount_fen=amount_fen)
+        if transaction:
+            if operation.reversible:
+                pending_blocks(services)
+            journal.txn_intent(key, session_id, flow_id, op, amount_fen=amount_fen, parties=txn.parties(payload),
+                               delivery=delivery, reversible=operation.reversible)
+            crash_point("txn.intent")
+        with journal.batch():
+            if transaction:
+                journal.txn_move(key, TxnState.SENT)
+            journal.host_request_started(key, session_id, op, posting, amount_fen=amount_fen)
+        if transaction:
+            crash_point("host.before_send")
         try:
             reply = services.host.call_result(op, payload, key, session_id)
         except HostRejected as exc:
-            journal.host_request_finished(key, "rejected", {"code": exc.code})
+            with journal.batch():
+                journal.host_request_finished(key, "rejected", {"code": exc.code})
+                if transaction:
+                    journal.txn_move(key, TxnState.DECLINED, {"code": exc.code})
             raise
         except HostUnavailable:
-            journal.host_request_finished(key, "unavailable")
+            with journal.batch():
+                journal.host_request_finished(key, "unavailable")
+                if transaction:
+                    journal.txn_move(key, TxnState.DECLINED, {"host": "not reached"})
             raise
         except (HostOutcomeUnknown, HostProtocolError) as exc:
             journal.host_request_finished(key, "unknown" if posting else "unavailable", {"error": type(exc).__name__})
-            raise
-        journal.host_request_finished(key, "committed",
-                                      {"reply": reply.model_dump(mode="json", exclude=set(reply.journal_exclude))})
+            if not transaction:
+                raise
+            state, answer = txn.resolve_unknown(services, key, session_id)
+            if state is not TxnState.APPROVED or answer is None:
+                raise
+            reply = answer
+        else:
+            if transaction:
+                crash_point("host.after_reply")
+            with journal.batch():
+                journal.host_request_finished(
+                    key, "committed", {"reply": reply.model_dump(mode="json", exclude=set(reply.journal_exclude))})
+                if transaction:
+                    journal.txn_move(key, TxnState.APPROVED)
+        if transaction:
+            crash_point("txn.approved")
         return reply
 
     return Operation(f"host.{op}", call, critical=posting)
@@ -60,6 +101,8 @@ def host_verdict(s: Session, result: OpResult, posting: bool, refusals: Mapping[
             return refusals[err.code](s, err)
         key = f"host.refused.{err.code}"
         return Fail(key if i18n.has_text(s.lang, key) else "host.refused", params={"code": err.code})
+    if isinstance(err, ReversalPending):
+        return Fail("host.reversal_pending", Outcome.HOST_FAULT)
     if isinstance(err, HostOutcomeUnknown | HostProtocolError) and posting:
         ref = s.slots.last_idempotency_key[:12].upper()
         return Fail("host.outcome_unknown", Outcome.UNKNOWN, params={"reference": ref})
@@ -117,7 +160,8 @@ class HostCall(Step):
 
     def begin(self, s: Session) -> Operation:
         amount = self.amount(s) if self.amount else None
-        return host_operation(s, self.op, self.payload(s), posting=self.posting, amount_fen=amount)
+        return host_operation(s, self.op, self.payload(s), posting=self.posting, amount_fen=amount,
+                              delivery=txn.delivery_after(s, self.id) if self.posting else None)
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if not result.ok:

@@ -1,0 +1,199 @@
+"""The invariants a kiosk's data folder must hold after any run, crash and recovery (Jepsen's "bank" check).
+
+Read straight from the files, as an auditor would: the journal (``journal.sqlite``), the host simulator's books
+(``host-simulator.sqlite``), and every other file the kiosk wrote (logs, spools, device state, queues).
+
+1. ``one_posting_per_key``: the host posted at most once under each idempotency key (every book that keeps the
+   key, not only the ledger's index).
+2. ``ledger_matches_journal``: every transaction the journal completed is posted at the host with the same amount;
+   every one it declined is not; every reversed one is not posted or is reversed (it nets to zero); and every
+   posting the host made for this kiosk's transactions is one the journal completed, reversed or holds as suspect.
+3. ``all_terminal``: no transaction is left in a non-terminal state, no reversal waits in the queue.
+4. ``chain_valid``: the journal's hash chain verifies (``kiosk journal verify``).
+5. ``cards_once``: every card issued or retained has exactly one journal record.
+6. ``no_personal_data``: no full ID number, card number, PIN or PIN block in any file but the host's books.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.journal.records import TxnState
+
+JOURNAL = "journal.sqlite"
+HOST_BOOKS = "host-simulator.sqlite"
+REVERSE_OP = "postings.reverse"
+SETTLED = {TxnState.COMPLETED.value, TxnState.REVERSED.value, TxnState.SUSPECT.value}
+
+
+@dataclass(frozen=True)
+class Violation:
+    invariant: str
+    detail: str
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def check(data_dir: Path, *, terminal: bool = True, secrets: dict[bytes, str] | None = None) -> list[Violation]:
+    """Every invariant over ``data_dir``; ``terminal``: after recovery and the queue's drain (else skip 3)."""
+    journal_path, host_path = data_dir / JOURNAL, data_dir / HOST_BOOKS
+    found: list[Violation] = []
+    if not journal_path.exists():
+        return [Violation("journal", f"no journal at {journal_path}")]
+    with closing(_read_only(journal_path)) as journal:
+        txns = [dict(row) for row in journal.execute("SELECT * FROM transactions ORDER BY created_at, rowid")]
+        if host_path.exists():
+            with closing(_read_only(host_path)) as host:
+                found += one_posting_per_key(host)
+                found += ledger_matches_journal(host, txns)
+        if terminal:
+            found += all_terminal(journal, txns)
+        found += cards_once(journal)
+    found += chain_valid(journal_path)
+    found += no_personal_data(data_dir, secrets)
+    return found
+
+
+def one_posting_per_key(host: sqlite3.Connection) -> list[Violation]:
+    found = []
+    tables = [row[0] for row in host.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        columns = {row[1] for row in host.execute(f"PRAGMA table_info({table})")}
+        if "idempotency_key" not in columns:
+            continue
+        for key, count in host.execute(
+                f"SELECT idempotency_key, COUNT(*) FROM {table} WHERE idempotency_key IS NOT NULL"
+                " GROUP BY idempotency_key HAVING COUNT(*) > 1"):
+            found.append(Violation("one_posting_per_key", f"{table}: key {key[:12]} posted {count} times"))
+    return found
+
+
+def host_postings(host: sqlite3.Connection) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The host's successful postings by key, and the keys it reversed (original key -> reversal key)."""
+    posted: dict[str, dict[str, Any]] = {}
+    reversed_by: dict[str, str] = {}
+    for row in host.execute("SELECT idempotency_key, op, http_status, reply, amount_fen FROM postings"):
+        if row["http_status"] != 200:
+            continue
+        if row["op"] == REVERSE_OP:
+            result = (json.loads(row["reply"]) or {}).get("result") or {}
+            if result.get("original_key"):
+                reversed_by[str(result["original_key"])] = row["idempotency_key"]
+            continue
+        posted[row["idempotency_key"]] = {"op": row["op"], "amount_fen": row["amount_fen"]}
+    return posted, reversed_by
+
+
+def ledger_matches_journal(host: sqlite3.Connection, txns: Iterable[dict[str, Any]]) -> list[Violation]:
+    posted, reversed_by = host_postings(host)
+    found = []
+    for txn in txns:
+        key, state, short = txn["key"], txn["state"], f"{txn['op']} {txn['key'][:12]}"
+        at_host = posted.get(key)
+        live = at_host is not None and key not in reversed_by
+        if state == TxnState.COMPLETED.value:
+            if not live:
+                found.append(Violation("ledger_matches_journal",
+                                       f"{short} completed in the journal, {'reversed' if at_host else 'absent'} at the host"))
+            elif txn["amount_fen"] is not None and at_host["amount_fen"] is not None \
+                    and txn["amount_fen"] != at_host["amount_fen"]:
+                found.append(Violation("ledger_matches_journal",
+                                       f"{short}: journal {txn['amount_fen']} fen, host {at_host['amount_fen']} fen"))
+        elif state == TxnState.DECLINED.value and at_host is not None:
+            found.append(Violation("ledger_matches_journal", f"{short} declined in the journal, posted at the host"))
+        elif state == TxnState.REVERSED.value and live:
+            found.append(Violation("ledger_matches_journal", f"{short} reversed in the journal, still posted at the host"))
+        elif state == TxnState.INTENT.value and at_host is not None:
+            found.append(Violation("ledger_matches_journal", f"{short} only an intent in the journal, posted at the host"))
+    return found
+
+
+def all_terminal(journal: sqlite3.Connection, txns: Iterable[dict[str, Any]]) -> list[Violation]:
+    terminal = {s.value for s in TxnState if s.terminal}
+    found = [Violation("all_terminal", f"{t['op']} {t['key'][:12]} left {t['state']}")
+             for t in txns if t["state"] not in terminal]
+    pending = journal.execute("SELECT COUNT(*) FROM reversal_queue WHERE state = 'pending'").fetchone()[0]
+    if pending:
+        found.append(Violation("all_terminal", f"{pending} reversal(s) still wait in the queue"))
+    open_sessions = journal.execute("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0]
+    if open_sessions:
+        found.append(Violation("all_terminal", f"{open_sessions} session(s) never closed"))
+    return found
+
+
+def cards_once(journal: sqlite3.Connection) -> list[Violation]:
+    """A card handed out or retained is one record: its delivery's ``txn`` entry, or one retained entry."""
+    counts: Counter[str] = Counter()
+    for row in journal.execute("SELECT name, detail FROM entries WHERE kind = 'device' AND name LIKE '%retain%'"
+                               " AND detail IS NOT NULL"):
+        detail = json.loads(row["detail"])
+        card = detail.get("card") or detail.get("pan_masked")
+        if card and detail.get("retained_id"):
+            counts[str(detail["retained_id"])] += 1
+    return [Violation("cards_once", f"retained card {ref} journaled {n} times") for ref, n in counts.items() if n > 1]
+
+
+def chain_valid(journal_path: Path) -> list[Violation]:
+    try:
+        from kiosk.journal.chain import verify  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return []
+    report = verify(journal_path)
+    if report.ok:
+        return []
+    return [Violation("chain_valid", f"entry #{report.first_broken_seq}: {report.reason}")]
+
+
+def no_personal_data(data_dir: Path, secrets: dict[bytes, str] | None = None) -> list[Violation]:
+    needles = secrets if secrets is not None else demo_secrets()
+    found = []
+    for path in sorted(data_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith(HOST_BOOKS) or path.suffix == ".toml":
+            continue
+        data = path.read_bytes()
+        found += [Violation("no_personal_data", f"{path.relative_to(data_dir)}: {what}")
+                  for needle, what in needles.items() if needle in data]
+    return found
+
+
+SCENARIO_PINS = ("258369", "258360", "582936", "582937", "850312", "920718")  # PINs the scenarios set
+WORKING_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # the demo PIN pad's test key
+
+
+def demo_secrets() -> dict[bytes, str]:
+    """What must never be written outside the host's books, for the demo people: ID numbers, card numbers, PINs
+    and their PIN blocks, staff passwords."""
+    from devices.pinpad.pinblock import encrypt_pin
+    from devices.sim_profiles import load_people
+
+    people = load_people()
+    found: dict[bytes, str] = {}
+    pans = {p.card.pan: p.holder_key for p in people.bank_cards.values()}
+    pans.update({card.pan: "stock card" for card in people.stock})
+    for key, card in people.id_cards.items():
+        found[card.id_number.encode()] = f"ID number of {key}"
+    for pan, owner in pans.items():
+        found[pan.encode()] = f"card number of {owner}"
+    pans.update({m.card.card.pan: f"staff card of {m.number}" for m in people.staff if m.card is not None})
+    for member in people.staff:
+        found[member.password.encode()] = f"password of {member.number}"
+    pins = {str(c["pin"]) for p in people.persons.values() for c in p.get("card", []) if "pin" in c}
+    pins |= set(SCENARIO_PINS)
+    pins |= {m.card_pin for m in people.staff if m.card_pin}
+    for pin in pins:
+        found[pin.encode()] = "a PIN"
+        for pan in pans:
+            block = encrypt_pin(pin, pan, WORKING_KEY)
+            found[block] = found[block.hex().encode()] = found[block.hex().upper().encode()] = "a PIN block"
+    return found
