@@ -24,6 +24,7 @@ class EntryKind(StrEnum):
     NOTE = "note"  # anything else worth keeping
     SURVEY = "survey"  # the customer's satisfaction with a completed session (kiosk/engine/survey.py)
     TXN = "txn"  # a transaction moved to a new state (its name is the state)
+    RECEIPT = "receipt"  # a receipt as printed (masked), the source of a reprint (补打)
 
 
 class SessionOutcome(StrEnum):

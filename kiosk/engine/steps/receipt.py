@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from devices.api import Cancellation, DeviceError, EventSink
@@ -28,6 +28,25 @@ def build_receipt(s: Session, title_key: str, rows: Sequence[Row], reference: st
     )
 
 
+def receipt_record(receipt: Receipt, txn_key: str | None = None) -> dict[str, Any]:
+    """A receipt as the journal keeps it (masked as the journal writes): what a reprint prints."""
+    return {"title": receipt.title, "lines": [[line.label, line.value] for line in receipt.lines],
+            "reference": receipt.reference, "header": list(receipt.header), "footer": list(receipt.footer),
+            "txn": txn_key}
+
+
+def receipt_from_record(record: Mapping[str, Any], reprint_line: str | None = None) -> Receipt:
+    """The receipt a journal record describes; ``reprint_line`` marks it as a reprint (补打)."""
+    title = str(record["title"])
+    footer = [str(f) for f in record.get("footer", [])]
+    if reprint_line:
+        title = f"{title} ({reprint_line})"
+        footer = [reprint_line, *footer]
+    return Receipt(title=title, lines=[ReceiptLine(str(label), str(value)) for label, value in record["lines"]],
+                   reference=str(record["reference"]), header=[str(h) for h in record.get("header", [])],
+                   footer=footer)
+
+
 class PrintReceipt(Step):
     kind = ScreenKind.RECEIPT
     customer_step = False  # the kiosk works (or prints) by itself: not a step of "step x of y"
@@ -49,6 +68,7 @@ class PrintReceipt(Step):
         assert printer is not None
         receipt = self.receipt(s)
         wait = s.services.settings.timeouts.device_s
+        s.services.journal.record(s.id, "receipt", "issued", receipt_record(receipt, s.slots.last_idempotency_key))
 
         def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
             return printer.print_receipt(receipt, wait)
