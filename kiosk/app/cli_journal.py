@@ -1,4 +1,4 @@
-"""``kiosk journal reconcile --date D [--json] [--out FILE]``: the day's reconciliation, for staff at the console.
+"""``kiosk journal reconcile --date D [--json] [--out FILE] [--host]``: the day's reconciliation, for staff at the console.
 
 Per flow, for the sessions started on that day: sessions, completed, failed (refused, device or host
 fault), cancelled, timed out, unsettled (outcome unknown, abandoned, still open) and the amount of
@@ -6,7 +6,13 @@ committed postings. Counts and amounts only: nothing personal. ``--out`` also wr
 (JSON when the name ends in .json, CSV otherwise). The journal is opened read-only in effect: nothing
 is written to it.
 
-Exit status: 0 done, 1 no journal in the data folder, 2 a configuration error (kiosk.app.cli).
+``--host`` also compares the journal's transactions of the day with the host's postings of that day made by this
+kiosk (``postings.day``; kiosk/engine/host_reconcile.py): the mismatches by key and the totals per operation on
+both sides. The host is the configured one (the embedded simulator on the data folder's database, started for
+the command, or the remote host).
+
+Exit status: 0 done (and with ``--host``: no mismatches), 1 no journal in the data folder or mismatches with the
+host, 2 a configuration error (kiosk.app.cli), 3 the host did not answer.
 """
 
 from __future__ import annotations
@@ -16,14 +22,20 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from kiosk.app.config import load_config
+from kiosk.app.config import KioskConfig, load_config
 from kiosk.core.money import format_fen
 from kiosk.journal import Journal
 from kiosk.journal.reconcile import COLUMNS, Reconciliation, reconcile
+from kiosk.journal.records import TxnRecord
+
+if TYPE_CHECKING:  # the host's modules are loaded by --host only
+    from kiosk.engine.host_reconcile import HostComparison
 
 EXIT_NO_JOURNAL = 1
+EXIT_MISMATCHES = 1
+EXIT_NO_HOST = 3
 JOURNAL_FILE = "journal.sqlite"
 
 
@@ -34,6 +46,8 @@ def add_reconcile_command(journal: Any) -> None:
     parser.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--out", type=Path, help="also write it to FILE (.json: JSON, otherwise CSV)")
+    parser.add_argument("--host", action="store_true",
+                        help="also compare the journal's transactions with the host's postings of the day")
     parser.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
     parser.set_defaults(handler=cmd_journal_reconcile)
 
@@ -47,12 +61,66 @@ def cmd_journal_reconcile(args: argparse.Namespace, out: TextIO | None = None) -
         return EXIT_NO_JOURNAL
     with Journal(path) as journal:
         rec = reconcile(journal, args.date, config.kiosk.kiosk_id)
+        transactions = journal.transactions() if getattr(args, "host", False) else []
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         text = _json(rec) + "\n" if args.out.suffix.lower() == ".json" else rec.as_csv()
         args.out.write_text(text, encoding="utf-8")
-    out.write(_json(rec) + "\n" if args.json else table(rec))
-    return 0
+    if not getattr(args, "host", False):
+        out.write(_json(rec) + "\n" if args.json else table(rec))
+        return 0
+    from kiosk.host.errors import HostError
+
+    try:
+        comparison = compare_with_host(config, args.date, transactions)
+    except HostError as exc:
+        sys.stderr.write(f"kiosk: the host did not answer: {exc}\n")
+        return EXIT_NO_HOST
+    if args.json:
+        out.write(json.dumps({**rec.as_dict(), "host": comparison.as_dict()}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(table(rec) + "\n" + host_table(comparison))
+    return 0 if comparison.ok else EXIT_MISMATCHES
+
+
+def compare_with_host(config: KioskConfig, day: date, transactions: list[TxnRecord]) -> HostComparison:
+    """The journal's transactions of ``day`` against the configured host's postings of that day by this kiosk."""
+    from kiosk.app.host_start import launch_host
+    from kiosk.engine.host_reconcile import compare, host_postings
+
+    launch = launch_host(config, config.data_dir)
+    try:
+        client = launch.client()
+        try:
+            return compare(day, config.kiosk.kiosk_id, transactions,
+                           host_postings(client, day, config.kiosk.kiosk_id))
+        finally:
+            client.close()
+    finally:
+        launch.stop()
+
+
+def host_table(comparison: HostComparison) -> str:
+    """The totals per operation on both sides, then each mismatch; amounts in yuan."""
+    lines = [f"host comparison {comparison.day.isoformat()} kiosk {comparison.kiosk_id}",
+             f"{'operation':<22}{'journal':>8}{'amount':>14}{'host':>8}{'amount':>14}{'reversed j/h':>14}"]
+    for t in comparison.totals:
+        lines.append(f"{t.op:<22}{t.journal_count:>8}{format_fen(t.journal_fen):>14}{t.host_count:>8}"
+                     f"{format_fen(t.host_fen):>14}{f'{t.journal_reversed}/{t.host_reversed}':>14}"
+                     + ("" if t.agree else "  *"))
+    if comparison.ok:
+        lines.append("no mismatches")
+    else:
+        lines.append(f"{len(comparison.mismatches)} mismatch(es):")
+        for m in comparison.mismatches:
+            amounts = f"journal {_fen(m.journal_fen)} host {_fen(m.host_fen)}"
+            lines.append(f"  {m.kind:<24}{m.op:<22}{m.key}  journal={m.journal_state or '-'} "
+                         f"host={m.host_status or '-'}  {amounts}")
+    return "\n".join(lines) + "\n"
+
+
+def _fen(value: int | None) -> str:
+    return "-" if value is None else format_fen(value)
 
 
 def _json(rec: Reconciliation) -> str:

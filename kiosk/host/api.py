@@ -567,7 +567,8 @@ OPERATIONS: dict[str, Operation] = {
         Operation("cards.report_loss", CardLossRequest, CardLossResult, True,
                   ("card_not_found", "card_already_lost", "approval_required"), "ops_cards.report_loss"),
         Operation("si.bills", SiBillsRequest, SiBillsResult, False, (), "ops_payments.list_bills"),
-        Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND, "ops_payments.pay_bills"),
+        Operation("si.pay", SiPayRequest, SiPayResult, True, _SPEND, "ops_payments.pay_bills",
+                  reversible=True),
         # -- money14 --
         Operation("transfer.payees", TransferPayeesRequest, TransferPayeesResult, False,
                   ("card_not_found", "card_lost", "card_not_yours"),
@@ -575,7 +576,8 @@ OPERATIONS: dict[str, Operation] = {
         Operation("transfer.check", TransferCheckRequest, TransferCheckResult, False, _PAYEE,
                   "ops_money14.check_transfer"),
         Operation("transfer.send", TransferSendRequest, TransferSendResult, True,
-                  (*_SPEND_CARD, *_PAYEE, "daily_limit_exceeded", "fee_changed"), "ops_money14.send_transfer"),
+                  (*_SPEND_CARD, *_PAYEE, "daily_limit_exceeded", "fee_changed"), "ops_money14.send_transfer",
+                  reversible=True),
         Operation("staff.sign_in", StaffSignInRequest, StaffSignInResult, False,
                   ("staff_credentials_wrong", "staff_locked", *_PIN), "staff_auth.sign_in"),
         Operation("staff.sign_out", StaffSignOutRequest, StaffSignOutResult, False, (), "staff_auth.sign_out"),
@@ -809,6 +811,7 @@ import kiosk.host.api_docs14  # noqa: E402,F401 - needs the models above
 import kiosk.host.api_feedback  # noqa: E402,F401 - customer feedback (意见建议与投诉)
 import kiosk.host.api_fx  # noqa: E402,F401 - foreign-currency purchase (购汇), declared the same way
 import kiosk.host.api_loan  # noqa: E402,F401 - personal consumer loans (个人消费贷), declared the same way
+import kiosk.host.api_postings  # noqa: E402,F401 - reversals (冲正) and the day's postings, the same way
 import kiosk.host.api_queue  # noqa: E402,F401 - the branch's queue (取号)
 import kiosk.host.api_td_open  # noqa: E402,F401 - time deposits opened (定期存款)
 import kiosk.host.api_td_withdraw  # noqa: E402,F401 - time deposit withdrawals (定期支取), the same way

@@ -112,7 +112,7 @@ FX_OPERATIONS = (
     Operation("fx.quote", FxQuoteRequest, FxQuoteResult, False, (*_CARD, *_QUOTE), "ops_fx.fx_quote"),
     Operation("fx.purchase", FxPurchaseRequest, FxPurchaseResult, True,
               (*_CARD, *_PIN, *_QUOTE, "quote_unknown", "quote_used", "quote_expired", "amount_mismatch",
-               "insufficient_funds"), "ops_fx.fx_purchase"),
+               "insufficient_funds"), "ops_fx.fx_purchase", reversible=True),
 )
 
 OPERATIONS.update({op.name: op for op in FX_OPERATIONS})

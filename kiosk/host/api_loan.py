@@ -116,7 +116,7 @@ LOAN_OPERATIONS = (
                "amount_out_of_range"), "ops_loan.decide_application"),
     Operation("loans.disburse", LoanDisburseRequest, LoanDisburseResult, True,
               (*CARD, "pin_locked", "pin_block_invalid", "pin_wrong", "application_unknown", "not_approved",
-               "already_disbursed", "offer_expired", "terms_changed"), "ops_loan.disburse"),
+               "already_disbursed", "offer_expired", "terms_changed"), "ops_loan.disburse", reversible=True),
 )
 
 _taken = {op.name for op in LOAN_OPERATIONS} & set(OPERATIONS)

@@ -72,7 +72,7 @@ TD_OPEN_OPERATIONS = (
               "ops_td_open.rate_table"),
     Operation("time_deposits.open", TimeDepositOpenRequest, TimeDepositOpenResult, True,
               (*CARD_PIN, "term_unknown", "below_minimum", "rate_changed", "interest_changed", "insufficient_funds"),
-              "ops_td_open.open_deposit"),
+              "ops_td_open.open_deposit", reversible=True),
 )
 
 _taken = {op.name for op in TD_OPEN_OPERATIONS} & set(OPERATIONS)

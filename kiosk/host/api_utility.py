@@ -79,7 +79,7 @@ UTILITY_OPERATIONS = (
               ("account_unknown", "barcode_unknown", "no_bill_due"), "ops_utility.utility_bill"),
     Operation("utility.pay", UtilityPayRequest, UtilityPayResult, True,
               (*_CARD_PIN, "account_unknown", "no_bill_due", "amount_changed", "insufficient_funds"),
-              "ops_utility.pay_utility_bill"),
+              "ops_utility.pay_utility_bill", reversible=True),
 )
 
 OPERATIONS.update({op.name: op for op in UTILITY_OPERATIONS})

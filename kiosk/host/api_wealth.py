@@ -146,7 +146,8 @@ WEALTH_OPERATIONS = (
     Operation("wealth.quote", WealthQuoteRequest, WealthQuoteResult, False, (*_SUITABLE, *_CARD, *_AMOUNT),
               "ops_wealth.quote"),
     Operation("wealth.purchase", WealthPurchaseRequest, WealthPurchaseResult, True,
-              (*_SUITABLE, *_CARD, *_PIN, *_AMOUNT, "insufficient_funds"), "ops_wealth.purchase"),
+              (*_SUITABLE, *_CARD, *_PIN, *_AMOUNT, "insufficient_funds"), "ops_wealth.purchase",
+              reversible=True),
     Operation("wealth.book_manager", ManagerBookingRequest, ManagerBookingResult, True, ("no_slot",),
               "ops_wealth.book_manager"),
 )

@@ -12,11 +12,12 @@ import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.host.api import OPERATIONS, Operation, OperationStatusRequest, Request, Result
+from kiosk.host.api_postings import PostingReverseRequest
 from kiosk.host.sim.context import HostLimits, OpContext, Refusal, SimulatorClock
 from kiosk.host.sim.seed import SeedData, seed_database, seed_staff
 from kiosk.host.sim.store import Store
@@ -38,6 +39,14 @@ def _handlers() -> dict[str, Handler]:
 
 
 HANDLERS: dict[str, Handler] = _handlers()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who sent a request, as its headers say: kept with a posting for the day's list (postings.day)."""
+
+    kiosk_id: str | None = None
+    session_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,15 @@ class Ledger:
             for staff in data.staff:
                 seed_staff(conn, staff)
 
-    def execute(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
+    def execute(self, op: Operation, request: Request, idempotency_key: str, origin: Origin | None = None) -> Outcome:
         if op.posting:
-            with self._gate.hold(idempotency_key):
-                return self._posting(op, request, idempotency_key)
+            keys = {idempotency_key}
+            if isinstance(request, PostingReverseRequest):  # a reversal waits for its original still in flight
+                keys.add(request.original_key)
+            with ExitStack() as held:
+                for key in sorted(keys):  # always in the same order: two reversals never wait for each other
+                    held.enter_context(self._gate.hold(key))
+                return self._posting(op, request, idempotency_key, origin or Origin())
         if isinstance(request, OperationStatusRequest):  # wait for a posting still in flight
             with self._gate.hold(request.idempotency_key):
                 return self._plain(op, request, idempotency_key)
@@ -115,7 +129,7 @@ class Ledger:
         with self.store.transaction() as conn:
             return self._run(OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits), op, request)
 
-    def _posting(self, op: Operation, request: Request, idempotency_key: str) -> Outcome:
+    def _posting(self, op: Operation, request: Request, idempotency_key: str, origin: Origin) -> Outcome:
         digest = request_hash(op, request)
         with self.store.transaction() as conn:
             stored = conn.execute(
@@ -127,13 +141,17 @@ class Ledger:
                                            "this idempotency key was used with another request")
                 return Outcome(stored["http_status"], json.loads(stored["reply"]))
             ctx = OpContext(conn, self.clock.now(), self._keys, idempotency_key, self.limits)
+            # every balance change from here to the end of the posting is recorded under its key (posting_moves)
+            conn.execute("INSERT OR REPLACE INTO posting_context(id, idempotency_key) VALUES (1, ?)",
+                         (idempotency_key,))
             outcome = self._run(ctx, op, request)
+            conn.execute("DELETE FROM posting_context")
             amount = (outcome.body.get("result") or {}).get("debited_fen")
             conn.execute(
-                "INSERT INTO postings(idempotency_key, op, request_hash, http_status, reply, amount_fen, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO postings(idempotency_key, op, request_hash, http_status, reply, amount_fen, created_at, "
+                "kiosk_id, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (idempotency_key, op.name, digest, outcome.http_status, json.dumps(outcome.body, ensure_ascii=False),
-                 amount, ctx.now.isoformat()),
+                 amount, ctx.now.isoformat(), origin.kiosk_id, origin.session_id),
             )
             return outcome
 

@@ -54,7 +54,8 @@ def _rate(ctx: OpContext, currency: str) -> sqlite3.Row:
 
 def used_usd_cents(ctx: OpContext, id_number: str) -> int:
     """The quota this person has used this calendar year (the host's year), in US cents."""
-    (used,) = ctx.conn.execute("SELECT COALESCE(SUM(usd_cents), 0) FROM fx_purchases WHERE id_number = ? AND year = ?",
+    (used,) = ctx.conn.execute("SELECT COALESCE(SUM(usd_cents), 0) FROM fx_purchases WHERE id_number = ? AND year = ? "
+                               "AND reversed_at IS NULL",
                                (id_number, ctx.now.year)).fetchone()
     return int(used)
 

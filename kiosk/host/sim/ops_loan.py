@@ -197,12 +197,12 @@ def _book(ctx: OpContext, loan_no: str, account_no: str, id_number: str, schedul
         "balance_after_fen) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(loan_no, i.period, i.due_on.isoformat(), i.payment_fen, i.principal_fen, i.interest_fen,
           i.balance_after_fen) for i in schedule.instalments])
-    ctx.conn.execute("INSERT INTO account_holds(hold_ref, account_no, kind) VALUES (?, ?, 'loan')",
-                     (next_ref(ctx.conn, "H"), account_no))
+    ctx.conn.execute("INSERT INTO account_holds(hold_ref, account_no, kind, idempotency_key) VALUES (?, ?, 'loan', ?)",
+                     (next_ref(ctx.conn, "H"), account_no, ctx.idempotency_key))
     ctx.conn.execute(
-        "INSERT INTO credit_records(id_number, kind, lender, product, opened_on, limit_fen, balance_fen, status) "
-        "VALUES (?, 'loan', ?, '个人消费贷款', ?, ?, ?, 'normal')",
-        (id_number, BANK, today, schedule.principal_fen, schedule.principal_fen))
+        "INSERT INTO credit_records(id_number, kind, lender, product, opened_on, limit_fen, balance_fen, status, "
+        "idempotency_key) VALUES (?, 'loan', ?, '个人消费贷款', ?, ?, ?, 'normal', ?)",
+        (id_number, BANK, today, schedule.principal_fen, schedule.principal_fen, ctx.idempotency_key))
 
 
 def disburse(ctx: OpContext, req: LoanDisburseRequest) -> LoanDisburseResult:

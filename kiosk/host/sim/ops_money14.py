@@ -45,7 +45,7 @@ def _banks(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 def _sent_today(ctx: OpContext, card_ref: str) -> int:
     row = ctx.conn.execute("SELECT COALESCE(SUM(amount_fen), 0) AS s FROM m14_transfers WHERE card_ref = ? "
-                           "AND sent_day = ?", (card_ref, ctx.now.date().isoformat())).fetchone()
+                           "AND sent_day = ? AND reversed_at IS NULL", (card_ref, ctx.now.date().isoformat())).fetchone()
     return int(row["s"])
 
 

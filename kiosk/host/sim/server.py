@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from kiosk.core.masking import mask_text
 from kiosk.host.api import OPERATIONS, Operation, Request, is_uuid
 from kiosk.host.sim.faults import Fault, FaultBoard
-from kiosk.host.sim.ledger import Ledger, Outcome
+from kiosk.host.sim.ledger import Ledger, Origin, Outcome
 from kiosk.host.sim.logsafe import safe_payload
 from kiosk.host.sim.seed import SeedData
 from kiosk.host.sim.simstate import snapshot
@@ -146,7 +146,8 @@ class HostRequestHandler(BaseHTTPRequestHandler):
         assert key is not None
         log.info("op=%s key=%s request=%s", op.name, key, safe_payload(request.model_dump(mode="json")))
         try:
-            return self.server.ledger.execute(op, request, key.lower()), key
+            origin = Origin(_header(self.headers.get("X-Kiosk-Id")), _header(self.headers.get("X-Session-Id")))
+            return self.server.ledger.execute(op, request, key.lower(), origin), key
         except Exception as exc:  # a bug: the transaction was rolled back, nothing was stored
             log.error("op=%s key=%s failed: %s\n%s", op.name, key, mask_text(repr(exc)),
                       "".join(traceback.format_tb(exc.__traceback__)))
@@ -233,6 +234,11 @@ class HostRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.connection.close()
+
+
+def _header(value: str | None) -> str | None:
+    """A kiosk or session id header as stored with a posting: at most 64 characters, masked like a log line."""
+    return mask_text(value.strip())[:64] if value and value.strip() else None
 
 
 def _error_code(outcome: Outcome) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kiosk.host.sim import (
     money14_seed,
+    reversal,
     seed_appointments,
     seed_corporate,
     seed_docs14,
@@ -89,6 +90,12 @@ ADDED_COLUMNS = {
     "approvals": ("countersigns TEXT",),
     "cards": ("expiry TEXT",),  # YYMM as on the chip; NULL when the host was not told
     "accounts": ("closed_at TEXT",),  # NULL while the account is open
+    "postings": ("kiosk_id TEXT", "session_id TEXT"),  # from the request's X-Kiosk-Id and X-Session-Id
+    # what a reversal (冲正) finds by the posting's key, or marks (kiosk/host/sim/reversal_undo.py)
+    "account_holds": ("idempotency_key TEXT",),
+    "credit_records": ("idempotency_key TEXT",),
+    "m14_transfers": ("reversed_at TEXT",),
+    "fx_purchases": ("reversed_at TEXT",),
 }
 
 # Children before parents, so that a reseed can empty them in this order.
@@ -118,6 +125,7 @@ class Store:
         self._conn.executescript(seed_loan.SCHEMA)
         self._conn.executescript(seed_appointments.SCHEMA)
         self._conn.executescript(seed_corporate.SCHEMA)
+        self._conn.executescript(reversal.SCHEMA)  # after accounts: its trigger watches their balances
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -146,7 +154,7 @@ class Store:
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty every table (inside the caller's transaction), for a reseed."""
-        for table in (*seed_corporate.TABLES, *seed_appointments.TABLES, *seed_loan.TABLES, *seed_wealth.TABLES,
+        for table in (*reversal.TABLES, *seed_corporate.TABLES, *seed_appointments.TABLES, *seed_loan.TABLES, *seed_wealth.TABLES,
                       *seed_queue.TABLES, *seed_td_withdraw.TABLES, *seed_fx.TABLES, *seed_utility.TABLES,
                       *seed_docs14.TABLES, *seed_feedback.TABLES, *TABLES):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
