@@ -38,7 +38,7 @@ def test_a_receipt_that_cannot_be_written_is_interrupted(clock, tmp_path, receip
     spool = tmp_path / "spool"
     spool.write_text("a file where the spool folder should be")
     printer = SimReceiptPrinter(clock, spool, state_dir=tmp_path / "devices")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(NotADirectoryError):
         printer.print_receipt(receipt, 10)
     last = SimReceiptPrinter(clock, spool, state_dir=tmp_path / "devices").last_operation()
     assert (last.stage, last.present_status) == (OperationStage.INTERRUPTED, PresentStatus.UNKNOWN)
