@@ -28,6 +28,7 @@ EMPTY = "empty"
 BIN_FULL = "retain_bin_full"
 NOT_TAKEN = "not_taken"
 CARD_LEFT = "card_left"
+STAFF_RESET = "staff_reset"
 DISPENSE = "dispense"
 
 
@@ -184,4 +185,7 @@ class SimCardDispenser(SimulatedDevice):
         return f"stock {len(self._stock)}"
 
     def _on_reset(self) -> None:
+        """Staff servicing also retains a card left from before a restart (when the bin has room)."""
         self._take_ahead = False
+        if self._left is not None and len(self._bin) < self.retain_capacity:
+            self._move_to_bin(STAFF_RESET)

@@ -58,6 +58,7 @@ from devices.smartcard.pcsc import NOT_TAKEN, PcscBankCardReader
 from devices.smartcard.sim import (
     CARD_LEFT,
     READ_CARD,
+    STAFF_RESET,
     CardPosition,
     SimBankCardReader,
     left_card,
@@ -338,7 +339,10 @@ class PcscSimBankCardReader(SimulatedDevice):
         return "card at slot" if self._card.position is CardPosition.AT_SLOT else "card in reader"
 
     def _on_reset(self) -> None:
+        """Staff servicing also captures a card left from before a restart."""
         self._take_ahead = False
+        if self._left is not None:
+            self._capture(STAFF_RESET)
         self._pending = {"mute": False, "fail_reads": False}
 
 

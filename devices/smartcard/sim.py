@@ -29,6 +29,7 @@ from kiosk.core.masking import mask_pan
 
 NOT_TAKEN = "not_taken"
 CARD_LEFT = "card_left"
+STAFF_RESET = "staff_reset"
 READ_CARD = "read_card"
 
 
@@ -209,4 +210,7 @@ class SimBankCardReader(SimulatedDevice):
         return "card at slot" if self._slot.position is CardPosition.AT_SLOT else "card in reader"
 
     def _on_reset(self) -> None:
+        """Staff servicing also captures a card left from before a restart."""
         self._take_ahead = False
+        if self._left is not None:
+            self._capture(STAFF_RESET)

@@ -77,3 +77,12 @@ def test_recovery_retains_a_card_left_at_the_gate_before_a_restart(clock, stock,
     assert restart(clock, stock, tmp_path).last_operation().stage is OperationStage.RETAINED
     assert again.pick_card(10, Cancellation()) == stock[0]  # the new run's hopper serves again
     assert (tmp_path / "dispenser.json").read_text().count(stock[0].pan) == 0
+
+
+def test_staff_servicing_retains_a_card_left_before_a_restart(clock, stock, tmp_path):
+    restart(clock, stock, tmp_path).pick_card(10, Cancellation())
+    again = restart(clock, stock, tmp_path)
+    again.reset()
+    [retained] = again.retained()
+    assert retained.reason == "staff_reset"
+    assert again.status().state is DeviceState.OK

@@ -150,3 +150,13 @@ def test_the_pcsc_simulator_records_eject_and_take(pcscd, port, clock, card, tmp
         assert reader.recover_card("recovery") is None
     finally:
         reader.close()
+
+
+def test_staff_servicing_captures_a_card_left_before_a_restart(clock, card, tmp_path):
+    reader = SimBankCardReader(clock, state_dir=tmp_path)
+    reader.insert(card)
+    reader.read_card(5, Cancellation())
+    again = SimBankCardReader(clock, state_dir=tmp_path)
+    again.reset()
+    assert [c.reason for c in again.retained()] == ["staff_reset"]
+    assert (again.has_card(), again.status().state) == (False, DeviceState.OK)
