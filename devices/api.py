@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -190,3 +191,88 @@ class CallGuard:
     def clear(self) -> None:
         with self._lock:
             self.latched = None
+
+
+class PresentStatus(StrEnum):
+    """XFS4IoT's present status: is the last operation's card or paper presented to the customer?"""
+
+    PRESENTED = "presented"  # at the gate, in the slot, in the tray: the customer may take it
+    NOT_PRESENTED = "not_presented"  # taken, retained, captured, or still inside the device
+    UNKNOWN = "unknown"  # the operation was started or interrupted: where it is is not known
+
+
+class OperationStage(StrEnum):
+    """How far a device's last operation got."""
+
+    STARTED = "started"  # a print job began (no output confirmed yet)
+    PICKED = "picked"  # a stock card is at the dispenser's read position
+    AT_GATE = "at_gate"  # a card is presented at the dispenser's gate
+    TAKEN = "taken"  # the customer took the card, receipt or sheets
+    RETAINED = "retained"  # the dispenser pulled its card into the retain bin; a printer retracted sheets
+    PRINTED = "printed"  # every page is out (a real printer: the job was handed over)
+    INTERRUPTED = "interrupted"  # a print job failed or the kiosk stopped during it
+    CARD_INSIDE = "card_inside"  # a bank card is inside the reader
+    EJECTED = "ejected"  # the reader ejected the card to its slot
+    CAPTURED = "captured"  # the reader captured the card into its retain bin
+
+
+HOLDS_CARD = frozenset({OperationStage.PICKED, OperationStage.AT_GATE, OperationStage.CARD_INSIDE,
+                        OperationStage.EJECTED})
+_PRESENTED = frozenset({OperationStage.AT_GATE, OperationStage.EJECTED, OperationStage.PRINTED})
+_UNKNOWN = frozenset({OperationStage.STARTED, OperationStage.INTERRUPTED})
+
+
+@dataclass(frozen=True)
+class LastOperation:
+    """What a device last did with a card or paper, as its durable state remembers it (devices/durable.py).
+
+    ``card_masked`` is a masked PAN (kiosk.core.masking.mask_pan), never a full one; ``job_id`` and
+    ``pages`` belong to print jobs; ``reason`` says why a card was retained or a job interrupted."""
+
+    device: str
+    operation: str  # dispense, read_card, print
+    stage: OperationStage
+    at: datetime
+    card_masked: str = ""
+    job_id: str = ""
+    pages: int = 0
+    reason: str = ""
+
+    @property
+    def present_status(self) -> PresentStatus:
+        if self.stage in _PRESENTED:
+            return PresentStatus.PRESENTED
+        return PresentStatus.UNKNOWN if self.stage in _UNKNOWN else PresentStatus.NOT_PRESENTED
+
+    @property
+    def holds_card(self) -> bool:
+        """A card was left in the device (read position, gate, reader, slot): recovery retains it."""
+        return self.stage in HOLDS_CARD
+
+    def to_json(self) -> dict[str, Any]:
+        return {"device": self.device, "operation": self.operation, "stage": self.stage.value,
+                "at": self.at.isoformat(), "card_masked": self.card_masked, "job_id": self.job_id,
+                "pages": self.pages, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LastOperation:
+        """Raises KeyError, ValueError or TypeError for a record that is not one."""
+        return cls(device=str(data["device"]), operation=str(data["operation"]),
+                   stage=OperationStage(data["stage"]), at=datetime.fromisoformat(data["at"]),
+                   card_masked=str(data.get("card_masked", "")), job_id=str(data.get("job_id", "")),
+                   pages=int(data.get("pages", 0)), reason=str(data.get("reason", "")))
+
+    def summary(self) -> str:
+        """One line for staff: 'dispense at_gate 622848*********0018 2024-05-01 10:00:00'."""
+        what = " ".join(p for p in (self.operation, self.stage.value, self.card_masked, self.job_id) if p)
+        pages = f" {self.pages}p" if self.pages else ""
+        why = f" ({self.reason})" if self.reason else ""
+        return f"{what}{pages}{why} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class RemembersLastOperation(Protocol):
+    """A device that moves cards or paper and remembers, durably, what it last did."""
+
+    def last_operation(self) -> LastOperation | None:
+        """The last operation as the device's durable state says (None: nothing recorded yet)."""
+        ...

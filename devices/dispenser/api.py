@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from devices.api import Cancellation, Device, EventSink, ignore_events
+from devices.api import Cancellation, Device, EventSink, LastOperation, ignore_events
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,16 @@ class CardDispenser(Device, Protocol):
         ...
 
     def retained(self) -> list[RetainedCard]: ...
+
+    def last_operation(self) -> LastOperation | None:
+        """What the dispenser last did with a card (operation ``dispense``: ``picked``, ``at_gate``,
+        ``taken``, ``retained``), from its durable state: it survives a restart of the kiosk."""
+        ...
+
+    def recover_card(self, reason: str) -> RetainedCard | None:
+        """Recovery before service: retain a card left at the read position or the gate (also one the
+        durable state says was left there before a restart). Returns the card retained, None if none."""
+        ...
 
 
 class RetainBin:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from devices.api import Device
+from devices.api import Device, LastOperation
 
 
 @dataclass(frozen=True)
@@ -79,4 +79,9 @@ class DocumentPrinter(Device, Protocol):
 
     def document_waiting(self) -> str | None:
         """The job whose sheets lie in the output tray, not yet taken (None: the tray is empty)."""
+        ...
+
+    def last_operation(self) -> LastOperation | None:
+        """The last print job (operation ``print``: ``started``, ``printed``, ``taken``, ``retained``
+        (retracted), ``interrupted``, with its job id and pages), from the durable state."""
         ...

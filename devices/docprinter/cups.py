@@ -4,6 +4,9 @@ reports OFFLINE with one line saying what is missing, and the kiosk keeps the fl
 
 With Debian's ``printer-driver-cups-pdf`` the queue (e.g. ``PDF``) writes each job as a PDF into
 ``~/PDF`` or the folder its cups-pdf.conf names: a real print queue on a machine without a printer.
+
+With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
+``lp`` runs, printed once CUPS accepted the job (with its job id), interrupted when ``lp`` fails.
 """
 
 from __future__ import annotations
@@ -14,14 +17,26 @@ import tempfile
 import threading
 from pathlib import Path
 
-from devices.api import CallGuard, DeviceError, DeviceState, DeviceStatus, ErrorCode
+from devices.api import (
+    CallGuard,
+    DeviceError,
+    DeviceState,
+    DeviceStatus,
+    ErrorCode,
+    LastOperation,
+    OperationStage,
+)
 from devices.docprinter.api import DocPrintResult, PrintJob
+from devices.durable import LastOperationStore
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
+
+PRINT = "print"
 
 
 class CupsDocumentPrinter:
     def __init__(self, queue: str, clock: Clock, *, lp: str = "lp", lpstat: str = "lpstat",
-                 name: str = "docprinter") -> None:
+                 name: str = "docprinter", state_dir: Path | str | None = None) -> None:
         self.name = name
         self.queue = queue
         self.clock = clock
@@ -30,6 +45,7 @@ class CupsDocumentPrinter:
         self._guard = CallGuard(self._lock)
         self._closed = False
         self._last_job: str | None = None
+        self._ops = LastOperationStore(state_dir, name, clock)
 
     def _missing(self) -> str | None:
         if self._lp is None or self._lpstat is None:
@@ -68,19 +84,33 @@ class CupsDocumentPrinter:
             ok, detail = self._queue_state()
             if not ok:
                 raise DeviceError(self.name, ErrorCode.NOT_READY, "offline", detail)
-            with tempfile.TemporaryDirectory(prefix="kiosk-doc-") as folder:
-                path = Path(folder) / "document.pdf"
-                path.write_bytes(job.pdf)
-                try:
-                    out = subprocess.run([str(self._lp), "-d", self.queue, "-t", job.title, str(path)],
-                                         capture_output=True, text=True, timeout=timeout, check=False)
-                except subprocess.TimeoutExpired as exc:
-                    raise DeviceError(self.name, ErrorCode.TIMEOUT, "timeout", "lp did not answer") from exc
-            if out.returncode != 0:
-                raise DeviceError(self.name, ErrorCode.HARDWARE_ERROR, "lp_failed", " ".join(out.stderr.split()))
-            job_id = out.stdout.split()[3] if len(out.stdout.split()) > 3 else out.stdout.strip()
+            self._ops.record(PRINT, OperationStage.STARTED, pages=job.pages)
+            try:
+                job_id = self._submit(job, timeout)
+            except DeviceError as exc:
+                self._ops.record(PRINT, OperationStage.INTERRUPTED, pages=job.pages, reason=exc.reason)
+                raise
+            crash_point("print.during")
+            self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=job.pages)
             self._last_job = job_id
             return DocPrintResult(job_id, job.pages)
+
+    def _submit(self, job: PrintJob, timeout: float) -> str:
+        """Hand the PDF to ``lp``: CUPS's job id."""
+        with tempfile.TemporaryDirectory(prefix="kiosk-doc-") as folder:
+            path = Path(folder) / "document.pdf"
+            path.write_bytes(job.pdf)
+            try:
+                out = subprocess.run([str(self._lp), "-d", self.queue, "-t", job.title, str(path)],
+                                     capture_output=True, text=True, timeout=timeout, check=False)
+            except subprocess.TimeoutExpired as exc:
+                raise DeviceError(self.name, ErrorCode.TIMEOUT, "timeout", "lp did not answer") from exc
+        if out.returncode != 0:
+            raise DeviceError(self.name, ErrorCode.HARDWARE_ERROR, "lp_failed", " ".join(out.stderr.split()))
+        return out.stdout.split()[3] if len(out.stdout.split()) > 3 else out.stdout.strip()
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
 
     def document_waiting(self) -> str | None:
         return None  # a real printer's tray has no sensor here: the customer takes the sheets

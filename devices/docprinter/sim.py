@@ -6,19 +6,27 @@ the scenario step ``take_document``) deletes the file: the spool keeps nothing o
 taken. Sheets left in the tray when the next job prints are retracted into the printer's bin (counted,
 file deleted). Paper is counted in sheets and toner in pages; at 0 printing fails with NOT_READY
 ``paper_out`` or ``toner_out`` until staff refill (``load_paper``, ``replace_toner``).
+
+With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
+the PDF is written, printed once it is, taken, retained (retracted); a failure or the kiosk's end in between
+leaves it interrupted. Sheets printed and not taken before a restart are still in the tray.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from devices.api import ErrorCode
+from devices.api import ErrorCode, LastOperation, OperationStage
 from devices.docprinter.api import DocPrintResult, PrintJob
+from devices.durable import LastOperationStore
 from devices.simkit import SimulatedDevice
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
 
 PAPER_OUT = "paper_out"
 TONER_OUT = "toner_out"
+PRINT = "print"
+NOT_TAKEN = "not_taken"
 
 
 class SimDocumentPrinter(SimulatedDevice):
@@ -31,13 +39,19 @@ class SimDocumentPrinter(SimulatedDevice):
     }
 
     def __init__(self, clock: Clock, spool_dir: Path | str, paper: int = 500, toner: int = 3000,
-                 paper_low_at: int = 50, toner_low_at: int = 200, name: str = "docprinter") -> None:
+                 paper_low_at: int = 50, toner_low_at: int = 200, name: str = "docprinter",
+                 state_dir: Path | str | None = None) -> None:
         super().__init__(clock, name)
         self.spool_dir = Path(spool_dir) / "documents"
         self.paper_low_at, self.toner_low_at = paper_low_at, toner_low_at
         self._paper, self._toner = paper, toner
         self._printed = self._retracted = self._sequence = 0
         self._in_tray: tuple[str, Path] | None = None
+        self._ops = LastOperationStore(state_dir, name, clock)
+        last = self._ops.last()
+        if last is not None and last.stage is OperationStage.PRINTED:  # left in the tray before a restart
+            left = self.spool_dir / f"{last.job_id}.pdf"
+            self._in_tray = (last.job_id, left) if left.exists() else None
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load_paper(self, sheets: int) -> None:
@@ -56,6 +70,8 @@ class SimDocumentPrinter(SimulatedDevice):
         """QA's hand: take the sheets from the tray; the job id, or None when the tray is empty."""
         with self._lock:
             taken, self._in_tray = self._in_tray, None
+            if taken is not None:
+                self._ops.record(PRINT, OperationStage.TAKEN, job_id=taken[0])
         if taken is None:
             return None
         taken[1].unlink(missing_ok=True)
@@ -64,6 +80,9 @@ class SimDocumentPrinter(SimulatedDevice):
     def document_waiting(self) -> str | None:
         with self._lock:
             return self._in_tray[0] if self._in_tray else None
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
 
     # -- DocumentPrinter ---------------------------------------------------------------------
     def print_document(self, job: PrintJob, timeout: float) -> DocPrintResult:
@@ -80,9 +99,17 @@ class SimDocumentPrinter(SimulatedDevice):
                 self._sequence += 1
                 job_id = f"D{stamp}-{self._sequence:04d}"
             path = self.spool_dir / f"{job_id}.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(job.pdf)
+            self._ops.record(PRINT, OperationStage.STARTED, job_id=job_id, pages=job.pages)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(job.pdf)
+                crash_point("print.during")
+            except Exception as exc:
+                self._ops.record(PRINT, OperationStage.INTERRUPTED, job_id=job_id, pages=job.pages,
+                                 reason=type(exc).__name__)
+                raise
             with self._lock:
+                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=job.pages)
                 self._paper -= job.pages
                 self._toner -= job.pages
                 self._printed += job.pages
@@ -96,6 +123,7 @@ class SimDocumentPrinter(SimulatedDevice):
             left, self._in_tray = self._in_tray, None
             if left is not None:
                 self._retracted += 1
+                self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason=NOT_TAKEN)
         if left is not None:
             left[1].unlink(missing_ok=True)
 
@@ -103,6 +131,7 @@ class SimDocumentPrinter(SimulatedDevice):
         left, self._in_tray = self._in_tray, None
         if left is not None:
             self._retracted += 1
+            self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason="reset")
             left[1].unlink(missing_ok=True)
 
     # -- status ------------------------------------------------------------------------------

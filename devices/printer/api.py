@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from devices.api import Device
+from devices.api import Device, LastOperation
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,9 @@ class ReceiptPrinter(Device, Protocol):
     def print_receipt(self, receipt: Receipt, timeout: float) -> PrintResult:
         """Print and cut. Raises DeviceError NOT_READY (``paper_out``, offline), HARDWARE_ERROR (``jam``),
         TIMEOUT."""
+        ...
+
+    def last_operation(self) -> LastOperation | None:
+        """The last print job (operation ``print``: ``started``, ``printed``, ``taken``, ``interrupted``,
+        with its job id), from the printer's durable state: it survives a restart of the kiosk."""
         ...

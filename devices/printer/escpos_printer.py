@@ -15,6 +15,10 @@ Errors (DeviceError, device ``printer``): the printer cannot be opened or a writ
 back); a write that does not finish within the call's timeout -> TIMEOUT ``timeout``; out of paper
 -> NOT_READY ``paper_out``; a second call while one runs -> NOT_READY ``busy``. :meth:`status` never
 touches the transport: it reports what the last exchange saw.
+
+With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
+the bytes are sent, printed once the transport took them all (what ESC/POS can observe), interrupted when
+the exchange fails.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from devices.api import DeviceError, DeviceState, DeviceStatus, ErrorCode
+from devices.api import DeviceError, DeviceState, DeviceStatus, ErrorCode, LastOperation, OperationStage
+from devices.durable import LastOperationStore
 from devices.printer.api import PrintResult, Receipt
 from devices.printer.escpos_lib import DeviceNotFoundError, Escpos, EscposError, transports
 from devices.printer.escpos_receipt import EscposLayout, receipt_bytes
@@ -38,6 +44,7 @@ from devices.printer.escpos_status import (
     paper_from_gs_r,
 )
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,7 @@ STATUS_INTERVAL = 5.0  # seconds between paper checks while idle
 STATUS_TIMEOUT = 0.5  # seconds to wait for a status answer
 PAPER_OUT = "paper_out"
 OFFLINE = "offline"
+PRINT = "print"
 _OPEN_ERRORS = (EscposError, OSError, ValueError, RuntimeError)  # RuntimeError: pyusb/pyserial missing
 
 
@@ -88,7 +96,8 @@ class NetworkTransport(transports.Network):
 class EscposReceiptPrinter:
     def __init__(self, transport: Escpos, clock: Clock, *, where: str, layout: EscposLayout | None = None,
                  reads_status: bool = True, connect_per_job: bool = False,
-                 status_interval: float | None = STATUS_INTERVAL, name: str = "printer") -> None:
+                 status_interval: float | None = STATUS_INTERVAL, name: str = "printer",
+                 state_dir: Path | str | None = None) -> None:
         """``where``: the transport in one line ("usb 0416:5011"); ``reads_status``: the transport
         answers status queries; ``connect_per_job``: open and close the transport around each exchange
         (network printers serve one client at a time and drop idle connections)."""
@@ -108,6 +117,7 @@ class EscposReceiptPrinter:
         self._paper = Paper.UNKNOWN
         self._printed = 0
         self._sequence = 0
+        self._ops = LastOperationStore(state_dir, name, clock)
         self._stop = threading.Event()
         with self._io:
             self._check_locked()
@@ -154,7 +164,14 @@ class EscposReceiptPrinter:
                     raise self._error(ErrorCode.NOT_READY, PAPER_OUT, "load a new roll")
                 printed_at = self.clock.now()
                 job_id = self._next_job(printed_at.strftime("%Y%m%d-%H%M%S"))
-                self._send_locked(receipt_bytes(receipt, job_id, printed_at, self.layout), timeout)
+                self._ops.record(PRINT, OperationStage.STARTED, job_id=job_id, pages=1)
+                try:
+                    self._send_locked(receipt_bytes(receipt, job_id, printed_at, self.layout), timeout)
+                    crash_point("print.during")
+                except DeviceError as exc:
+                    self._ops.record(PRINT, OperationStage.INTERRUPTED, job_id=job_id, pages=1, reason=exc.reason)
+                    raise
+                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=1)
                 with self._lock:
                     self._printed += 1
                 paper = self._query_locked()
@@ -162,6 +179,9 @@ class EscposReceiptPrinter:
                 if self.connect_per_job:
                     self._close_locked()
         return PrintResult(job_id=job_id, paper_low=paper is Paper.LOW)
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
 
     # -- exchanges (with self._io held) ------------------------------------------------------
     def _check_locked(self) -> None:

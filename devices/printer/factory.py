@@ -31,12 +31,14 @@ def build_printer(backend: str, clock: Clock, *, spool_dir: Path | str, paper: i
                   usb: tuple[int, int] | None = None, usb_endpoints: tuple[int, int] = USB_ENDPOINTS,
                   serial: str = "", baudrate: int = 9600, host: str = "", port: int = 9100,
                   network_status: bool = False, columns: int = 48, code: Literal["qr", "code128", "text"] = "qr", profile: str | None = None,
-                  status_interval: float | None = STATUS_INTERVAL, name: str = "printer") -> ReceiptPrinter:
-    """``columns``, ``code``, ``profile``: the ESC/POS layout (see devices.printer.escpos_receipt.EscposLayout)."""
+                  status_interval: float | None = STATUS_INTERVAL, name: str = "printer",
+                  state_dir: Path | str | None = None) -> ReceiptPrinter:
+    """``columns``, ``code``, ``profile``: the ESC/POS layout (see devices.printer.escpos_receipt.EscposLayout).
+    ``state_dir``: where the printer keeps its durable last operation (devices/durable.py)."""
     if backend == "sim":
         from devices.printer.sim import SimReceiptPrinter
 
-        return SimReceiptPrinter(clock, spool_dir, paper=paper, low_at=low_at, name=name)
+        return SimReceiptPrinter(clock, spool_dir, paper=paper, low_at=low_at, name=name, state_dir=state_dir)
     if backend not in PRINTER:
         raise unknown_backend("printer", backend)
     from devices.printer.escpos_printer import EscposReceiptPrinter
@@ -48,7 +50,7 @@ def build_printer(backend: str, clock: Clock, *, spool_dir: Path | str, paper: i
     network = backend == "escpos-network"
     return EscposReceiptPrinter(transport, clock, where=where, layout=layout,
                                 reads_status=network_status if network else True, connect_per_job=network,
-                                status_interval=status_interval, name=name)
+                                status_interval=status_interval, name=name, state_dir=state_dir)
 
 
 def _transport(backend: str, *, usb: tuple[int, int] | None, usb_endpoints: tuple[int, int], serial: str,

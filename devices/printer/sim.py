@@ -3,18 +3,25 @@
 Files go to ``spool_dir/YYYY-MM-DD/<job_id>.png`` and ``.pdf`` (date from the injected clock). The
 paper roll is counted in receipts: below ``low_at`` the status says "paper low", at 0 printing
 fails with NOT_READY ``paper_out`` until staff ``load_paper()``.
+
+With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
+the receipt is rendered, printed once it is written, taken from the slot; a failure or the kiosk's end in
+between leaves it interrupted. A receipt printed and not taken before a restart is still in the slot.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from devices.api import ErrorCode
+from devices.api import ErrorCode, LastOperation, OperationStage
+from devices.durable import LastOperationStore
 from devices.printer.api import PrintResult, Receipt
 from devices.simkit import SimulatedDevice
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
 
 PAPER_OUT = "paper_out"
+PRINT = "print"
 
 
 class SimReceiptPrinter(SimulatedDevice):
@@ -26,7 +33,8 @@ class SimReceiptPrinter(SimulatedDevice):
     }
 
     def __init__(
-        self, clock: Clock, spool_dir: Path | str, paper: int = 300, low_at: int = 30, name: str = "printer"
+        self, clock: Clock, spool_dir: Path | str, paper: int = 300, low_at: int = 30, name: str = "printer",
+        state_dir: Path | str | None = None,
     ) -> None:
         super().__init__(clock, name)
         self.spool_dir = Path(spool_dir)
@@ -34,7 +42,9 @@ class SimReceiptPrinter(SimulatedDevice):
         self._paper = paper
         self._printed = 0
         self._sequence = 0
-        self._at_presenter: str | None = None
+        self._ops = LastOperationStore(state_dir, name, clock)
+        last = self._ops.last()
+        self._at_presenter: str | None = last.job_id if last and last.stage is OperationStage.PRINTED else None
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load_paper(self, receipts: int) -> None:
@@ -62,12 +72,19 @@ class SimReceiptPrinter(SimulatedDevice):
             printed_at = self.clock.now()
             png_path = self._next_job(printed_at.strftime("%Y-%m-%d"), printed_at.strftime("%Y%m%d-%H%M%S"))
             job_id = png_path.stem
-            # Pillow loads with the first receipt, not with the kiosk
-            from devices.printer.render import receipt_lines, render_receipt, write_receipt
+            self._ops.record(PRINT, OperationStage.STARTED, job_id=job_id, pages=1)
+            try:
+                # Pillow loads with the first receipt, not with the kiosk
+                from devices.printer.render import receipt_lines, render_receipt, write_receipt
 
-            image = render_receipt(receipt_lines(receipt, job_id, printed_at))
-            write_receipt(image, png_path, png_path.with_suffix(".pdf"))
+                image = render_receipt(receipt_lines(receipt, job_id, printed_at))
+                write_receipt(image, png_path, png_path.with_suffix(".pdf"))
+                crash_point("print.during")
+            except Exception as exc:
+                self._ops.record(PRINT, OperationStage.INTERRUPTED, job_id=job_id, pages=1, reason=type(exc).__name__)
+                raise
             with self._lock:
+                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=1)
                 self._paper -= 1
                 self._printed += 1
                 self._at_presenter = job_id  # cut and waiting in the receipt slot until taken
@@ -78,7 +95,12 @@ class SimReceiptPrinter(SimulatedDevice):
         """QA's hand: take the receipt from the slot; its job id, or None when the slot is empty."""
         with self._lock:
             taken, self._at_presenter = self._at_presenter, None
+            if taken is not None:
+                self._ops.record(PRINT, OperationStage.TAKEN, job_id=taken, pages=1)
         return taken
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
 
     def receipt_waiting(self) -> str | None:
         with self._lock:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from devices.api import Cancellation, Device, EventSink, ignore_events
+from devices.api import Cancellation, Device, EventSink, LastOperation, ignore_events
+from devices.dispenser.api import RetainedCard
 
 
 class CardType(StrEnum):
@@ -72,3 +73,13 @@ class BankCardReader(Device, Protocol):
         ...
 
     def has_card(self) -> bool: ...
+
+    def last_operation(self) -> LastOperation | None:
+        """What the reader last did with a card (operation ``read_card``: ``card_inside``, ``ejected``,
+        ``taken``, ``captured``), from its durable state: it survives a restart of the kiosk."""
+        ...
+
+    def recover_card(self, reason: str) -> RetainedCard | None:
+        """Recovery before service: capture a card left inside the reader or at its slot (also one the
+        durable state says was left there before a restart). Returns the card captured, None if none."""
+        ...

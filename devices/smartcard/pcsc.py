@@ -11,6 +11,11 @@ time is reported RETAINED with reason ``not_taken`` and stays in the slot until 
 same way. A motorised reader with capture (Sankyo, Hyosung, ...) is driven by its vendor's
 protocol, not by PC/SC: that would be another adapter; none is faked here.
 
+With a ``state_dir`` the adapter records what it observes as its durable last operation (``read_card``:
+card_inside when a card is seen and again when read, ejected when the customer is asked to take it, taken,
+captured when it is kept for staff; devices/durable.py). After a restart a card still in the slot is
+simply seen by PC/SC: ``recover_card`` keeps it for staff like ``retain_card``.
+
 Without pyscard, or without a running pcscd, calls fail with NOT_READY and one line for staff
 (:data:`NO_PYSCARD`, :data:`PCSCD_DOWN`); status() says the same, and the kiosk keeps its other flows.
 """
@@ -21,6 +26,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from devices.api import (
     Cancellation,
@@ -30,9 +36,12 @@ from devices.api import (
     DeviceStatus,
     ErrorCode,
     EventSink,
+    LastOperation,
+    OperationStage,
     ignore_events,
 )
 from devices.dispenser.api import RetainBin, RetainedCard
+from devices.durable import LastOperationStore
 from devices.smartcard import emv
 from devices.smartcard.api import BankCard, CardReturn
 from devices.smartcard.pcsc_link import (
@@ -44,6 +53,7 @@ from devices.smartcard.pcsc_link import (
     load_scard,
 )
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
 from kiosk.core.masking import mask_pan
 
 __all__ = ["NOT_TAKEN", "NO_PYSCARD", "PCSCD_DOWN", "PcscBankCardReader", "is_usable"]
@@ -52,6 +62,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 100
 NOT_TAKEN = "not_taken"
+READ_CARD = "read_card"
 
 
 class PcscBankCardReader:
@@ -60,7 +71,10 @@ class PcscBankCardReader:
 
     def __init__(self, clock: Clock, reader_name: str | None = None, *, name: str = "smartcard",
                  aids: tuple[emv.SupportedAid, ...] = emv.DEFAULT_AIDS,
-                 terminal: emv.Terminal = emv.DEFAULT_TERMINAL) -> None:
+                 terminal: emv.Terminal = emv.DEFAULT_TERMINAL, state_dir: Path | str | None = None,
+                 operations: LastOperationStore | None = None) -> None:
+        """``state_dir``: where the durable last operation is kept; ``operations``: a store shared with a
+        simulator that wraps this adapter (it then records in the same one)."""
         self.name = name
         self.clock = clock
         self.reader_name = reader_name or None
@@ -72,6 +86,7 @@ class PcscBankCardReader:
         self._held: tuple[str, int] | None = None  # (reader, event count) of a kept card still in the slot
         self._last_pan = ""  # masked PAN of the card read last
         self._bin = RetainBin()
+        self._ops = operations or LastOperationStore(state_dir, name, clock)
 
     # -- Device --------------------------------------------------------------------------------
     def status(self) -> DeviceStatus:
@@ -101,10 +116,14 @@ class PcscBankCardReader:
         with self._operation(), self._context() as ctx:
             deadline = self.clock.monotonic() + max(timeout, 0.0)
             reader, atr = self._wait_for_card(ctx, deadline, cancel)
+            with self._lock:
+                self._last_pan = ""
+            self._ops.record(READ_CARD, OperationStage.CARD_INSIDE)
             on_event(DeviceEvent(self.name, "card_inserted", {"reader": reader, "atr": atr.hex().upper()}))
             card = self._read(ctx, reader)
             with self._lock:
                 self._last_pan = mask_pan(card.pan)
+            self._ops.record(READ_CARD, OperationStage.CARD_INSIDE, card_masked=self._last_pan)
             return card
 
     def return_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> CardReturn:
@@ -114,8 +133,12 @@ class PcscBankCardReader:
             present = self._present(ctx, self._readers(ctx))
             if not present:
                 raise DeviceError(self.name, ErrorCode.USER_ERROR, "no_card", "there is no card to return")
+            crash_point("card.before_move")
+            self._ops.record(READ_CARD, OperationStage.EJECTED, card_masked=self._known_pan())
+            crash_point("card.during_move")
             on_event(DeviceEvent(self.name, "card_at_slot"))
             if self._wait_for_removal(ctx, present, deadline, cancel):
+                self._ops.record(READ_CARD, OperationStage.TAKEN, card_masked=self._known_pan())
                 on_event(DeviceEvent(self.name, "card_taken"))
                 return CardReturn.TAKEN
             self._keep(present[0], NOT_TAKEN)
@@ -124,13 +147,24 @@ class PcscBankCardReader:
 
     def retain_card(self, reason: str) -> None:
         """A plain reader cannot capture: the card is recorded as kept and left for staff."""
+        self.recover_card(reason)
+
+    def recover_card(self, reason: str) -> RetainedCard | None:
+        """A card in the reader (this run's or one from before a restart) is kept for staff, as
+        :meth:`retain_card` keeps it; None when PC/SC sees no card."""
         self._check_open()
         with self._context() as ctx:
             present = self._present(ctx, self._readers(ctx))
-            if present:
-                self._keep(present[0], reason)
-                log.warning("%s: no capture on a plain PC/SC reader; card %s kept in the slot for staff (%s)",
-                            self.name, self._last_pan or "(not read)", reason)
+            if not present:
+                return None
+            crash_point("card.before_move")
+            card = self._keep(present[0], reason)
+            log.warning("%s: no capture on a plain PC/SC reader; card %s kept in the slot for staff (%s)",
+                        self.name, card.pan_masked or "(not read)", reason)
+            return card
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
 
     def has_card(self) -> bool:
         """A card in the reader that is the customer's (not one kept for staff)."""
@@ -212,10 +246,19 @@ class PcscBankCardReader:
                 self._held = None
         return present
 
-    def _keep(self, card: tuple[str, int], reason: str) -> None:
+    def _keep(self, card: tuple[str, int], reason: str) -> RetainedCard:
         with self._lock:
             self._held = card
-            self._bin.add(RetainedCard(pan_masked=self._last_pan, reason=reason, at=self.clock.now()))
+            pan = self._known_pan()
+            kept = RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now())
+            self._bin.add(kept)
+        self._ops.record(READ_CARD, OperationStage.CAPTURED, card_masked=pan, reason=reason)
+        return kept
+
+    def _known_pan(self) -> str:
+        """The masked number of the card in the reader: read in this run, or as the last operation says."""
+        last = self._ops.last()
+        return self._last_pan or (last.card_masked if last is not None and last.holds_card else "")
 
     def _check_wait(self, cancel: Cancellation) -> None:
         if cancel.cancelled:

@@ -17,6 +17,14 @@ What goes through the real stack and what is simulated here:
   card not taken (RETAINED, ``not_taken``) or ``retain_card`` is called, this simulator plays the
   motorised reader the kiosk will have: it pulls the virtual card out into its retain bin.
 
+The durable last operation (devices/durable.py, with a ``state_dir``) is this simulator's record, as the
+motorised reader's, shared with the adapter (which records what PC/SC shows it): card_inside when the card
+comes (then with its masked number), ejected, taken, captured. The virtual
+card lives in this process's connection to vpcd and goes with it, but a motorised reader keeps the card
+through a crash: a reader built on a state that says a card was left inside or at the slot holds that
+card (known by its masked number only), reports FAULT ``card_left`` and reads nothing until
+``recover_card`` (or ``retain_card``) captures it, as the behavioural simulator does.
+
 QA controls wait (up to :data:`SETTLE_SECONDS`) until pcscd has seen the card come or go, so a
 script that inserts and then reads never races pcscd's presence polling (about 0.4 s).
 """
@@ -34,18 +42,31 @@ from devices.api import (
     DeviceEvent,
     DeviceState,
     DeviceStatus,
+    ErrorCode,
     EventSink,
+    LastOperation,
+    OperationStage,
     ignore_events,
 )
 from devices.dispenser.api import RetainBin, RetainedCard
+from devices.durable import LastOperationStore
 from devices.simkit import QAControlError, SimulatedDevice
 from devices.smartcard.api import BankCard, CardReturn
 from devices.smartcard.card_app import CardProfile, VirtualPbocCard, profile_from_card
 from devices.smartcard.card_files import CARDS_DIR, VARIANTS, load_profiles
 from devices.smartcard.pcsc import NOT_TAKEN, PcscBankCardReader
-from devices.smartcard.sim import CardPosition, SimBankCardReader
+from devices.smartcard.sim import (
+    CARD_LEFT,
+    READ_CARD,
+    STAFF_RESET,
+    CardPosition,
+    SimBankCardReader,
+    left_card,
+    left_card_detail,
+)
 from devices.smartcard.vpcd_card import VPCD_PORT, VpcdCard, VpcdError, vpcd_reader_name
 from kiosk.core.clock import Clock
+from kiosk.core.crash import crash_point
 from kiosk.core.masking import mask_pan
 
 SETTLE_SECONDS = 3.0
@@ -68,13 +89,16 @@ class PcscSimBankCardReader(SimulatedDevice):
     FAULTS = dict(SimBankCardReader.FAULTS)
 
     def __init__(self, clock: Clock, name: str = "smartcard", *, port: int = VPCD_PORT,
-                 reader_name: str | None = None, cards_dir: Path = CARDS_DIR, unavailable: str = "") -> None:
+                 reader_name: str | None = None, cards_dir: Path = CARDS_DIR, unavailable: str = "",
+                 state_dir: Path | str | None = None) -> None:
         """``unavailable``: why this run has no virtual reader (one line); the reader then reports
         itself offline with it and QA's hands cannot insert a card."""
         super().__init__(clock, name)
         self.port = port
         self.unavailable = unavailable
-        self.adapter = PcscBankCardReader(clock, reader_name or vpcd_reader_name(port), name=name)
+        self._ops = LastOperationStore(state_dir, name, clock)  # shared: the adapter records what it sees
+        self.adapter = PcscBankCardReader(clock, reader_name or vpcd_reader_name(port), name=name,
+                                          operations=self._ops)
         self.profiles = load_profiles(cards_dir)
         variants = tuple(f"_{v}" for v in VARIANTS)
         self._by_pan = {p.pan(): p for p in self.profiles.values() if not p.key.endswith(variants)}
@@ -83,6 +107,7 @@ class PcscSimBankCardReader(SimulatedDevice):
         self._pending = {"mute": False, "fail_reads": False}  # faults of the running read
         self._bin = RetainBin()
         self._settle_lock = threading.Lock()
+        self._left = left_card(self._ops.last())
 
     # -- QA controls -------------------------------------------------------------------------
     def insert(self, card: BankCard, blocked: bool = False) -> None:
@@ -106,16 +131,19 @@ class PcscSimBankCardReader(SimulatedDevice):
             if inserted is None or inserted.position is not CardPosition.AT_SLOT:
                 self._take_ahead = True
                 return
+            self._ops.record(READ_CARD, OperationStage.TAKEN, card_masked=inserted.pan_masked)
             self._card = None
         inserted.vcard.remove()
         self._settle(present=False)
 
     def has_card(self) -> bool:
         with self._lock:
-            return self._card is not None
+            return self._card is not None or self._left is not None
 
     def position(self) -> CardPosition | None:
         with self._lock:
+            if self._left is not None:
+                return CardPosition.AT_SLOT if self._left.stage is OperationStage.EJECTED else CardPosition.INSIDE
             return self._card.position if self._card is not None else None
 
     def retained(self) -> list[RetainedCard]:
@@ -148,10 +176,11 @@ class PcscSimBankCardReader(SimulatedDevice):
     def read_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> BankCard:
         with self._operation():
             self._fail_if_armed("jam", "timeout")
+            self._refuse_left_card()
             fault = self._take_fault("mute_card", "read_failed")
             self._prepare_chip(mute=fault == "mute_card", fail_reads=fault == "read_failed")
             try:
-                return self.adapter.read_card(timeout, cancel, on_event)
+                return self.adapter.read_card(timeout, cancel, self._relay(on_event))
             finally:
                 self._prepare_chip(mute=None, fail_reads=False)
 
@@ -159,26 +188,38 @@ class PcscSimBankCardReader(SimulatedDevice):
         """Ask for the card to be taken; one not taken in time is pulled into the retain bin."""
         with self._operation():
             self._fail_if_armed("jam")
+            self._refuse_left_card()
             result = self.adapter.return_card(timeout, cancel, self._relay(on_event))
             if result is CardReturn.RETAINED:
                 self._capture(NOT_TAKEN)
             return result
 
     def retain_card(self, reason: str) -> None:
+        self.recover_card(reason)
+
+    def last_operation(self) -> LastOperation | None:
+        return self._ops.last()
+
+    def recover_card(self, reason: str) -> RetainedCard | None:
+        """Capture the card inside or at the slot, or one left there before a restart."""
         with self._lock:
             self._check_ready()
-            if self._card is None:
-                return
-        self.adapter.retain_card(reason)
-        self.adapter.empty_retain_bin()  # the simulated capture bin below is the one QA sees
-        self._capture(reason)
+            inserted, left = self._card, self._left
+        if inserted is None and left is None:
+            return None
+        if inserted is None:
+            crash_point("card.before_move")  # the adapter passes it when it keeps a card it sees
+        else:
+            self.adapter.retain_card(reason)
+            self.adapter.empty_retain_bin()  # the simulated capture bin below is the one QA sees
+        return self._capture(reason)
 
     # -- internals -----------------------------------------------------------------------------
     def _insert(self, profile: CardProfile) -> None:
         if self.unavailable:
             raise QAControlError(f"{self.name}: no virtual card reader: {self.unavailable}")
         with self._lock:
-            if self._card is not None:
+            if self._card is not None or self._left is not None:
                 raise QAControlError(f"{self.name}: a card is already in the reader")
             chip = VirtualPbocCard(profile)
             inserted = _Inserted(VpcdCard(chip, port=self.port), profile, mask_pan(profile.pan()))
@@ -219,13 +260,25 @@ class PcscSimBankCardReader(SimulatedDevice):
         inserted.vcard.insert()
         self._settle(present=True, after=before)
 
+    def _refuse_left_card(self) -> None:
+        with self._lock:
+            if self._left is not None:
+                raise self._error(ErrorCode.NOT_READY, CARD_LEFT, left_card_detail(self._left))
+
     def _relay(self, on_event: EventSink) -> EventSink:
         def relay(event: DeviceEvent) -> None:
+            if event.kind == "card_inserted":
+                self._inside()
             if event.kind == "card_at_slot":
                 self._at_slot()
             on_event(event)
 
         return relay
+
+    def _inside(self) -> None:
+        with self._lock:
+            if self._card is not None:
+                self._ops.record(READ_CARD, OperationStage.CARD_INSIDE, card_masked=self._card.pan_masked)
 
     def _at_slot(self) -> None:
         with self._lock:
@@ -235,19 +288,28 @@ class PcscSimBankCardReader(SimulatedDevice):
             inserted.position = CardPosition.AT_SLOT
             if not self._take_ahead:
                 return
+            self._ops.record(READ_CARD, OperationStage.TAKEN, card_masked=inserted.pan_masked)
             self._take_ahead = False
             self._card = None
         inserted.vcard.remove()  # the adapter sees it go
 
-    def _capture(self, reason: str) -> None:
+    def _capture(self, reason: str) -> RetainedCard | None:
         with self._lock:
-            inserted, self._card = self._card, None
+            inserted, left, self._card, self._left = self._card, self._left, None, None
             self._take_ahead = False
-            if inserted is None:
-                return
-            self._bin.add(RetainedCard(pan_masked=inserted.pan_masked, reason=reason, at=self.clock.now()))
-        inserted.vcard.remove()
-        self._settle(present=False)
+            if inserted is not None:
+                pan = inserted.pan_masked
+            elif left is not None:
+                pan = left.card_masked
+            else:
+                return None
+            card = RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now())
+            self._bin.add(card)
+            self._ops.record(READ_CARD, OperationStage.CAPTURED, card_masked=pan, reason=reason)
+        if inserted is not None:
+            inserted.vcard.remove()
+            self._settle(present=False)
+        return card
 
     def _settle(self, present: bool, after: int = -1) -> None:
         """Wait (real time) until pcscd sees the slot empty, or sees a card inserted since its event
@@ -266,13 +328,21 @@ class PcscSimBankCardReader(SimulatedDevice):
     def _counters(self) -> dict[str, int]:
         return {"retained": len(self._bin)}
 
+    def _standing_fault(self) -> str | None:
+        return CARD_LEFT if self._left is not None else None
+
     def _detail(self) -> str:
+        if self._left is not None:
+            return left_card_detail(self._left)
         if self._card is None:
             return ""
         return "card at slot" if self._card.position is CardPosition.AT_SLOT else "card in reader"
 
     def _on_reset(self) -> None:
+        """Staff servicing also captures a card left from before a restart."""
         self._take_ahead = False
+        if self._left is not None:
+            self._capture(STAFF_RESET)
         self._pending = {"mute": False, "fail_reads": False}
 
 

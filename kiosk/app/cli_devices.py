@@ -2,7 +2,8 @@
 
 It builds the devices the configuration names, through the composition root's own table
 (kiosk.app.compose.build_device), but neither the host nor the engine; asks each for its status;
-prints one row per device; and closes them all again (simulators' pseudo-terminals, a pcscd it
+prints one row per device, with what a card or paper device last did (its durable last operation,
+devices/durable.py); and closes them all again (simulators' pseudo-terminals, a pcscd it
 started). A device that cannot even be built is a row too (``build_failed`` with the reason), so one
 broken device never hides the others. Details pass through the journal's masking.
 
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from devices.api import LastOperation
 from kiosk.core.masking import mask_text
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class DeviceRow:
     fault: str | None
     detail: str
     counters: dict[str, int]
+    last_operation: dict[str, Any] | None = None  # what a card or paper device last did (LastOperation.to_json)
 
     @property
     def ok(self) -> bool:
@@ -79,7 +82,7 @@ def cmd_devices_status(args: argparse.Namespace, build: DeviceBuild, out: TextIO
     if args.json:
         out.write(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2) + "\n")
     else:
-        out.writelines(f"{r.device:<10} {r.backend:<15} {r.state:<8} {r.fault or '-':<13} {r.detail}".rstrip() + "\n"
+        out.writelines(f"{r.device:<10} {r.backend:<15} {r.state:<8} {r.fault or '-':<13} {_detail(r)}".rstrip() + "\n"
                        for r in rows)
     return 0 if all(row.ok for row in rows) else EXIT_NOT_OK
 
@@ -96,8 +99,21 @@ def device_rows(built: BuiltDevices) -> list[DeviceRow]:
             rows.append(DeviceRow(name, backend, "fault", "status_failed", _one_line(exc), {}))
             continue
         rows.append(DeviceRow(name, backend, str(status.state), status.fault, mask_text(status.detail),
-                              dict(status.counters)))
+                              dict(status.counters), _last_operation(built.devices[name])))
     return rows
+
+
+def _last_operation(device: Any) -> dict[str, Any] | None:
+    ask = getattr(device, "last_operation", None)
+    last = ask() if callable(ask) else None
+    return last.to_json() if isinstance(last, LastOperation) else None
+
+
+def _detail(row: DeviceRow) -> str:
+    if row.last_operation is None:
+        return row.detail
+    last = LastOperation.from_json(row.last_operation).summary()
+    return f"{row.detail}; last: {last}" if row.detail else f"last: {last}"
 
 
 def build_configured_devices(config_path: Path | None) -> BuiltDevices:

@@ -49,6 +49,11 @@ class BuildContext:
     sim_controls: dict[str, Any] = field(default_factory=dict)  # what QA's hands act on, per device
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
+    @property
+    def state_dir(self) -> Path:
+        """Where devices keep their durable state (their last operation: devices/durable.py)."""
+        return self.data_dir / "devices"
+
 
 def _idcard(ctx: BuildContext) -> Any:
     c = ctx.config.devices.idcard
@@ -69,11 +74,14 @@ def _idcard(ctx: BuildContext) -> Any:
 def _smartcard(ctx: BuildContext) -> Any:
     c = ctx.config.devices.smartcard
     if c.backend != "pcsc-sim":
-        return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port)
+        return build_smartcard(c.backend, ctx.clock, reader_name=c.reader or None, vpcd_port=c.vpcd_port,
+                               state_dir=ctx.state_dir)
     daemon, unavailable = _start_pcscd(ctx)
     if daemon is None:
-        return build_smartcard(c.backend, ctx.clock, vpcd_port=c.vpcd_port, unavailable=unavailable)
-    return build_smartcard(c.backend, ctx.clock, reader_name=daemon.reader, vpcd_port=daemon.port)
+        return build_smartcard(c.backend, ctx.clock, vpcd_port=c.vpcd_port, unavailable=unavailable,
+                               state_dir=ctx.state_dir)
+    return build_smartcard(c.backend, ctx.clock, reader_name=daemon.reader, vpcd_port=daemon.port,
+                           state_dir=ctx.state_dir)
 
 
 def _start_pcscd(ctx: BuildContext) -> tuple[PcscDaemon | None, str]:
@@ -104,7 +112,7 @@ def _printer(ctx: BuildContext) -> Any:
                          usb=(c.usb_vendor_id, c.usb_product_id), usb_endpoints=(c.usb_in_ep, c.usb_out_ep),
                          serial=c.serial_port, baudrate=c.baudrate, host=c.host, port=c.port,
                          network_status=c.network_status, columns=c.columns, code=c.code,
-                         profile=c.profile or None, status_interval=c.status_interval_s)
+                         profile=c.profile or None, status_interval=c.status_interval_s, state_dir=ctx.state_dir)
 
 
 DeviceBuilder = Callable[[BuildContext], Any]
@@ -116,13 +124,14 @@ def _pinpad(ctx: BuildContext) -> Any:
 
 def _dispenser(ctx: BuildContext) -> Any:
     c = ctx.config.devices.dispenser  # one backend: "sim"
-    return SimCardDispenser(ctx.clock, list(ctx.people.stock), retain_capacity=c.retain_capacity)
+    return SimCardDispenser(ctx.clock, list(ctx.people.stock), retain_capacity=c.retain_capacity,
+                            state_dir=ctx.state_dir)
 
 
 def _docprinter(ctx: BuildContext) -> Any:
     c = ctx.config.devices.docprinter
     return build_docprinter(c.backend, ctx.clock, spool_dir=ctx.data_dir / "spool", queue=c.queue, paper=c.paper,
-                            toner=c.toner)
+                            toner=c.toner, state_dir=ctx.state_dir)
 
 
 def _doccamera(ctx: BuildContext) -> Any:

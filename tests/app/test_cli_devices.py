@@ -51,7 +51,23 @@ def test_json_rows(tmp_path, capsys):
     assert [row["device"] for row in rows] == DEVICES
     printer = rows[DEVICES.index("printer")]
     assert printer == {"device": "printer", "backend": "sim", "state": "ok", "fault": None, "detail": "paper 300",
-                       "counters": {"paper": 300, "printed": 0}}
+                       "counters": {"paper": 300, "printed": 0}, "last_operation": None}
+
+
+def test_a_card_left_at_the_gate_before_a_restart_shows_with_the_last_operation(tmp_path, capsys):
+    from devices.api import OperationStage
+    from devices.durable import LastOperationStore
+    from kiosk.core.clock import SystemClock
+
+    LastOperationStore(tmp_path / "var" / "devices", "dispenser", SystemClock()).record(
+        "dispense", OperationStage.AT_GATE, card_masked="622848*********0018")
+    assert run(["status", "--config", str(write_config(tmp_path))]) == 1
+    rows = {line.split()[0]: line.split(None, 4) for line in capsys.readouterr().out.splitlines()}
+    assert rows["dispenser"][:4] == ["dispenser", "sim", "fault", "card_left"]
+    assert "last: dispense at_gate 622848*********0018" in rows["dispenser"][4]
+    assert run(["status", "--config", str(write_config(tmp_path)), "--json"]) == 1
+    dispenser = next(row for row in json.loads(capsys.readouterr().out) if row["device"] == "dispenser")
+    assert dispenser["last_operation"]["stage"] == "at_gate"
 
 
 def test_a_device_that_is_not_ok_makes_it_exit_1(tmp_path, capsys):
