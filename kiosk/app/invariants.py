@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.engine.recovery import RETAINED_ON_RECOVERY
 from kiosk.journal.records import TxnState
 
 JOURNAL = "journal.sqlite"
@@ -57,9 +58,11 @@ def check(data_dir: Path, *, terminal: bool = True, secrets: dict[bytes, str] | 
             with closing(_read_only(host_path)) as host:
                 found += one_posting_per_key(host)
                 found += ledger_matches_journal(host, txns)
+        elif any(t["state"] != TxnState.DECLINED.value for t in txns):
+            found.append(Violation("ledger_matches_journal", f"transactions in the journal, no host books at {host_path}"))
         if terminal:
             found += all_terminal(journal, txns)
-        found += cards_once(journal)
+        found += cards_once(journal, data_dir / "devices")
     found += chain_valid(journal_path)
     found += no_personal_data(data_dir, secrets)
     return found
@@ -103,7 +106,7 @@ def ledger_matches_journal(host: sqlite3.Connection, txns: Iterable[dict[str, An
         at_host = posted.get(key)
         live = at_host is not None and key not in reversed_by
         if state == TxnState.COMPLETED.value:
-            if not live:
+            if at_host is None or not live:
                 found.append(Violation("ledger_matches_journal",
                                        f"{short} completed in the journal, {'reversed' if at_host else 'absent'} at the host"))
             elif txn["amount_fen"] is not None and at_host["amount_fen"] is not None \
@@ -114,9 +117,21 @@ def ledger_matches_journal(host: sqlite3.Connection, txns: Iterable[dict[str, An
             found.append(Violation("ledger_matches_journal", f"{short} declined in the journal, posted at the host"))
         elif state == TxnState.REVERSED.value and live:
             found.append(Violation("ledger_matches_journal", f"{short} reversed in the journal, still posted at the host"))
+        elif state == TxnState.REVERSED.value and key in reversed_by:
+            found += _nets_to_zero(host, short, key, reversed_by[key])
         elif state == TxnState.INTENT.value and at_host is not None:
             found.append(Violation("ledger_matches_journal", f"{short} only an intent in the journal, posted at the host"))
     return found
+
+
+def _nets_to_zero(host: sqlite3.Connection, short: str, key: str, reversal_key: str) -> list[Violation]:
+    """A reversed posting and its reversal move every account by nothing, in sum."""
+    if not host.execute("SELECT 1 FROM sqlite_master WHERE name = 'posting_moves'").fetchone():
+        return []
+    rows = host.execute("SELECT account_no, SUM(delta_fen) FROM posting_moves WHERE idempotency_key IN (?, ?)"
+                        " GROUP BY account_no HAVING SUM(delta_fen) != 0", (key, reversal_key)).fetchall()
+    return [Violation("ledger_matches_journal", f"{short} reversed, but account ...{str(acct)[-4:]} moved {net} fen")
+            for acct, net in rows]
 
 
 def all_terminal(journal: sqlite3.Connection, txns: Iterable[dict[str, Any]]) -> list[Violation]:
@@ -132,16 +147,25 @@ def all_terminal(journal: sqlite3.Connection, txns: Iterable[dict[str, Any]]) ->
     return found
 
 
-def cards_once(journal: sqlite3.Connection) -> list[Violation]:
-    """A card handed out or retained is one record: its delivery's ``txn`` entry, or one retained entry."""
-    counts: Counter[str] = Counter()
-    for row in journal.execute("SELECT name, detail FROM entries WHERE kind = 'device' AND name LIKE '%retain%'"
-                               " AND detail IS NOT NULL"):
-        detail = json.loads(row["detail"])
-        card = detail.get("card") or detail.get("pan_masked")
-        if card and detail.get("retained_id"):
-            counts[str(detail["retained_id"])] += 1
-    return [Violation("cards_once", f"retained card {ref} journaled {n} times") for ref, n in counts.items() if n > 1]
+def cards_once(journal: sqlite3.Connection, device_dir: Path) -> list[Violation]:
+    """A card retained by recovery has exactly one journal record, and every card a device says it retained for
+    recovery (its durable last operation) has one."""
+    found = []
+    records: Counter[tuple[str, str, str]] = Counter()
+    for (detail,) in journal.execute("SELECT detail FROM entries WHERE kind = 'device' AND name = ?",
+                                     (RETAINED_ON_RECOVERY,)):
+        d = json.loads(detail)
+        records[(str(d.get("device")), str(d.get("card")), str(d.get("device_at")))] += 1
+    found += [Violation("cards_once", f"{device}: card {card} retained at {at} journaled {n} times")
+              for (device, card, at), n in records.items() if n > 1]
+    for state_file in sorted(device_dir.glob("*.json")) if device_dir.is_dir() else ():
+        last = (json.loads(state_file.read_text(encoding="utf-8")) or {}).get("last_operation") or {}
+        if last.get("reason") == "recovery" and last.get("stage") in ("retained", "captured"):
+            key = (str(last.get("device")), str(last.get("card_masked")), str(last.get("at")))
+            if records[key] != 1:
+                found.append(Violation("cards_once", f"{key[0]} retained card {key[1]} at recovery; "
+                                                     f"journal records: {records[key]}"))
+    return found
 
 
 def chain_valid(journal_path: Path) -> list[Violation]:

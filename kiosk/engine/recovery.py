@@ -19,6 +19,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from devices.api import LastOperation, OperationStage
 from kiosk.engine import reversals, txn
 from kiosk.engine.services import Services
 from kiosk.host.errors import HostError
@@ -26,6 +27,7 @@ from kiosk.journal.records import TxnRecord, TxnState
 
 log = logging.getLogger(__name__)
 
+RETAINED_ON_RECOVERY = "card_retained_on_recovery"  # the journal entry of a card recovery retained
 CARD_HOLDERS = ("smartcard", "dispenser")  # devices that can hold a customer's card when the kiosk stops
 
 
@@ -118,7 +120,7 @@ def _device(services: Services, name: str) -> Any:
     return getattr(services.devices, name, None)
 
 
-def _last_operation(services: Services, name: str) -> Any:
+def _last_operation(services: Services, name: str) -> LastOperation | None:
     ask = getattr(_device(services, name), "last_operation", None)
     if ask is None:
         return None
@@ -131,14 +133,17 @@ def _last_operation(services: Services, name: str) -> Any:
 
 def _holding_card(services: Services, name: str) -> bool:
     last = _last_operation(services, name)
-    return last is not None and getattr(last, "stage", None) in ("at_gate", "card_inside", "picked")
+    return last is not None and last.holds_card
 
 
 def _delivered(services: Services, record: TxnRecord) -> bool:
-    """Did the device hand the customer what the transaction paid for, by the device's own durable record?"""
-    name = {"card": "dispenser", "document": "docprinter"}.get(record.delivery or "")
+    """Did the device hand the customer what the transaction paid for, by the device's own durable record
+    (a card taken from the gate; a document printed, whether or not taken since)?"""
+    name = txn.DELIVERY_DEVICES.get(record.delivery or "")
     last = _last_operation(services, name) if name else None
-    return last is not None and getattr(last, "stage", None) in ("taken", "printed", "presented_taken")
+    if last is None or txn.device_mark(services, record.delivery) == (record.detail or {}).get("device_before"):
+        return False  # the device's record is of an earlier operation: this one never started
+    return last.stage == OperationStage.TAKEN or (name == "docprinter" and last.stage == OperationStage.PRINTED)
 
 
 def _retain_left_card(services: Services, name: str) -> int:
@@ -154,8 +159,10 @@ def _retain_left_card(services: Services, name: str) -> int:
         return 0
     if retained is None:
         return 0
-    services.journal.record(None, "device", "card_retained_on_recovery",
-                            {"device": name, "card": getattr(retained, "pan_masked", ""), "reason": "recovery"})
+    after = _last_operation(services, name)
+    services.journal.record(None, "device", RETAINED_ON_RECOVERY,
+                            {"device": name, "card": getattr(retained, "pan_masked", ""), "reason": "recovery",
+                             "device_at": after.at.isoformat() if after is not None else None})
     return 1
 
 

@@ -91,11 +91,25 @@ def approved_awaiting(s: Session, delivery: str) -> TxnRecord | None:
     return None
 
 
+# The device that delivers each kind of delivery; recovery asks it what it last did.
+DELIVERY_DEVICES = {"card": "dispenser", "document": "docprinter"}
+
+
+def device_mark(services: Services, delivery: str | None) -> str:
+    """What the delivering device last did, as a mark to tell a later operation from it ("" if it cannot say)."""
+    device = getattr(services.devices, DELIVERY_DEVICES.get(delivery or "", ""), None)
+    ask = getattr(device, "last_operation", None)
+    last = ask() if ask is not None else None
+    return "" if last is None else f"{last.operation}:{last.job_id}:{last.at.isoformat()}"
+
+
 def delivery_started(s: Session, delivery: str) -> None:
-    """A device starts delivering what an approved posting paid for (journaled before it moves)."""
+    """A device starts delivering what an approved posting paid for (journaled before it moves, with the device's
+    last operation before it, so recovery can tell this delivery's record from an earlier one)."""
     txn = approved_awaiting(s, delivery)
     if txn is not None and txn.state is TxnState.APPROVED:
-        s.services.journal.txn_move(txn.key, TxnState.DEVICE_STARTED, {"delivery": delivery})
+        s.services.journal.txn_move(txn.key, TxnState.DEVICE_STARTED,
+                                    {"delivery": delivery, "device_before": device_mark(s.services, delivery)})
 
 
 def delivery_finished(s: Session, delivery: str, ok: bool, detail: Mapping[str, Any] | None = None) -> None:

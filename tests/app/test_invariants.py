@@ -1,0 +1,78 @@
+"""The invariant checker finds each kind of broken books it is there for (kiosk/app/invariants.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+from kiosk.app.invariants import check
+from kiosk.journal.records import TxnState
+from tests.engine.test_transactions import AMOUNT, PAN, approved_txn, pay
+
+
+def names(data_dir: Path, **kw) -> list[str]:
+    return sorted({v.invariant for v in check(data_dir, **kw)})
+
+
+def test_clean_books_hold_every_invariant(kiosk) -> None:
+    key = approved_txn(kiosk, delivery=None)
+    journal = kiosk.services.journal
+    journal.txn_move(key, TxnState.COMPLETED)
+    journal.close_session(journal.transaction(key).session_id, "completed")
+    assert check(kiosk.data_dir) == []
+
+
+def test_a_completed_transaction_the_host_never_posted_is_found(kiosk) -> None:
+    key = approved_txn(kiosk, delivery=None, post=False)
+    kiosk.services.journal.txn_move(key, TxnState.COMPLETED)
+    problems = check(kiosk.data_dir, terminal=False)
+    assert [p.invariant for p in problems] == ["ledger_matches_journal"]
+    assert "absent at the host" in problems[0].detail
+
+
+def test_a_declined_transaction_the_host_posted_is_found(kiosk) -> None:
+    journal = kiosk.services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=AMOUNT, reversible=True)
+    journal.txn_move(key, TxnState.SENT)
+    pay(kiosk, session, key)
+    journal.txn_move(key, TxnState.DECLINED)
+    assert "ledger_matches_journal" in names(kiosk.data_dir, terminal=False)
+
+
+def test_an_amount_that_differs_from_the_host_is_found(kiosk) -> None:
+    journal = kiosk.services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=AMOUNT + 1, reversible=True)
+    journal.txn_move(key, TxnState.SENT)
+    pay(kiosk, session, key)
+    journal.txn_move(key, TxnState.APPROVED)
+    journal.txn_move(key, TxnState.COMPLETED)
+    problems = check(kiosk.data_dir, terminal=False)
+    assert any("fen, host" in p.detail for p in problems)
+
+
+def test_unfinished_transactions_and_open_sessions_are_found_after_recovery(kiosk) -> None:
+    approved_txn(kiosk)
+    assert names(kiosk.data_dir) == ["all_terminal"]
+    assert names(kiosk.data_dir, terminal=False) == []
+
+
+def test_a_book_posting_twice_under_one_key_is_found(kiosk) -> None:
+    key = approved_txn(kiosk, delivery=None)
+    with closing(sqlite3.connect(kiosk.data_dir / "host-simulator.sqlite")) as host:
+        row = host.execute("SELECT * FROM payments WHERE idempotency_key = ?", (key,)).fetchone()
+        columns = len(row)
+        host.execute(f"INSERT INTO payments VALUES ({', '.join('?' * columns)})", ("P-copy", *row[1:]))
+        host.commit()
+    assert "one_posting_per_key" in names(kiosk.data_dir, terminal=False)
+
+
+def test_a_card_number_in_any_file_is_found(kiosk) -> None:
+    (kiosk.data_dir / "logs" / "leak.log").write_text(f"card {PAN}\n")
+    problems = [p for p in check(kiosk.data_dir, terminal=False) if p.invariant == "no_personal_data"]
+    assert problems and "leak.log" in problems[0].detail
