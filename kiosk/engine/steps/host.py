@@ -76,6 +76,8 @@ def host_operation(s: Session, op: str, payload: Mapping[str, object], *, postin
             if not transaction:
                 raise
             state, answer = txn.resolve_unknown(services, key, session_id)
+            if state is TxnState.DECLINED:  # the host says it never posted it: nothing was done
+                raise HostUnavailable(f"{op}: not posted (asked the host by key)", op, key) from exc
             if state is not TxnState.APPROVED or answer is None:
                 raise
             reply = answer
