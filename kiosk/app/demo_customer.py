@@ -145,9 +145,9 @@ def answer_survey(kiosk: Kiosk, driver: DemoDriver, customer: Customer) -> None:
         touch(customer.think(Action(choose="reason")), customer.reason())
 
 
-def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
-    """Between two customers: the home screen as a new customer finds it, the host simulator reseeded, and
-    what staff would do: faults cleared, whatever was left in a slot or before a camera taken, bins emptied,
+def service_devices(kiosk: Kiosk, qa: SimulatorControls, reset_host: bool = True) -> None:
+    """Between two customers: the home screen as a new customer finds it, the host simulator reseeded (unless
+    not ``reset_host``), and what staff would do: faults cleared, whatever was left in a slot or before a camera taken, bins emptied,
     paper and cards refilled."""
     engine = kiosk.engine
     settings = kiosk.services.settings
@@ -155,7 +155,8 @@ def service_devices(kiosk: Kiosk, qa: SimulatorControls) -> None:
         engine.send(Input(InputKind.ELDERLY, "off"))
     if engine.home.lang != settings.language:
         engine.send(Input(InputKind.LANGUAGE, settings.language))
-    qa.reset_host()
+    if reset_host:
+        qa.reset_host()
     sims: dict[str, Any] = kiosk.sim_controls
     if engine.home.card_in:  # a card the last customer inserted and no step read: the card menu gives it back
         engine.send(Input(InputKind.CHOOSE, TAKE_CARD))
