@@ -24,6 +24,7 @@ class EntryKind(StrEnum):
     NOTE = "note"  # anything else worth keeping
     SURVEY = "survey"  # the customer's satisfaction with a completed session (kiosk/engine/survey.py)
     TXN = "txn"  # a transaction moved to a new state (its name is the state)
+    ROW = "row"  # a session or host request row as written: the hash chain's copy (kiosk/journal/chain.py)
 
 
 class SessionOutcome(StrEnum):
