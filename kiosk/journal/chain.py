@@ -20,6 +20,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -170,11 +171,11 @@ def verify(source: str | PathLike[str] | Journal, kiosk_id: str | None = None) -
     if not isinstance(source, str | PathLike):
         return source.verify_chain(kiosk_id)
     uri = Path(source).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
-        return verify_connection(conn, kiosk_id)
-    finally:
-        conn.close()
+        with closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as conn:
+            return verify_connection(conn, kiosk_id)
+    except sqlite3.DatabaseError as exc:  # not SQLite, or not a journal
+        return VerifyReport(False, 0, None, f"not a readable journal: {exc}")
 
 
 def verify_connection(conn: sqlite3.Connection, kiosk_id: str | None = None) -> VerifyReport:

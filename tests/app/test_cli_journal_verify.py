@@ -69,6 +69,13 @@ def test_another_kiosks_journal_is_broken(tmp_path: Path) -> None:
     assert run(["verify", "--journal", str(path), "--kiosk-id", "K0042"])[0] == 0
 
 
+def test_a_file_that_is_no_journal_is_broken(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database", encoding="utf-8")
+    assert run(["verify", "--journal", str(path)]) == (
+        1, "journal BROKEN: not a readable journal: file is not a database\n")
+
+
 def test_no_journal_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(["verify", "--journal", str(tmp_path / "none.sqlite")])
     assert (code, out) == (1, "")

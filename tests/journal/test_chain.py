@@ -303,6 +303,15 @@ def test_a_rolled_back_write_leaves_the_chain_whole(journal: Journal, journal_pa
     assert verify(journal_path).ok
 
 
+def test_two_connections_appending_in_turn_keep_one_chain(journal_path: Path, clock: ManualClock) -> None:
+    with Journal(journal_path, clock, kiosk_id="K0042") as kiosk, Journal(journal_path, clock) as tool:
+        for n in range(3):
+            kiosk.record(None, EntryKind.NOTE, f"kiosk {n}")
+            tool.record(None, EntryKind.NOTE, f"tool {n}")  # its head is stale each time: it chains to the kiosk's
+    report = verify(journal_path, "K0042")
+    assert (report.ok, report.entries_checked) == (True, 6)
+
+
 CRASH_MID_BATCH = """
 import os, sys
 from kiosk.journal import Journal
