@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.app.cli_docs import add_docs_commands
     from kiosk.app.cli_face import add_face_commands
     from kiosk.app.cli_idcard import add_idcard_commands
-    from kiosk.app.cli_journal import add_reconcile_command
+    from kiosk.app.cli_journal import add_reconcile_command, add_verify_command
     from kiosk.app.cli_kpi import add_kpi_commands
     from kiosk.app.cli_recovery import add_recovery_commands
     from kiosk.app.cli_voice import add_voice_commands
@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(show)
     show.set_defaults(handler=cmd_journal_show)
     add_reconcile_command(journal)
+    add_verify_command(journal)
     add_kpi_commands(journal)
 
     devices = sub.add_parser("devices", help="device diagnostics").add_subparsers(metavar="DEVICE")

@@ -1,4 +1,5 @@
-"""``kiosk journal reconcile --date D [--json] [--out FILE] [--host]``: the day's reconciliation, for staff at the console.
+"""``kiosk journal reconcile --date D [--json] [--out FILE] [--host]``: the day's reconciliation, for staff at the
+console; ``kiosk journal verify [--journal PATH]``: check the journal's hash chain.
 
 Per flow, for the sessions started on that day: sessions, completed, failed (refused, device or host
 fault), cancelled, timed out, unsettled (outcome unknown, abandoned, still open) and the amount of
@@ -13,6 +14,11 @@ the command, or the remote host).
 
 Exit status: 0 done (and with ``--host``: no mismatches), 1 no journal in the data folder or mismatches with the
 host, 2 a configuration error (kiosk.app.cli), 3 the host did not answer.
+
+``verify`` walks the chain (kiosk/journal/chain.py) and prints ``journal OK: N entries, chain head H`` (exit 0)
+or ``journal BROKEN at entry #S: reason`` (exit 1). The journal is found as the other commands find it (the
+data folder of ``--config``) and must then be bound to that configuration's kiosk id; ``--journal PATH``
+checks any file (a copy taken from a kiosk) and ``--kiosk-id`` names the kiosk it must belong to.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kiosk.app.config import KioskConfig, load_config
 from kiosk.core.money import format_fen
 from kiosk.journal import Journal
+from kiosk.journal.chain import verify
 from kiosk.journal.reconcile import COLUMNS, Reconciliation, reconcile
 from kiosk.journal.records import TxnRecord
 
@@ -50,6 +57,30 @@ def add_reconcile_command(journal: Any) -> None:
                         help="also compare the journal's transactions with the host's postings of the day")
     parser.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
     parser.set_defaults(handler=cmd_journal_reconcile)
+
+
+def add_verify_command(journal: Any) -> None:
+    """Add ``verify`` to the ``kiosk journal`` subcommands (an argparse subparsers object)."""
+    parser: argparse.ArgumentParser = journal.add_parser(
+        "verify", help="check the journal's hash chain; name the first broken record")
+    parser.add_argument("--journal", type=Path, help="the journal file (default: journal.sqlite in the data folder)")
+    parser.add_argument("--kiosk-id", help="the kiosk the journal must belong to (default with --config: its kiosk)")
+    parser.add_argument("--config", type=Path, default=None, help="configuration file (default: config/kiosk.toml)")
+    parser.set_defaults(handler=cmd_journal_verify)
+
+
+def cmd_journal_verify(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    path, kiosk_id = args.journal, args.kiosk_id
+    if path is None:
+        config = load_config(args.config)
+        path, kiosk_id = config.data_dir / JOURNAL_FILE, kiosk_id or config.kiosk.kiosk_id
+    if not path.exists():
+        sys.stderr.write(f"kiosk: no journal at {path}\n")
+        return EXIT_NO_JOURNAL
+    report = verify(path, kiosk_id)
+    out.write(report.summary() + "\n")
+    return 0 if report.ok else 1
 
 
 def cmd_journal_reconcile(args: argparse.Namespace, out: TextIO | None = None) -> int:

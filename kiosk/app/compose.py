@@ -249,7 +249,7 @@ def build_kiosk(config: KioskConfig, *, clock: Clock | None = None, strict: bool
         for name, device in devices.by_name().items():  # in-process simulators are their own QA controls
             if hasattr(device, "inject"):
                 ctx.sim_controls.setdefault(name, device)
-        journal = Journal(data_dir / "journal.sqlite", clock)
+        journal = Journal(data_dir / "journal.sqlite", clock, kiosk_id=config.kiosk.kiosk_id)
         client = host.client()
         services = Services(devices=devices, host=client, journal=journal, face=face, clock=clock,
                             settings=engine_settings(config, strict))

@@ -2,8 +2,10 @@
 
 Written from the engine thread, read from staff screens and the command line: one connection,
 guarded by a lock. WAL with synchronous=FULL, so a committed entry survives a power cut. Entries
-are append-only (SQLite triggers refuse UPDATE and DELETE). Every ``detail`` passes through
-:func:`kiosk.core.masking.scrub` and every free-text field through ``mask_text`` before it is stored.
+are append-only (SQLite triggers refuse UPDATE and DELETE) and hash-chained (kiosk/journal/chain.py): the
+file is bound to one kiosk id, and every change of a session or host request row also appends a ``row``
+entry. Every ``detail`` passes through :func:`kiosk.core.masking.scrub` and every free-text field through
+``mask_text`` before it is stored.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.masking import mask_text, scrub
-from kiosk.journal import summary
+from kiosk.journal import chain, summary
 from kiosk.journal.records import (
     Entry,
     EntryKind,
@@ -42,7 +44,10 @@ Detail = Mapping[str, Any]
 
 
 class Journal:
-    def __init__(self, path: str | Path, clock: Clock | None = None) -> None:
+    def __init__(self, path: str | Path, clock: Clock | None = None, kiosk_id: str | None = None) -> None:
+        """Open (or create) the journal at ``path``, bound to ``kiosk_id`` (default: the id the file is bound to).
+
+        A file bound to another kiosk id is refused (JournalError)."""
         self._clock: Clock = clock or SystemClock()
         self._lock = threading.RLock()
         self._closed = False
@@ -54,7 +59,8 @@ class Journal:
         self._conn.row_factory = sqlite3.Row
         try:
             self._configure(require_wal=not in_memory)
-            ensure_schema(self._conn)
+            self._kiosk_id = ensure_schema(self._conn, kiosk_id)
+            self._head = chain.read_head(self._conn, self._kiosk_id)
         except BaseException:
             self._conn.close()
             raise
@@ -65,6 +71,11 @@ class Journal:
             raise JournalError(f"the journal needs WAL mode, SQLite gave {mode!r}")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
+
+    @property
+    def kiosk_id(self) -> str:
+        """The kiosk id the file is bound to (its chain starts from it)."""
+        return self._kiosk_id
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -86,21 +97,36 @@ class Journal:
             finally:
                 self._batch_depth -= 1
                 if self._batch_depth == 0 and not self._closed:
-                    self._conn.execute("COMMIT")
+                    self._commit()
+
+    def _commit(self) -> None:
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        """Undo the open transaction; the chain's head is read again (the entries it appended are gone)."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        self._head = chain.read_head(self._conn, self._kiosk_id)
 
     def open_session(self, flow_id: str, kiosk_id: str, branch_id: str, lang: str, elderly: bool) -> str:
         session_id = uuid.uuid4().hex
-        self._execute(
-            "INSERT INTO sessions (id, kiosk_id, branch_id, flow_id, started_at, lang, elderly)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, kiosk_id, branch_id, flow_id, self._now(), lang, int(bool(elderly))),
-        )
+        with self._atomic():
+            self._execute(
+                "INSERT INTO sessions (id, kiosk_id, branch_id, flow_id, started_at, lang, elderly)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, kiosk_id, branch_id, flow_id, self._now(), lang, int(bool(elderly))),
+            )
+            self._chain_row("sessions", session_id, "open")
         return session_id
 
     def close_session(self, session_id: str, outcome: SessionOutcome | str, reason: str | None = None) -> None:
         """End a session, once. A second close, or closing an unknown session, raises JournalError."""
         outcome = SessionOutcome(outcome)
-        with self._lock:
+        with self._atomic():
             closed = self._execute(
                 "UPDATE sessions SET ended_at = ?, outcome = ?, reason = ? WHERE id = ? AND ended_at IS NULL",
                 (self._now(), outcome.value, _mask_optional(reason), session_id),
@@ -108,16 +134,35 @@ class Journal:
             if closed == 0:
                 known = self.session(session_id) is not None
                 raise JournalError(f"session {session_id} is {'already closed' if known else 'unknown'}")
+            self._chain_row("sessions", session_id, outcome.value)
 
     def record(self, session_id: str | None, kind: EntryKind | str, name: str, detail: Detail | None = None) -> int:
         """Append an entry (session_id None for staff and system entries); return its sequence number."""
         kind = EntryKind(kind)
         with self._lock, _refusing_unknown_session(session_id):
-            cursor = self._execute(
-                "INSERT INTO entries (session_id, at, kind, name, detail) VALUES (?, ?, ?, ?, ?)",
-                (session_id, self._now(), kind.value, mask_text(name), _dump(detail)),
-            )
-            return int(cursor.lastrowid or 0)
+            return self._append(session_id, kind.value, mask_text(name), _dump(detail))
+
+    def _append(self, session_id: str | None, kind: str, name: str, detail: str | None) -> int:
+        """The one way an entry is written: one INSERT, chained to the head kept in memory."""
+        with self._lock:
+            self._check_open()
+            try:
+                self._head = chain.append(self._conn, self._kiosk_id, self._head, session_id, self._now(), kind,
+                                          name, detail)
+            except sqlite3.IntegrityError as exc:  # another connection appended: chain to its entry
+                if "entries.seq" not in str(exc):
+                    raise
+                self._head = chain.read_head(self._conn, self._kiosk_id)
+                self._head = chain.append(self._conn, self._kiosk_id, self._head, session_id, self._now(), kind,
+                                          name, detail)
+            return self._head.seq
+
+    def _chain_row(self, table: str, key: str, state: str) -> None:
+        """Append the ``row`` entry for a session or host request just written (in the same commit)."""
+        column = chain.CHAINED_ROWS[table][0]
+        row = self._query(f"SELECT * FROM {table} WHERE {column} = ?", (key,))[0]
+        name, detail = chain.row_entry(table, dict(zip(row.keys(), row, strict=True)), state)
+        self._append(None, EntryKind.ROW.value, name, detail)
 
     def host_request_started(
         self, key: str, session_id: str | None, op: str, posting: bool,
@@ -127,20 +172,21 @@ class Journal:
         if amount_fen is not None and (isinstance(amount_fen, bool) or not isinstance(amount_fen, int)):
             raise TypeError("amount_fen is a whole number of fen")
         try:
-            with self._lock, _refusing_unknown_session(session_id):
+            with self._atomic(), _refusing_unknown_session(session_id):
                 self._execute(
                     "INSERT INTO host_requests (idempotency_key, session_id, op, posting, status, amount_fen,"
                     " started_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (key, session_id, op, int(bool(posting)), HostStatus.SENT.value, amount_fen,
                      self._now(), _dump(detail)),
                 )
+                self._chain_row("host_requests", key, HostStatus.SENT.value)
         except sqlite3.IntegrityError as exc:
             raise JournalError(f"host request {key} is already journaled") from exc
 
     def host_request_finished(self, key: str, status: HostStatus | str, detail: Detail | None = None) -> None:
         """Move a host request forward (sent -> any final; unknown -> reconciled_*), merging ``detail``."""
         new = HostStatus(status)
-        with self._lock:
+        with self._atomic():
             current = self.host_request(key)
             if current is None:
                 raise JournalError(f"host request {key} is unknown")
@@ -154,6 +200,7 @@ class Journal:
             ).rowcount
             if moved == 0:  # another process moved it first
                 raise JournalError(f"host request {key} changed while it was being finished")
+            self._chain_row("host_requests", key, new.value)
 
     # -- transactions (write-ahead) -------------------------------------------------------------
 
@@ -171,10 +218,10 @@ class Journal:
                 yield
             except BaseException:
                 self._batch_depth -= 1
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._batch_depth -= 1
-            self._conn.execute("COMMIT")
+            self._commit()
 
     def txn_intent(
         self, key: str, session_id: str | None, flow_id: str, op: str, *, amount_fen: int | None = None,
@@ -319,11 +366,12 @@ class Journal:
         return [_entry(row) for row in rows]
 
     def entries_on(self, day: date, kind: EntryKind | str | None = None) -> list[Entry]:
-        """Every entry of a day (staff and system ones included), optionally of one kind."""
+        """Every entry of a day (staff and system ones included), optionally of one kind.
+
+        ``row`` entries (the chain's copies of session and host request rows) only when asked for by kind."""
         sql, params = "SELECT * FROM entries WHERE at >= ? AND at < ?", _day_bounds(day)
-        if kind is not None:
-            sql += " AND kind = ?"
-            params.append(EntryKind(kind).value)
+        sql += " AND kind = ?" if kind is not None else " AND kind != ?"
+        params.append(EntryKind(kind or EntryKind.ROW).value)
         return [_entry(row) for row in self._query(sql + " ORDER BY seq", params)]
 
     def host_request(self, key: str) -> HostRequestRecord | None:
@@ -347,6 +395,12 @@ class Journal:
         """Per flow, for sessions started on ``day``: session counts by outcome and the committed amount."""
         with self._lock:
             return summary.daily_summary(self._conn, *_day_bounds(day))
+
+    def verify_chain(self, kiosk_id: str | None = None) -> chain.VerifyReport:
+        """Check the hash chain, the rows against it and the triggers (see :func:`kiosk.journal.chain.verify`)."""
+        with self._lock:
+            self._check_open()
+            return chain.verify_connection(self._conn, kiosk_id)
 
     # -- housekeeping ---------------------------------------------------------------------------
 

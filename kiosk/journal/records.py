@@ -25,6 +25,7 @@ class EntryKind(StrEnum):
     SURVEY = "survey"  # the customer's satisfaction with a completed session (kiosk/engine/survey.py)
     TXN = "txn"  # a transaction moved to a new state (its name is the state)
     RECEIPT = "receipt"  # a receipt as printed (masked), the source of a reprint (补打)
+    ROW = "row"  # a session or host request row as written: the hash chain's copy (kiosk/journal/chain.py)
 
 
 class SessionOutcome(StrEnum):

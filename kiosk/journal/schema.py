@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from kiosk.journal import chain
 from kiosk.journal.records import TXN_MOVES, JournalError
 
 SCHEMA_VERSION = 2
@@ -62,6 +63,10 @@ BEGIN SELECT RAISE(ABORT, 'a closed session cannot change'); END;
 
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 """
+
+# Made again after a migration has given old entries their hashes (the same text as in version 1).
+_ENTRIES_NO_UPDATE = """CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;"""
 
 # Version 2: transactions with a forward-only state (write-ahead: the intent is committed before the host
 # hears of it), the reversal queue (store and forward), and the entries' hash chain (tamper evidence).
@@ -127,8 +132,10 @@ def _current_version(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables in an empty file; refuse a file written by a newer kiosk."""
+def ensure_schema(conn: sqlite3.Connection, kiosk_id: str | None = None) -> str:
+    """Create the tables in an empty file, migrate an older one, bind it to a kiosk; return the kiosk id.
+
+    Refuses a file written by a newer kiosk, or bound to another kiosk id than ``kiosk_id``."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = _current_version(conn)
@@ -143,10 +150,43 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             conn.executemany("INSERT INTO txn_moves (from_state, to_state) VALUES (?, ?)",
                              sorted((a.value, b.value) for a, moves in TXN_MOVES.items() for b in moves))
             conn.execute("INSERT INTO schema_version (version) VALUES (2)")
+        bound = _bind(conn, kiosk_id)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    return bound
+
+
+def _bind(conn: sqlite3.Connection, kiosk_id: str | None) -> str:
+    """The kiosk id the file is bound to; on the first open, bind it and chain what it already holds.
+
+    A file from before the chain (a migrated v1 journal) gets its entries' hashes (the append-only
+    trigger is dropped for that and made again, inside the migration's transaction) and a ``row`` entry
+    for each session and host request it holds. A file bound to no kiosk (opened without an id, by a
+    tool) is bound to the first kiosk id it is opened with, when its chain is intact."""
+    row = conn.execute("SELECT value FROM journal_meta WHERE key = 'kiosk_id'").fetchone()
+    if row is not None and (kiosk_id is None or kiosk_id == row[0]):
+        return str(row[0])
+    if row is not None and row[0] != chain.UNBOUND:
+        raise JournalError(f"this journal belongs to kiosk {row[0]}, not {kiosk_id}")
+    bound = kiosk_id or chain.UNBOUND
+    conn.executemany("INSERT OR REPLACE INTO journal_meta (key, value) VALUES (?, ?)",
+                     [("kiosk_id", bound), ("genesis", chain.genesis(bound))])
+    conn.execute("DROP TRIGGER entries_no_update")
+    if row is not None:  # opened before without a kiosk id: its intact chain moves to this kiosk's
+        chain.rechain(conn, chain.UNBOUND, bound)
+        conn.execute(_ENTRIES_NO_UPDATE)
+        return bound
+    head = chain.chain_unhashed(conn, bound)
+    conn.execute(_ENTRIES_NO_UPDATE)
+    for table in chain.CHAINED_ROWS:
+        for found in list(chain.rows_of(conn, table)):
+            at = found.get("ended_at") or found.get("finished_at") or found["started_at"]
+            state = found.get("outcome") or found.get("status") or "open"
+            name, detail = chain.row_entry(table, found, state)
+            head = chain.append(conn, bound, head, None, at, chain.ROW_KIND, name, detail)
+    return bound
 
 
 def _run(conn: sqlite3.Connection, script: str) -> None:
