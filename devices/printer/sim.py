@@ -35,6 +35,7 @@ class SimReceiptPrinter(SimulatedDevice):
         self._printed = 0
         self._sequence = 0
         self._at_presenter: str | None = None
+        self._last: Receipt | None = None  # what the last receipt says (masked), for QA to read
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load_paper(self, receipts: int) -> None:
@@ -71,6 +72,7 @@ class SimReceiptPrinter(SimulatedDevice):
                 self._paper -= 1
                 self._printed += 1
                 self._at_presenter = job_id  # cut and waiting in the receipt slot until taken
+                self._last = receipt
                 low = self._paper < self.low_at
             return PrintResult(job_id=job_id, paper_low=low, spool_path=str(png_path))
 
@@ -79,6 +81,11 @@ class SimReceiptPrinter(SimulatedDevice):
         with self._lock:
             taken, self._at_presenter = self._at_presenter, None
         return taken
+
+    def last_receipt(self) -> Receipt | None:
+        """QA's eye: what the last receipt printed says (its values come masked), or None before the first."""
+        with self._lock:
+            return self._last
 
     def receipt_waiting(self) -> str | None:
         with self._lock:
