@@ -35,6 +35,7 @@ def owed_after_walking_away(s: Session) -> list[Operation]:
     the first step that needs the customer or the host again ends the walk (what follows was never done)."""
     if s.slots.timed_out_at is None or s.slots.timed_out_at not in {st.id for st in s.flow.steps} or not posted(s):
         return []
+    s.services.journal.record(s.id, "step", "walked_away_after_posting", {"step": s.slots.timed_out_at})
     owed: list[Operation] = []
     for step in s.flow.steps[s.flow.index(s.slots.timed_out_at):]:
         if not step.hands_out:
@@ -44,8 +45,6 @@ def owed_after_walking_away(s: Session) -> list[Operation]:
         op = step.unattended(s)
         if op is not None:
             owed.append(op)
-    s.services.journal.record(s.id, "step", "walked_away_after_posting",
-                              {"step": s.slots.timed_out_at, "owed": [op.name for op in owed]})
     return owed
 
 
