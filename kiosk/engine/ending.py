@@ -48,13 +48,17 @@ def owed_after_walking_away(s: Session) -> list[Operation]:
     return owed
 
 
+def _ready(op: Operation) -> Callable[[], Operation]:
+    return lambda: op
+
+
 class SafeExit:
     def __init__(self, s: Session) -> None:
         self.s = s
         self._plan: list[tuple[str, Callable[[], Operation]]] = []
         self._current: str | None = None
         for op in owed_after_walking_away(s):  # first: the receipt may name the new card picked
-            self._plan.append((op.device or "printer", lambda op=op: op))
+            self._plan.append((op.device or "printer", _ready(op)))
         issued = s.slots.card_delivered or s.slots.card_retained
         if s.slots.picked_card is not None and not issued and s.services.devices.dispenser is not None:
             self._plan.append(("dispenser", self._retain_new_card))
