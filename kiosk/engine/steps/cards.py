@@ -210,6 +210,8 @@ class DeliverCard(Step):
         if result.name == RETAIN_NEW_CARD:
             s.slots.card_retained = result.ok
             return Next()
+        if result.error is not None and not isinstance(result.error, DeviceError):
+            raise result.error  # a bug, not a dispenser fault
         if not result.ok:
             if s.outcome != Outcome.COMPLETED:  # nothing posted (a flow delivering before it posts)
                 return Fail("error.device.dispenser", Outcome.DEVICE_FAULT)
