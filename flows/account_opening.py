@@ -42,6 +42,7 @@ from kiosk.engine.steps import (
     Result,
     StaffApproval,
 )
+from kiosk.engine.steps.cards import card_fate_rows
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api import (
     AccountOpenResult,
@@ -141,9 +142,7 @@ def result_rows(s: Session) -> list[Row]:
     account = visit(s).account
     rows = [Row(s.t("row.account_no"), masked("pan", account.account_no)),
             Row(s.t("row.new_card"), account.card_pan_masked)]
-    if s.slots.card_retained:
-        rows.append(Row(s.t("row.card_status"), s.t("flow.account_opening.card_retained")))
-    return rows
+    return [*rows, *card_fate_rows(s)]  # not taken, or not dispensed: kept for staff to hand over
 
 
 def receipt(s: Session) -> Receipt:

@@ -38,6 +38,7 @@ from kiosk.engine.steps import (
     Result,
     RetainBankCard,
 )
+from kiosk.engine.steps.cards import card_fate_rows
 from kiosk.engine.steps.receipt import build_receipt
 from kiosk.host.api import (
     CardReplaceQuoteResult,
@@ -150,9 +151,7 @@ def result_rows(s: Session) -> list[Row]:
     rows = [Row(s.t("row.replace_ref"), done.replace_ref), Row(s.t("row.new_card"), done.new_card_pan_masked),
             Row(s.t("row.account"), done.account_masked), Row(s.t("row.fee"), yuan(s, done.debited_fen)),
             Row(s.t("row.replaced_at"), local_time(done.replaced_at))]
-    if s.slots.card_retained:
-        rows.append(Row(s.t("row.card_status"), s.t("flow.card_replace.new_card_retained")))
-    return rows
+    return [*rows, *card_fate_rows(s)]  # not taken, or not dispensed: kept for staff to hand over
 
 
 def receipt(s: Session) -> Receipt:

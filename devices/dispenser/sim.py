@@ -107,7 +107,7 @@ class SimCardDispenser(SimulatedDevice):
     def deliver_card(self, timeout: float, cancel: Cancellation, on_event: EventSink = ignore_events) -> bool:
         """Present the picked card; a cancelled wait leaves it at the gate."""
         with self._operation():
-            self._fail_if_armed("jam")
+            self._fail_if_armed("jam", "timeout")
             with self._lock:
                 if self._picked is None:
                     raise self._error(ErrorCode.NOT_READY, "no_card", "pick a card first")

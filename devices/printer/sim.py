@@ -45,6 +45,7 @@ class SimReceiptPrinter(SimulatedDevice):
         self._ops = LastOperationStore(state_dir, name, clock)
         last = self._ops.last()
         self._at_presenter: str | None = last.job_id if last and last.stage is OperationStage.PRINTED else None
+        self._last: Receipt | None = None  # what the last receipt says (masked), for QA to read
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load_paper(self, receipts: int) -> None:
@@ -88,6 +89,7 @@ class SimReceiptPrinter(SimulatedDevice):
                 self._paper -= 1
                 self._printed += 1
                 self._at_presenter = job_id  # cut and waiting in the receipt slot until taken
+                self._last = receipt
                 low = self._paper < self.low_at
             return PrintResult(job_id=job_id, paper_low=low, spool_path=str(png_path))
 
@@ -101,6 +103,10 @@ class SimReceiptPrinter(SimulatedDevice):
 
     def last_operation(self) -> LastOperation | None:
         return self._ops.last()
+    def last_receipt(self) -> Receipt | None:
+        """QA's eye: what the last receipt printed says (its values come masked), or None before the first."""
+        with self._lock:
+            return self._last
 
     def receipt_waiting(self) -> str | None:
         with self._lock:

@@ -118,6 +118,10 @@ class Expectation(_Model):
     document_printed: bool | None = None  # an A4 document was printed (and taken, when the steps take it)
     spool_documents: int | None = None  # A4 documents left in the spool folder at the end
     stale_results: int | None = None
+    # screen -> texts it showed: each is part of its title, prompt, a row (label or value), notice or error
+    shown: dict[str, list[str]] = {}
+    receipt: list[str] = []  # texts on the last receipt printed: each part of its title or a line's label or value
+    journal: list[str] = []  # the session's journal entries as "kind:name", in this order (others may come between)
 
 
 class Scenario(_Model):

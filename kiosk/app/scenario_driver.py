@@ -10,7 +10,7 @@ from kiosk.app.compose import Kiosk
 from kiosk.app.qa import QAError, SimulatorControls
 from kiosk.core.clock import ManualClock
 from kiosk.engine.runtime import SessionReport
-from kiosk.engine.screens import Input, InputKind
+from kiosk.engine.screens import Input, InputKind, ScreenModel
 from kiosk.host.api import SmsSendResult
 
 if TYPE_CHECKING:
@@ -30,6 +30,15 @@ class Driver:
         self.qa = qa
         self.session_id: str | None = None
         self._on_behalf: Any = None  # kiosk.app.staffdesk.StaffOnBehalf, made on the first approval
+        self.texts: dict[str, set[str]] = {}  # screen -> the texts it showed (kept in memory only)
+        self.engine.subscribe(self._seen)
+
+    def _seen(self, screen: ScreenModel) -> None:
+        if screen.session_id is None:
+            return
+        texts = self.texts.setdefault(screen.step, set())
+        texts.update(t for t in (screen.title, screen.prompt, screen.notice, screen.error) if t)
+        texts.update(part for row in screen.rows for part in (row.label, row.value) if part)
 
     # --- waiting ---------------------------------------------------------------------------
     def settle(self, until: Any = None, timeout: float = WAIT_S) -> bool:
@@ -271,6 +280,18 @@ class Driver:
                 "document_printed": document, "spool_documents": left}
 
     def check(self, expect: Expectation, result: dict[str, Any]) -> list[str]:
-        from kiosk.app.scenario_report import check_expectation
+        """The expectation against the result, then against what the screens and the receipt said and the
+        journal kept (checked here, not put in the result: they may name the customer, masked)."""
+        from kiosk.app.scenario_report import check_expectation, check_journal, check_texts
 
-        return check_expectation(expect, result)
+        failures = check_expectation(expect, result)
+        for step, wanted in expect.shown.items():
+            failures += check_texts(f"screen {step!r}", wanted, self.texts.get(step, set()))
+        if expect.receipt:
+            last = getattr(self.kiosk.devices.printer, "last_receipt", lambda: None)()
+            said = {last.title, *(part for line in last.lines for part in (line.label, line.value))} if last else set()
+            failures += check_texts("the receipt", expect.receipt, said)
+        if expect.journal:
+            entries = self.kiosk.services.journal.entries(result["session_id"])
+            failures += check_journal(expect.journal, [f"{e.kind}:{e.name}" for e in entries])
+        return failures

@@ -79,3 +79,19 @@ def check_expectation(expect: Expectation, result: dict[str, Any]) -> list[str]:
     failures += [f"{name} {got!r}, expected {want!r}" for name, want, got in checks
                  if want is not None and got != want]
     return failures
+
+
+def check_texts(where: str, wanted: list[str], said: set[str]) -> list[str]:
+    """Each wanted text is part of one of the texts ``where`` said."""
+    return [f"{where} did not say {text!r}" for text in wanted if not any(text in one for one in said)]
+
+
+def check_journal(wanted: list[str], entries: list[str]) -> list[str]:
+    """The wanted "kind:name" entries are in the journal in this order (others may come between)."""
+    position = 0
+    for entry in wanted:
+        try:
+            position = entries.index(entry, position) + 1
+        except ValueError:
+            return [f"journal entry {entry!r} not found in order; the session's entries: {entries}"]
+    return []

@@ -94,6 +94,9 @@ class Step:
     # runs by itself (host calls, picking a card, printing the receipt) are not counted in "step x of y".
     customer_step: ClassVar[bool] = True
     delivers: ClassVar[str | None] = None  # what the step hands the customer for a posting ("card", "document")
+    # A step that only shows or hands out what was done (a result, a receipt, a document). When the customer
+    # walks away after a posting, the safe exit goes through such steps and does what ``unattended`` says.
+    hands_out: ClassVar[bool] = False
 
     def __init__(self, id: str, *, when: str | None = None, back: bool = False, text: str | None = None) -> None:
         self.id = id
@@ -140,6 +143,11 @@ class Step:
     def stores(self) -> tuple[tuple[str, type], ...]:
         """The flow data attributes this step writes, with the type of what it writes there."""
         return ()
+
+    def unattended(self, s: Session) -> Operation | None:
+        """A ``hands_out`` step the customer walked away from (or before) once something was posted: the
+        operation the safe exit runs for it (the receipt is printed all the same), or None."""
+        return None
 
     # -- a visit that continued from another flow (:class:`Continue`) ----------------------------
     def carry(self, s: Session) -> bool:

@@ -445,6 +445,8 @@ class Engine:
         self._drop_pending()
         if s.outcome != Outcome.COMPLETED:
             s.outcome = Outcome.CANCELLED if event == "cancel" else Outcome.TIMEOUT
+        if event == "timeout":  # the customer walked away: the safe exit hands out what a posting owes them
+            s.slots.timed_out_at = self.state
         self._transition(event)
 
     def _transition(self, event: str) -> None:

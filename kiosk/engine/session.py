@@ -83,12 +83,14 @@ class SessionData:
     picked_card: StockCard | None = None
     card_at_gate: bool = False
     card_delivered: bool = False
-    card_retained: bool = False
+    card_retained: bool = False  # in the dispenser's retain bin: not taken in time, or not dispensed
+    card_not_dispensed: bool = False  # the dispenser failed to hand it over after the posting
     # staff
     approvals: dict[str, str] = field(default_factory=dict)  # approval step id -> approval_ref
     first_approvals: dict[str, FirstApproval] = field(default_factory=dict)
     decisions: dict[str, StaffDecision] = field(default_factory=dict)
     help_requested: bool = False
+    timed_out_at: str | None = None  # the step the inactivity timeout ended the session on
     # host calls and screens
     last_idempotency_key: str = ""
     references: dict[str, str] = field(default_factory=dict)  # host call's store -> its transaction reference
@@ -193,6 +195,12 @@ class Session:
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.text(self.lang, key, **params)
+
+    def call_staff(self, step: str, why: str) -> None:
+        """Call staff to the kiosk, as the customer's help button does (the staff desk lists the call), saying
+        why: something the business owes the customer cannot be handed over by the kiosk."""
+        self.services.journal.record(self.id, "staff", "help_requested", {"step": step, "why": why})
+        self.slots.help_requested = True
 
     def flow_key(self, suffix: str) -> str:
         """Catalog key in the flow's namespace, e.g. 'flow.<flow id>.confirm.title'."""

@@ -324,6 +324,7 @@ class Result(Step):
 
     kind = ScreenKind.RESULT
     text_key = "result"
+    hands_out = True
 
     def __init__(self, id: str, *, rows: Callable[[Session], Sequence[Row]], **kw: Any) -> None:
         super().__init__(id, **kw)

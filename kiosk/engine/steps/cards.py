@@ -12,9 +12,9 @@ from devices.smartcard.api import BankCard
 from kiosk.core import i18n
 from kiosk.core.masking import mask_pan
 from kiosk.engine import txn
-from kiosk.engine.flow import Fail, Next, Step, Verdict
+from kiosk.engine.flow import Fail, Next, Stay, Step, Verdict
 from kiosk.engine.ops import Operation, OpResult
-from kiosk.engine.screens import Outcome, ScreenKind
+from kiosk.engine.screens import Outcome, Row, ScreenKind
 from kiosk.engine.steps.basic import device_verdict
 from kiosk.engine.steps.identity import customer_wait
 
@@ -169,7 +169,13 @@ class PickCard(Step):
 
 
 class DeliverCard(Step):
-    """Present the new card at the gate; a card not taken in time is retained."""
+    """Present the new card at the gate; a card not taken in time is retained.
+
+    The card is bound to the account by the posting before it: once that committed, a dispenser that
+    fails to hand it over (jammed, offline, timed out) does not fail the business. The card is put in the
+    retain bin if the dispenser still can, staff are called, and the customer gets the result and the
+    receipt with the card's fate on them (:func:`card_fate_rows`), as when the card is not taken in time.
+    """
 
     kind = ScreenKind.PROCESSING
     timeout = None
@@ -182,6 +188,12 @@ class DeliverCard(Step):
     def begin(self, s: Session) -> Operation:
         dispenser = s.services.devices.dispenser
         assert dispenser is not None
+        if s.slots.card_not_dispensed:
+            def keep(cancel: Cancellation, on_event: EventSink) -> str:
+                dispenser.retain_card(NOT_DISPENSED)
+                return "retained"
+
+            return Operation(RETAIN_NEW_CARD, keep, critical=True, device="dispenser")
         wait = customer_wait(s, "card_take_s") - 5.0
         txn.delivery_started(s, self.delivers)
 
@@ -198,13 +210,45 @@ class DeliverCard(Step):
         return False
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
+        if result.name == RETAIN_NEW_CARD:
+            s.slots.card_retained = result.ok
+            return Next()
+        if result.error is not None and not isinstance(result.error, DeviceError):
+            raise result.error  # a bug, not a dispenser fault
         txn.delivery_finished(s, self.delivers, result.ok,
                               {"card": "fault" if not result.ok else "taken" if result.value else "retained"})
-        if not result.ok:  # posted already: the flow's own words when it has them
-            own = s.flow_key("card_not_delivered")
-            return Fail(own if i18n.has_text(s.lang, own) else "error.device.dispenser_after_open", Outcome.DEVICE_FAULT)
+        if not result.ok:
+            if s.outcome != Outcome.COMPLETED:  # nothing posted (a flow delivering before it posts)
+                return Fail("error.device.dispenser", Outcome.DEVICE_FAULT)
+            s.slots.card_not_dispensed = True
+            s.call_staff(self.id, NOT_DISPENSED)
+            return Stay(restart=True)  # now into the retain bin, if the dispenser still can
         if result.value:
             s.slots.card_delivered = True
         else:
             s.slots.card_retained = True
+            s.call_staff(self.id, "card_not_taken")
         return Next()
+
+
+RETAIN_NEW_CARD = "dispenser.retain_card"
+NOT_DISPENSED = "not_dispensed"
+
+
+def card_fate(s: Session) -> str | None:
+    """What became of the new card when the customer did not get it: ``not_taken`` (retained when not taken
+    in time), ``retained`` (the dispenser failed to hand it over and kept it) or ``not_dispensed`` (the
+    dispenser failed and could not even keep it); None when it was handed over or there is none."""
+    if s.slots.card_not_dispensed:
+        return "retained" if s.slots.card_retained else NOT_DISPENSED
+    return "not_taken" if s.slots.card_retained else None
+
+
+def card_fate_rows(s: Session) -> list[Row]:
+    """The card's fate for a result screen and its receipt (none when the customer took the card): the
+    flow's own words (``flow.<id>.card_fate.<fate>``) or the shared ones (``card.fate.<fate>``)."""
+    fate = card_fate(s)
+    if fate is None:
+        return []
+    own = s.flow_key(f"card_fate.{fate}")
+    return [Row(s.t("row.card_status"), s.t(own if i18n.has_text(s.lang, own) else f"card.fate.{fate}"))]

@@ -122,6 +122,7 @@ class PrintDocument(Step):
     kind = ScreenKind.RECEIPT
     text_key = "document"
     delivers = "document"
+    hands_out = True
 
     def __init__(self, id: str, *, document: Callable[[Session], Document | str], reference: Callable[[Session], str],
                  pages: Callable[[Session], int] = lambda s: 0, **kw: Any) -> None:
@@ -148,6 +149,15 @@ class PrintDocument(Step):
             return printer.print_document(print_job(document, pages, title), wait)
 
         return Operation("docprinter.print_document", print_it, device="docprinter")
+
+    def unattended(self, s: Session) -> Operation | None:
+        """The customer walked away before it printed: an A4 document says everything unmasked (a statement,
+        a credit report), so it is not printed into an open tray for anyone to pick up. The journal keeps its
+        reference, which a counter prints it by."""
+        if s.slots.document_printed is None:
+            s.services.journal.record(s.id, "device", "document_not_printed",
+                                      {"reason": "customer_left", "reference": self.reference(s)})
+        return None
 
     def _wait_taken(self, s: Session) -> Operation:
         printer = s.services.devices.docprinter

@@ -1,4 +1,9 @@
-"""Print the receipt. A printer fault never undoes a completed business: the screen says so."""
+"""Print the receipt. A printer fault never undoes a completed business: the screen says so.
+
+A customer who walked away once something was posted still gets the receipt: the safe exit prints it
+(:meth:`PrintReceipt.unattended`). Receipt printers cut the receipt and present it at the slot; none can pull
+it back in, so it stays there and the journal says ``receipt_left_for_staff`` (:func:`left_at_slot`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,19 @@ from kiosk.engine.screens import Choice, Input, InputKind, Row, ScreenKind
 
 if TYPE_CHECKING:
     from kiosk.engine.session import Session
+
+
+PRINT_RECEIPT = "printer.print_receipt"
+
+
+def left_at_slot(s: Session, result: OpResult) -> None:
+    """The receipt the safe exit printed for a customer who walked away: it waits at the slot for staff."""
+    s.slots.receipt_printed = result.ok
+    if result.ok:
+        printed: PrintResult = result.value
+        s.services.journal.record(s.id, "device", "receipt_left_for_staff", {"job_id": printed.job_id})
+    else:
+        s.services.journal.record(s.id, "device", "receipt_not_printed", {"reason": "printer_fault"})
 
 
 def build_receipt(s: Session, title_key: str, rows: Sequence[Row], reference: str) -> Receipt:
@@ -51,6 +69,7 @@ class PrintReceipt(Step):
     kind = ScreenKind.RECEIPT
     customer_step = False  # the kiosk works (or prints) by itself: not a step of "step x of y"
     text_key = "receipt"
+    hands_out = True
 
     def __init__(self, id: str, *, receipt: Callable[[Session], Receipt], **kw: Any) -> None:
         super().__init__(id, **kw)
@@ -73,7 +92,13 @@ class PrintReceipt(Step):
         def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
             return printer.print_receipt(receipt, wait)
 
-        return Operation("printer.print_receipt", print_it, device="printer")
+        return Operation(PRINT_RECEIPT, print_it, device="printer")
+
+    def unattended(self, s: Session) -> Operation | None:
+        """Not printed yet (the customer left on the result screen): printed by the safe exit."""
+        if s.slots.receipt_printed is not None or s.services.devices.printer is None:
+            return None
+        return self.begin(s)
 
     def on_result(self, s: Session, result: OpResult) -> Verdict:
         if result.error is not None and not isinstance(result.error, DeviceError):
