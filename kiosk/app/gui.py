@@ -61,14 +61,19 @@ class KioskApp:
     panel: SimPanel | None = None
     staff: StaffUi | None = None
     attach_later: Callable[[], None] | None = None  # builds staff mode and the panel (open_kiosk's defer_extras)
+    closing: bool = False
 
     def stop(self) -> None:
-        """Stop the kiosk on purpose (SIGTERM, a member of staff's quit, Ctrl+Q in a window): the window may
-        close now and the event loop ends; whoever runs the loop then closes the kiosk (run_gui)."""
+        """Stop the kiosk on purpose (SIGTERM, a member of staff's quit, Ctrl+Q in a window): the event loop
+        ends and whoever runs it closes the kiosk (run_gui), the window too. Not QCoreApplication.quit():
+        that first asks every window to close, and a locked one refuses."""
+        if self.closing:  # the window closing in close(): the loop is over already (exit() now would end the next)
+            return
         self.window.lock(False)
-        QCoreApplication.quit()
+        QCoreApplication.exit(0)
 
     def close(self, close_kiosk: bool = True) -> None:
+        self.closing = True
         self.window.lock(False)
         self.bridge.detach()
         if self.staff is not None:
@@ -172,7 +177,7 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
     watchdog = WatchdogFeeder(notifier, running.window)
     try:
         place(running.window, windowed)
-        lock_down(app, running, windowed)
+        lock_down(running, windowed)
         stop_on_signals(running)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
         size = running.window.size()
@@ -242,12 +247,12 @@ def process_age() -> float | None:
         return None
 
 
-def lock_down(app: QApplication, running: KioskApp, windowed: bool) -> None:
+def lock_down(running: KioskApp, windowed: bool) -> None:
     """How the kiosk can be left. ``windowed`` (development): Ctrl+Q, and closing the window. Full screen:
     nothing a customer can press: no Ctrl+Q, and the window refuses to close (Alt+F4, the window manager)
     and comes back to full screen if minimized. Staff quit on the maintenance screen (attach_extras)."""
     window = running.window
-    window.closed.connect(app.quit)
+    window.closed.connect(running.stop)
     if windowed:
         QShortcut(QKeySequence("Ctrl+Q"), window, activated=running.stop)
     else:

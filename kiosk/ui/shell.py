@@ -136,12 +136,14 @@ class KioskWindow(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
-        if self.locked and event.type() == QEvent.Type.WindowStateChange and self.isVisible() \
-                and not self.isFullScreen():  # minimized or restored from outside: full screen again
-            QTimer.singleShot(0, self, self._back_to_full_screen)
+        if self.locked and event.type() == QEvent.Type.WindowStateChange and self._not_full_screen():
+            QTimer.singleShot(0, self, self._back_to_full_screen)  # minimized or restored from outside
+
+    def _not_full_screen(self) -> bool:
+        return self.isVisible() and (self.isMinimized() or not self.isFullScreen())
 
     def _back_to_full_screen(self) -> None:
-        if self.locked and not self.isFullScreen():
+        if self.locked and self._not_full_screen():
             self.showFullScreen()
 
     # --- keypad ------------------------------------------------------------------------------
