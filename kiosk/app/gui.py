@@ -62,6 +62,7 @@ class KioskApp:
     staff: StaffUi | None = None
     attach_later: Callable[[], None] | None = None  # builds staff mode and the panel (open_kiosk's defer_extras)
     closing: bool = False
+    stop_requested: bool = False
 
     def stop(self) -> None:
         """Stop the kiosk on purpose (SIGTERM, a member of staff's quit, Ctrl+Q in a window): the event loop
@@ -69,6 +70,7 @@ class KioskApp:
         that first asks every window to close, and a locked one refuses."""
         if self.closing:  # the window closing in close(): the loop is over already (exit() now would end the next)
             return
+        self.stop_requested = True
         self.window.lock(False)
         QCoreApplication.exit(0)
 
@@ -186,6 +188,7 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
             f"{size.width()}x{size.height()}); stop with {how}")
         when_painted(running.window, lambda: home_shown(running, quit_at_home, notifier))
         watchdog.start()
+        QTimer.singleShot(0, lambda: running.stop() if running.stop_requested else None)  # a SIGTERM before exec()
         return app.exec()
     finally:
         watchdog.stop()
@@ -254,7 +257,7 @@ def lock_down(running: KioskApp, windowed: bool) -> None:
     window = running.window
     window.closed.connect(running.stop)
     if windowed:
-        QShortcut(QKeySequence("Ctrl+Q"), window, activated=running.stop)
+        QShortcut(QKeySequence("Ctrl+Q"), window, running.stop)
     else:
         window.lock()
 
