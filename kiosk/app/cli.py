@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the kiosk window")
     _config_arg(run)
-    run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen (development)")
+    run.add_argument("--windowed", action="store_true",
+                     help="a normal window instead of full screen; Ctrl+Q and closing it quit (development)")
     run.add_argument("--quit-at-home", action="store_true",
                      help="quit once the home screen is painted, printing when (start-up checks, benchmarks)")
     run.set_defaults(handler=cmd_run)
@@ -158,6 +159,9 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.app.sdnotify import Notifier
+
+    notifier = Notifier.from_environment()  # first: what the kiosk starts does not inherit systemd's variables
     config = load_config(args.config)
     from kiosk.app.host_start import launch_host
 
@@ -166,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         import kiosk.app.compose  # noqa: F401 - before Qt: PySide6 reads the source of every module imported after it
         from kiosk.app.gui import run_gui
 
-        return run_gui(config, windowed=args.windowed, host=host, quit_at_home=args.quit_at_home)
+        return run_gui(config, windowed=args.windowed, host=host, quit_at_home=args.quit_at_home, notifier=notifier)
     finally:
         host.stop()  # the kiosk has stopped it already, unless it failed before it took it
 

@@ -1,6 +1,11 @@
 """``kiosk run``: the Qt application. Builds the kiosk, wires the engine to the window through the
 bridge, opens the simulate-mode panel when every device is simulated, and closes everything
-(devices, journal, the host simulator process) when the window closes or the process is told to stop."""
+(devices, journal, the host simulator process) when the kiosk is stopped.
+
+Full screen, nothing a customer can press leaves the kiosk (:func:`lock_down`): it stops on SIGTERM (the
+service manager), SIGINT, or a signed-in member of staff's quit on the maintenance screen. ``--windowed``
+(development) also quits on Ctrl+Q and when the window is closed. Under systemd it says when it is ready
+and feeds the watchdog from the event loop (kiosk/app/sdnotify.py, kiosk/app/gui_service.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -23,7 +28,9 @@ from devices.backends import BACKENDS
 from kiosk.app.compose import Kiosk, build_kiosk
 from kiosk.app.config import KioskConfig
 from kiosk.app.gui_camera import CameraPreview
+from kiosk.app.gui_service import WatchdogFeeder
 from kiosk.app.host_start import HostLaunch
+from kiosk.app.sdnotify import Notifier
 from kiosk.core.logsetup import configure_logging
 from kiosk.ui.bridge import EngineBridge, connect
 from kiosk.ui.shell import KioskWindow
@@ -54,8 +61,22 @@ class KioskApp:
     panel: SimPanel | None = None
     staff: StaffUi | None = None
     attach_later: Callable[[], None] | None = None  # builds staff mode and the panel (open_kiosk's defer_extras)
+    closing: bool = False
+    stop_requested: bool = False
+
+    def stop(self) -> None:
+        """Stop the kiosk on purpose (SIGTERM, a member of staff's quit, Ctrl+Q in a window): the event loop
+        ends and whoever runs it closes the kiosk (run_gui), the window too. Not QCoreApplication.quit():
+        that first asks every window to close, and a locked one refuses."""
+        if self.closing:  # the window closing in close(): the loop is over already (exit() now would end the next)
+            return
+        self.stop_requested = True
+        self.window.lock(False)
+        QCoreApplication.exit(0)
 
     def close(self, close_kiosk: bool = True) -> None:
+        self.closing = True
+        self.window.lock(False)
         self.bridge.detach()
         if self.staff is not None:
             self.staff.close()
@@ -108,6 +129,7 @@ def attach_extras(running: KioskApp, config: KioskConfig, sim_panel: bool) -> No
     if start_voice is not None:
         start_voice()
     running.staff = attach_staff(running.kiosk, running.window)
+    running.staff.desk.maintenance.on_quit = running.stop  # the maintenance screen's 退出程序
     if sim_panel:
         running.panel = SimPanel(PanelControls(running.kiosk), running.staff.route(running.bridge.send),
                                  config.kiosk.language)
@@ -142,9 +164,11 @@ def where_shown(app: QApplication) -> str:
 
 
 def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | None = None,
-            quit_at_home: bool = False) -> int:
+            quit_at_home: bool = False, notifier: Notifier | None = None) -> int:
     """``host``: the host launched before the GUI's imports (``kiosk run``). ``quit_at_home``: quit once the
-    home screen is painted and the event loop is free, after printing :data:`HOME_LINE` and the time."""
+    home screen is painted and the event loop is free, after printing :data:`HOME_LINE` and the time.
+    ``notifier``: the service manager's (read from the environment before anything was started)."""
+    notifier = notifier or Notifier()
     log_file = (config.data_dir / "logs" / "kiosk.log").resolve()
     configure_logging(config.kiosk.log_level, log_file)
     say(f"starting; log: {log_file}")
@@ -153,26 +177,34 @@ def run_gui(config: KioskConfig, windowed: bool = False, *, host: HostLaunch | N
     app.setFont(QFont(FONT_FAMILY))
     running = open_kiosk(config, voice=True, host=host, defer_extras=True,  # staff mode, panel: after the paint
                          recover_now=False)
+    watchdog = WatchdogFeeder(notifier, running.window)
     try:
         if running.kiosk.engine.start_recovery():  # 暂停服务 until what the last run left is resolved
             say("recovering what the last run left unfinished before service")
         place(running.window, windowed)
-        quit_on(app, running.window)
+        lock_down(running, windowed)
+        stop_on_signals(running)
         log.info("kiosk window up (%s)", "windowed" if windowed else "full screen")
         size = running.window.size()
+        how = "Ctrl+C, Ctrl+Q or SIGTERM" if windowed else "SIGTERM, Ctrl+C, or staff mode's maintenance screen"
         say(f"window up on {where_shown(app)} ({'windowed' if windowed else 'full screen'}, "
-            f"{size.width()}x{size.height()}); stop with Ctrl+C, Ctrl+Q or SIGTERM")
-        when_painted(running.window, lambda: home_shown(app, running, quit_at_home))
+            f"{size.width()}x{size.height()}); stop with {how}")
+        when_painted(running.window, lambda: home_shown(running, quit_at_home, notifier))
+        watchdog.start()
+        QTimer.singleShot(0, lambda: running.stop() if running.stop_requested else None)  # a SIGTERM before exec()
         return app.exec()
     finally:
+        watchdog.stop()
+        notifier.stopping("stopping")
         say("stopping: devices, journal and the host simulator")
         running.close()
         log.info("kiosk closed")
         say("stopped")
 
 
-def home_shown(app: QApplication, running: KioskApp, quit_at_home: bool) -> None:
-    """The home screen is painted and the event loop is free: say so, then start what can wait."""
+def home_shown(running: KioskApp, quit_at_home: bool, notifier: Notifier | None = None) -> None:
+    """The home screen is painted and the event loop is free: start what can wait, then tell the service
+    manager the kiosk is ready (its watchdog counts from here)."""
     painted = time.monotonic()
     gc.freeze()  # what start-up made lives as long as the kiosk: out of the collector's way (`kiosk run` paused it)
     gc.enable()
@@ -185,10 +217,13 @@ def home_shown(app: QApplication, running: KioskApp, quit_at_home: bool) -> None
             running.panel.show()
             running.panel.raise_()
     running.kiosk.warm_up()  # the face matcher, chip photos, camera pictures: they were not needed until now
+    if notifier is not None and notifier.enabled:
+        notifier.ready("home screen up")
+        notifier.watchdog()
     if quit_at_home:
         sys.stdout.write(f"{HOME_LINE}{painted:.6f}\n")
         sys.stdout.flush()
-        app.quit()
+        running.stop()  # the window is locked in full screen: stop as the kiosk stops itself
 
 
 class _FirstPaint(QObject):
@@ -218,12 +253,22 @@ def process_age() -> float | None:
         return None
 
 
-def quit_on(app: QApplication, window: KioskWindow) -> None:
-    """Quit when the kiosk window closes, on Ctrl+Q, on SIGINT/SIGTERM."""
-    window.closed.connect(app.quit)
-    QShortcut(QKeySequence("Ctrl+Q"), window, activated=app.quit)
+def lock_down(running: KioskApp, windowed: bool) -> None:
+    """How the kiosk can be left. ``windowed`` (development): Ctrl+Q, and closing the window. Full screen:
+    nothing a customer can press: no Ctrl+Q, and the window refuses to close (Alt+F4, the window manager)
+    and comes back to full screen if minimized. Staff quit on the maintenance screen (attach_extras)."""
+    window = running.window
+    window.closed.connect(running.stop)
+    if windowed:
+        QShortcut(QKeySequence("Ctrl+Q"), window, running.stop)
+    else:
+        window.lock()
+
+
+def stop_on_signals(running: KioskApp) -> None:
+    """SIGTERM (``systemctl stop``) and SIGINT (Ctrl+C in a terminal) stop the kiosk cleanly."""
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wakeup = QTimer(window)  # lets Python run its signal handlers while Qt waits
+        signal.signal(sig, lambda *_: running.stop())
+    wakeup = QTimer(running.window)  # lets Python run its signal handlers while Qt waits
     wakeup.timeout.connect(lambda: None)
     wakeup.start(300)

@@ -16,7 +16,7 @@ import logging
 import queue
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from devices.api import DeviceState
@@ -682,6 +682,7 @@ class Engine:
         """If the journal or a device has something left from the last run: show 暂停服务 and resolve it on a
         worker (kiosk/engine/recovery.py); the home screen comes back when it is done. Returns whether it started."""
         if not recovery.needed(self.services):
+            self.services.journal.record(None, "system", "recovery", asdict(recovery.RecoveryReport()))
             return False
         self._stop_watch()
         self.home.set_out_of_service(RECOVERY_REASON)

@@ -3,11 +3,15 @@ timeout overlay.
 
 It renders whatever :class:`ScreenModel` it is given (``show_model``) and emits what the person did
 as an :class:`Input` (``intent``). It knows nothing of the engine, the devices or the host; the voice
-controls come in through ``set_voice`` (kiosk/app/gui.py). Keypad use: kiosk/ui/keys.py."""
+controls come in through ``set_voice`` (kiosk/app/gui.py). Keypad use: kiosk/ui/keys.py.
+
+Locked (``lock``, a full-screen kiosk): the window refuses to close (Alt+F4, the window manager's close
+button) and goes back to full screen when something minimizes or restores it; only the kiosk's own
+stop (``lock(False)`` first) closes it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -24,6 +28,7 @@ class KioskWindow(QWidget):
     intent = Signal(object)  # an Input
     rendered = Signal(object)  # the ScreenModel just shown (benchmarks and tests wait on it)
     closed = Signal()
+    locked = False  # full screen: nothing a customer presses closes or hides the window (set before __init__ runs)
 
     def __init__(self, bank_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,9 +124,27 @@ class KioskWindow(QWidget):
         if not self.keyboard:
             self.setFocus(Qt.FocusReason.OtherFocusReason)  # not the first button: no focus ring for touch
 
+    def lock(self, locked: bool = True) -> None:
+        self.locked = locked
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.locked:  # Alt+F4 or the window manager: a full-screen kiosk stays
+            event.ignore()
+            return
         self.closed.emit()
         super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if self.locked and event.type() == QEvent.Type.WindowStateChange and self._not_full_screen():
+            QTimer.singleShot(0, self, self._back_to_full_screen)  # minimized or restored from outside
+
+    def _not_full_screen(self) -> bool:
+        return self.isVisible() and (self.isMinimized() or not self.isFullScreen())
+
+    def _back_to_full_screen(self) -> None:
+        if self.locked and self._not_full_screen():
+            self.showFullScreen()
 
     # --- keypad ------------------------------------------------------------------------------
     def focus_order(self) -> list[QAbstractButton]:

@@ -12,7 +12,7 @@ import pytest
 
 from devices.api import Cancellation, DeviceState
 from kiosk.app.staffdesk import build_staff_desk, stock_source
-from kiosk.engine.staff import StaffDesk
+from kiosk.engine.staff import StaffDenied, StaffDesk
 from kiosk.journal.reconcile import reconcile
 
 from .staff_helpers import LOSS_SETUP, LOSS_TO_FORMAL_APPROVAL, names, settle, sign_in, staff_entries, walk
@@ -187,6 +187,27 @@ def test_every_staff_action_is_journaled_with_the_staff_number(desk: StaffDesk, 
             assert entry.detail["staff"] in ("S1001", "M2001"), entry
         assert entry.at.startswith("2026-11-28T")
     assert next(e for e in entries if e.name == "sign_out").detail["reason"] == "switch"
+
+
+def test_quitting_the_kiosk_needs_staff_signed_in_and_no_customer(desk: StaffDesk, driver: Any) -> None:
+    stopped: list[str] = []
+    with pytest.raises(StaffDenied, match="staff.denied.signed_out"):
+        desk.maintenance.quit_kiosk()
+    sign_in(desk, "M2001")
+    assert not desk.maintenance.can_quit  # headless: nothing to stop the program with
+    assert not desk.maintenance.quit_kiosk()
+    assert desk.notice is not None
+    assert desk.notice.key == "staff.quit.unavailable"
+    desk.maintenance.on_quit = lambda: stopped.append("stopped")  # the window's stop (kiosk/app/gui.py)
+    walk(driver, "loss_report", LOSS_TO_FORMAL_APPROVAL[:1], **LOSS_SETUP)
+    assert not desk.maintenance.quit_kiosk()  # a customer is being served
+    assert desk.notice.key == "staff.quit.session_running"
+    desk.cancel_session()
+    driver.finish()
+    assert desk.maintenance.quit_kiosk()
+    assert stopped == ["stopped"]
+    entries = [(e.name, e.detail) for e in staff_entries(desk) if e.name.startswith("quit")]
+    assert entries == [("quit_refused", {"staff": "M2001", "reason": "session_running"}), ("quit", {"staff": "M2001"})]
 
 
 class SilentSpeaker:

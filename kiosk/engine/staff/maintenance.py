@@ -1,5 +1,5 @@
-"""The staff desk's maintenance and records: servicing devices, out of service, the journal (masked)
-and the day's reconciliation (printed on the receipt printer, or exported to a file).
+"""The staff desk's maintenance and records: servicing devices, out of service, quitting the kiosk program,
+the journal (masked) and the day's reconciliation (printed on the receipt printer, or exported to a file).
 
 Device work, printing and writing files run on the engine's operation runner (see
 :meth:`kiosk.engine.staff.StaffDesk.run`); their outcome is journaled and said to staff when it comes back.
@@ -47,6 +47,7 @@ class Maintenance:
         self.running: set[str] = set()  # services under way, e.g. "self_test:printer"
         self.last: dict[str, str] = {}  # device -> what the last service found, in words
         self.emptied: list[RetainedCardView] = []  # what the last emptying of the retain bins took out
+        self.on_quit: Callable[[], None] | None = None  # stops the program (kiosk/app/gui.py); None: cannot here
 
     # -- reading (no input: the staff screens poll these) ------------------------------------
     def statuses(self) -> list[DeviceStatus]:
@@ -171,6 +172,27 @@ class Maintenance:
             self.desk.engine.set_out_of_service(None)
             self.desk.journal("back_in_service")
             self.desk.say("staff.service.back_in_service")
+
+    @property
+    def can_quit(self) -> bool:
+        """The program can be stopped from here (the kiosk window, not a headless run)."""
+        return self.on_quit is not None
+
+    def quit_kiosk(self) -> bool:
+        """Stop the kiosk program (the maintenance screen's 退出程序), journaled with the staff number.
+        Refused while a customer's session runs: staff end it first (the help screen's cancel)."""
+        member = self.desk.require(Action.QUIT_KIOSK)
+        if self.on_quit is None:
+            self.desk.say("staff.quit.unavailable", error=True)
+            return False
+        if self.desk.engine.session is not None:
+            self.desk.journal("quit_refused", reason="session_running")
+            self.desk.say("staff.quit.session_running", error=True)
+            return False
+        self.desk.journal("quit", staff=member.number)
+        self.desk.say("staff.quit.quitting")
+        self.on_quit()
+        return True
 
 
 class Records:

@@ -36,13 +36,14 @@ class Action(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
     JOURNAL = "journal"  # read the journal (masked)
     RECONCILE = "reconcile"  # print or export the day's reconciliation
+    QUIT_KIOSK = "quit_kiosk"  # stop the kiosk program (under its service it starts again, through recovery)
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset({Action.APPROVE, Action.ASSIST, Action.CANCEL_SESSION, Action.DEVICE_STATUS,
-                                Action.OUT_OF_SERVICE, Action.JOURNAL, Action.RECONCILE}),
+                                Action.OUT_OF_SERVICE, Action.JOURNAL, Action.RECONCILE, Action.QUIT_KIOSK}),
     Role.MAINTENANCE: frozenset({Action.CANCEL_SESSION, Action.SERVICE, Action.DEVICE_STATUS, Action.OUT_OF_SERVICE,
-                                 Action.JOURNAL}),
+                                 Action.JOURNAL, Action.QUIT_KIOSK}),
 }
 
 

@@ -88,7 +88,12 @@ class MaintenanceScreen(StaffScreen):
     name = "maintenance"
 
     def build(self) -> None:
-        self.column.addWidget(heading(self.t("staff.ui.maintenance.title")))
+        top = QHBoxLayout()
+        top.addWidget(heading(self.t("staff.ui.maintenance.title")), 1)
+        self.quit = self.action("staff.ui.maintenance.quit", "staff-quit-kiosk", self.desk.maintenance.quit_kiosk,
+                                "danger")  # the kiosk program ends (under its service it starts again)
+        top.addWidget(self.quit, 0, Qt.AlignmentFlag.AlignTop)
+        self.column.addLayout(top)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setSpacing(14)
@@ -158,6 +163,7 @@ class MaintenanceScreen(StaffScreen):
 
     def refresh(self) -> None:
         may = self.desk.may(Action.SERVICE)
+        self.quit.setVisible(self.desk.may(Action.QUIT_KIOSK) and self.desk.maintenance.can_quit)
         statuses = self.desk.maintenance.statuses()
         last = self.desk.maintenance.last
         rows = [[self.t(f"staff.device.{s.device}"), self.t(f"staff.state.{s.state.value}"), self._detail(s),
