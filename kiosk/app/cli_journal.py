@@ -2,7 +2,8 @@
 
 Per flow, for the sessions started on that day: sessions, completed, failed (refused, device or host
 fault), cancelled, timed out, unsettled (outcome unknown, abandoned, still open) and the amount of
-committed postings. Counts and amounts only: nothing personal. ``--out`` also writes it to a file
+committed postings; for the transactions of that day, suspect (staff must settle them) and reversed (冲正),
+with the reversed amount. Counts and amounts only: nothing personal. ``--out`` also writes it to a file
 (JSON when the name ends in .json, CSV otherwise). The journal is opened read-only in effect: nothing
 is written to it.
 
@@ -21,7 +22,7 @@ from typing import Any, TextIO
 from kiosk.app.config import load_config
 from kiosk.core.money import format_fen
 from kiosk.journal import Journal
-from kiosk.journal.reconcile import COLUMNS, Reconciliation, reconcile
+from kiosk.journal.reconcile import COLUMNS, MONEY, Reconciliation, reconcile
 
 EXIT_NO_JOURNAL = 1
 JOURNAL_FILE = "journal.sqlite"
@@ -61,10 +62,10 @@ def _json(rec: Reconciliation) -> str:
 
 def table(rec: Reconciliation) -> str:
     """One row per flow and a total; amounts in yuan."""
-    counts = [c for c in COLUMNS if c not in ("flow", "amount_fen")]
+    counts = [c for c in COLUMNS if c not in ("flow", *MONEY)]
     lines = [f"reconciliation {rec.day.isoformat()} kiosk {rec.kiosk_id}",
-             f"{'flow':<18}" + "".join(f"{c:>11}" for c in counts) + f"{'amount':>14}"]
+             f"{'flow':<18}" + "".join(f"{c:>11}" for c in counts) + f"{'amount':>14}{'reversed_amt':>14}"]
     for figures in (*rec.flows, rec.totals):
         lines.append(f"{figures.flow:<18}" + "".join(f"{getattr(figures, c):>11}" for c in counts)
-                     + f"{format_fen(figures.amount_fen):>14}")
+                     + "".join(f"{format_fen(getattr(figures, c)):>14}" for c in MONEY))
     return "\n".join(lines) + "\n"
