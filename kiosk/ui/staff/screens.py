@@ -159,7 +159,12 @@ class HomeScreen(StaffScreen):
             self.help.show_text(self.t("staff.ui.home.help"), self.t("staff.ui.home.no_help"))
         set_flag(self.help, "alert", "true" if helps else "false")
         self.help.setEnabled(bool(helps) or self.desk.session_running)
-        self.maintenance.show_text(self.t("staff.ui.home.maintenance"), self.t("staff.ui.home.maintenance_detail"))
+        suspects, reversals = self.desk.attention.counts()  # transactions needing staff
+        waiting = suspects or reversals
+        self.maintenance.show_text(self.t("staff.ui.home.maintenance"), self.t(
+            "staff.ui.home.attention", suspects=suspects, reversals=reversals) if waiting
+            else self.t("staff.ui.home.maintenance_detail"))
+        set_flag(self.maintenance, "alert", "true" if waiting else "false")
         self.maintenance.setVisible(self.desk.may(Action.DEVICE_STATUS))
         self.records.show_text(self.t("staff.ui.home.journal"), self.t("staff.ui.home.journal_detail"))
         self.records.setVisible(self.desk.may(Action.JOURNAL))
