@@ -293,6 +293,8 @@ def transactions_needing_staff(s: Shooter) -> None:
     before = set(spool.rglob("*.png"))
     s.click(f"staff-reprint-{loss[:8]}")
     s.spin(lambda: set(spool.rglob("*.png")) - before != set(), "the reprint")
+    records = s.mode.screens["records"]
+    records.findChild(QScrollArea).ensureWidgetVisible(records.sessions, 0, 400)
     s.save("journal-receipt-reprinted")
     [printed] = set(spool.rglob("*.png")) - before
     s.count += 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.engine.screens import Row
 from kiosk.engine.staff import Action
 from kiosk.engine.staff.attention import SETTLE_REASONS, AttentionView, SuspectView
 from kiosk.ui.staff.base import Chips, Rows, Table
@@ -25,7 +26,7 @@ class AttentionPanel(QWidget):
     def __init__(self, screen: StaffScreen) -> None:
         super().__init__()
         self.setObjectName("StaffAttention")
-        self.screen = screen
+        self.owner = screen
         self.desk = screen.desk
         self.view: AttentionView | None = None
         self._version = -1
@@ -41,7 +42,10 @@ class AttentionPanel(QWidget):
         column.addLayout(head)
         self.supervisors_only = label(t("staff.ui.attention.supervisors_only"), "StaffMuted")
         column.addWidget(self.supervisors_only)
-        column.addWidget(label(t("staff.ui.attention.suspects"), "StaffMuted"))
+        self.nothing = label(t("staff.ui.attention.nothing"), "StaffMuted")
+        column.addWidget(self.nothing)
+        self.suspects_title = label(t("staff.ui.attention.suspects"), "StaffMuted")
+        column.addWidget(self.suspects_title)
         self.reason_row = QWidget()
         reasons = QHBoxLayout(self.reason_row)
         reasons.setContentsMargins(0, 0, 0, 0)
@@ -51,7 +55,8 @@ class AttentionPanel(QWidget):
         column.addWidget(self.reason_row)
         self.suspects = Table("suspects")
         column.addWidget(self.suspects)
-        column.addWidget(label(t("staff.ui.attention.reversals"), "StaffMuted"))
+        self.reversals_title = label(t("staff.ui.attention.reversals"), "StaffMuted")
+        column.addWidget(self.reversals_title)
         self.reversals = Table("reversals")
         column.addWidget(self.reversals)
         self.recovery_title = label("", "StaffMuted")
@@ -72,11 +77,15 @@ class AttentionPanel(QWidget):
         view = self.view
         self.retry.setVisible(self.desk.may(Action.RETRY_REVERSALS))
         self.retry.setEnabled(bool(view and view.reversals) and not self.desk.attention.retrying)
-        self.supervisors_only.setVisible(not may)
+        anything = bool(view and (view.suspects or view.reversals))
+        self.nothing.setVisible(not anything)
+        for part in (self.suspects_title, self.suspects, self.reversals_title, self.reversals):
+            part.setVisible(anything)  # one line when nothing waits: the devices come next
+        self.supervisors_only.setVisible(anything and not may)
         self.reason_row.setVisible(may and bool(view and view.open_suspects))
 
     def _show_tables(self) -> None:
-        view, t = self.view, self.screen.t
+        view, t = self.view, self.owner.t
         if view is None:
             return
         may = self.desk.may(Action.SETTLE_TXN)
@@ -97,12 +106,12 @@ class AttentionPanel(QWidget):
             self.recovery_title.setText(t("staff.ui.attention.recovery", at=recovery.at))
         rows = list(recovery.rows) if recovery else []
         if recovery is not None and not rows:
-            rows = [(t("staff.ui.attention.recovery_nothing"), "")]
-        rows += [("", note) for note in (recovery.notes if recovery else ())]
+            rows = [Row(t("staff.ui.attention.recovery_nothing"), "")]
+        rows += [Row("", note) for note in (recovery.notes if recovery else ())]
         self.recovery.set_rows(rows)
 
     def _handled(self, suspect: SuspectView) -> str:
-        t = self.screen.t
+        t = self.owner.t
         done = suspect.settled
         if done is None:
             return t("staff.ui.attention.waiting")
@@ -110,7 +119,7 @@ class AttentionPanel(QWidget):
                  reason=t(f"staff.attention.reason.{done.reason}"))
 
     def _settle_button(self, suspect: SuspectView) -> list[QWidget]:
-        b = button(self.screen.t("staff.ui.attention.settle"), f"staff-settled-{suspect.key[:8]}", "small")
-        b.clicked.connect(lambda _=False, key=suspect.key: self.screen.act(
+        b = button(self.owner.t("staff.ui.attention.settle"), f"staff-settled-{suspect.key[:8]}", "small")
+        b.clicked.connect(lambda _=False, key=suspect.key: self.owner.act(
             lambda: self.desk.attention.settle(key, self.reason.value)))
         return [b]

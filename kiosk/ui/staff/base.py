@@ -139,7 +139,7 @@ class Chips(QWidget):
         super().__init__()
         self.name = name
         self.value = options[0][0]
-        self.screen = screen
+        self.owner = screen
         self.stretch = stretch
         self.per_row = per_row
         self.grid = QGridLayout(self)
@@ -171,8 +171,8 @@ class Chips(QWidget):
     def choose(self, value: str) -> None:
         self.value = value
         self.show_choice()
-        self.screen.desk.touch()
-        getattr(self.screen, "filters_changed", self.screen.refresh)()
+        self.owner.desk.touch()
+        getattr(self.owner, "filters_changed", self.owner.refresh)()
 
     def show_choice(self) -> None:
         for value, b in self.buttons.items():

@@ -129,7 +129,7 @@ class HomeScreen(StaffScreen):
 
     def _tile(self, name: str, go: object) -> Tile:
         tile = Tile(name)
-        tile.clicked.connect(go)  # type: ignore[arg-type]
+        tile.clicked.connect(go)
         return tile
 
     def _toggle_service(self) -> None:
@@ -174,7 +174,9 @@ class HomeScreen(StaffScreen):
         self.toggle.setVisible(self.desk.may(Action.OUT_OF_SERVICE))
         for tile in (self.approval, self.help, self.maintenance, self.records):
             tile.setMinimumHeight(self.px(150))
-            tile.layout().setContentsMargins(self.px(32), self.px(20), self.px(32), self.px(20))
+            layout = tile.layout()
+            if layout is not None:
+                layout.setContentsMargins(self.px(32), self.px(20), self.px(32), self.px(20))
 
 
 class Tile(QPushButton):

@@ -133,8 +133,9 @@ class MaintenanceScreen(StaffScreen):
                                    stretch=3)
             for r, s in enumerate(statuses, 1):
                 item = self.devices.grid.itemAtPosition(r, 1)
-                if item is not None and item.widget() is not None:
-                    set_flag(item.widget(), "state", s.state.value)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    set_flag(widget, "state", s.state.value)
         self.stock_box.setVisible(may)
         self.empty.setVisible(may)
         cards = self.desk.maintenance.retained_cards()
