@@ -6,16 +6,19 @@
 Saves ``staff-<nn>-<name>.png`` at 1920x1080 (and one at 1280x800): the sign-in (typed on the on-screen
 keyboard, a wrong password, the staff card waiting for its PIN), the supervisor's home with a formal
 loss waiting, the approval (masked summary, dual control), a help request, the maintenance screen with
-cards in the retain bins, the journal and the day's reconciliation, and the customer's home screen out
-of service.
+cards in the retain bins, the journal and the day's reconciliation, the customer's home screen out
+of service, the transactions needing staff (a suspect, a reversal waiting, the suspect settled) and a customer's
+receipt reprinted from the journal (补打), with the receipt printer's rendering of the reprint.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -246,6 +249,58 @@ def shoot(s: Shooter) -> None:
     s.save("home-1280x800")
     s.click("staff-tile-maintenance")
     s.save("maintenance-1280x800")
+    s.click("staff-close")
+    s.window.resize(1920, 1080)
+    transactions_needing_staff(s)
+
+
+def leftovers(s: Shooter) -> str:
+    """What recovery and the reversal queue leave for staff: an account opened whose card jammed (not
+    reversible: suspect) and a payment whose reversal failed once and waits for its next try."""
+    journal = s.kiosk.services.journal
+    session = journal.open_session("account_opening", "K0001", "B0101", "zh_CN", False)
+    keys = []
+    for flow, op, amount, reversible in (("account_opening", "accounts.open", None, False),
+                                         ("si_payment", "si.pay", 38000, True)):
+        key = uuid.uuid4().hex
+        journal.txn_intent(key, session, flow, op, amount_fen=amount, parties={"account_no": "6222020200112233445"},
+                           delivery="card", reversible=reversible)
+        for state in ("sent", "approved", "device_failed"):
+            journal.txn_move(key, state)
+        keys.append(key)
+    journal.txn_move(keys[0], "suspect", {"reason": "card jammed", "staff": "called"})
+    journal.queue_reversal(keys[1], uuid.uuid4().hex, "document not printed")
+    journal.reversal_failed(keys[1], "HostUnavailable", "2026-11-28T11:00:00.000")
+    journal.close_session(session, "device_fault")
+    return keys[0]
+
+
+def transactions_needing_staff(s: Shooter) -> None:
+    suspect = leftovers(s)
+    s.mode.open_mode()
+    s.sign_in("S1001", "zhou1001")
+    s.save("home-transactions-waiting")
+    s.click("staff-tile-maintenance")
+    s.save("transactions-needing-staff")
+    s.click("staff-settle_reason-refunded_at_counter")
+    s.click(f"staff-settled-{suspect[:8]}")
+    s.save("transaction-settled")
+    s.click("staff-nav-home")
+    s.click("staff-tile-journal")
+    journal = s.kiosk.services.journal
+    loss = journal.sessions(s.engine.services.clock.now().date(), "loss_report")[0].id
+    spool = s.kiosk.data_dir / "spool"
+    before = set(spool.rglob("*.png"))
+    s.click(f"staff-reprint-{loss[:8]}")
+    s.spin(lambda: set(spool.rglob("*.png")) - before != set(), "the reprint")
+    records = s.mode.screens["records"]
+    records.findChild(QScrollArea).ensureWidgetVisible(records.sessions, 0, 400)
+    s.save("journal-receipt-reprinted")
+    [printed] = set(spool.rglob("*.png")) - before
+    s.count += 1
+    path = s.out / f"staff-{s.count:02d}-receipt-reprint.png"
+    shutil.copyfile(printed, path)
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     s.click("staff-close")
 
 

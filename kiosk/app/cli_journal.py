@@ -3,7 +3,8 @@ console; ``kiosk journal verify [--journal PATH]``: check the journal's hash cha
 
 Per flow, for the sessions started on that day: sessions, completed, failed (refused, device or host
 fault), cancelled, timed out, unsettled (outcome unknown, abandoned, still open) and the amount of
-committed postings. Counts and amounts only: nothing personal. ``--out`` also writes it to a file
+committed postings; for the transactions of that day, suspect (staff must settle them) and reversed (冲正),
+with the reversed amount. Counts and amounts only: nothing personal. ``--out`` also writes it to a file
 (JSON when the name ends in .json, CSV otherwise). The journal is opened read-only in effect: nothing
 is written to it.
 
@@ -34,7 +35,7 @@ from kiosk.app.config import KioskConfig, load_config
 from kiosk.core.money import format_fen
 from kiosk.journal import Journal
 from kiosk.journal.chain import verify
-from kiosk.journal.reconcile import COLUMNS, Reconciliation, reconcile
+from kiosk.journal.reconcile import COLUMNS, MONEY, Reconciliation, reconcile
 from kiosk.journal.records import TxnRecord
 
 if TYPE_CHECKING:  # the host's modules are loaded by --host only
@@ -160,10 +161,10 @@ def _json(rec: Reconciliation) -> str:
 
 def table(rec: Reconciliation) -> str:
     """One row per flow and a total; amounts in yuan."""
-    counts = [c for c in COLUMNS if c not in ("flow", "amount_fen")]
+    counts = [c for c in COLUMNS if c not in ("flow", *MONEY)]
     lines = [f"reconciliation {rec.day.isoformat()} kiosk {rec.kiosk_id}",
-             f"{'flow':<18}" + "".join(f"{c:>11}" for c in counts) + f"{'amount':>14}"]
+             f"{'flow':<18}" + "".join(f"{c:>11}" for c in counts) + f"{'amount':>14}{'reversed_amt':>14}"]
     for figures in (*rec.flows, rec.totals):
         lines.append(f"{figures.flow:<18}" + "".join(f"{getattr(figures, c):>11}" for c in counts)
-                     + f"{format_fen(figures.amount_fen):>14}")
+                     + "".join(f"{format_fen(getattr(figures, c)):>14}" for c in MONEY))
     return "\n".join(lines) + "\n"

@@ -374,6 +374,14 @@ class Journal:
         params.append(EntryKind(kind or EntryKind.ROW).value)
         return [_entry(row) for row in self._query(sql + " ORDER BY seq", params)]
 
+    def entries_named(self, kind: EntryKind | str, name: str, since: str | None = None) -> list[Entry]:
+        """The entries of one kind and name, oldest first; ``since``: only those at or after that ISO time."""
+        sql, params = "SELECT * FROM entries WHERE kind = ? AND name = ?", [EntryKind(kind).value, name]
+        if since is not None:
+            sql += " AND at >= ?"
+            params.append(since)
+        return [_entry(row) for row in self._query(sql + " ORDER BY seq", params)]
+
     def host_request(self, key: str) -> HostRequestRecord | None:
         rows = self._query("SELECT * FROM host_requests WHERE idempotency_key = ?", (key,))
         return _host_request(rows[0]) if rows else None

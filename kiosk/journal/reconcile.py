@@ -1,4 +1,5 @@
-"""The day's reconciliation per flow (日终对账): sessions, completions, failures, amounts.
+"""The day's reconciliation per flow (日终对账): sessions, completions, failures, amounts, and the day's
+transactions that staff must settle (suspect) or that the host reversed (冲正).
 
 Built on :meth:`Journal.daily_summary`; read by the staff desk (print, export) and by
 ``kiosk journal reconcile``. Nothing personal: counts and amounts per flow only.
@@ -29,7 +30,10 @@ class FlowFigures:
     cancelled: int = 0
     timeout: int = 0
     unsettled: int = 0  # unknown outcome, abandoned, still open
-    amount_fen: int = 0  # committed postings (reconciled ones included)
+    amount_fen: int = 0  # committed postings (reconciled ones included; reversed ones too)
+    suspect: int = 0  # transactions of the day that need staff (not reversible, reversal failed or refused)
+    reversed: int = 0  # transactions of the day the host reversed
+    reversed_fen: int = 0  # their amount
 
     @staticmethod
     def from_counts(flow: str, counts: dict[str, int]) -> FlowFigures:
@@ -37,7 +41,8 @@ class FlowFigures:
             flow=flow, sessions=counts.get("sessions", 0), completed=counts.get("completed", 0),
             failed=sum(counts.get(k, 0) for k in FAILURES), cancelled=counts.get("cancelled", 0),
             timeout=counts.get("timeout", 0), unsettled=sum(counts.get(k, 0) for k in UNSETTLED),
-            amount_fen=counts.get("amount_fen", 0),
+            amount_fen=counts.get("amount_fen", 0), suspect=counts.get("suspect", 0),
+            reversed=counts.get("reversed", 0), reversed_fen=counts.get("reversed_fen", 0),
         )
 
     def __add__(self, other: FlowFigures) -> FlowFigures:
@@ -46,6 +51,7 @@ class FlowFigures:
 
 
 COLUMNS = tuple(f.name for f in fields(FlowFigures))
+MONEY = ("amount_fen", "reversed_fen")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""``kiosk journal reconcile``: per flow sessions, completed, failed, cancelled, timeout and amounts, as a
-table, JSON or a file; nothing personal."""
+"""``kiosk journal reconcile``: per flow sessions, completed, failed, cancelled, timeout, amounts, suspect and
+reversed transactions, as a table, JSON or a file; nothing personal."""
 
 from __future__ import annotations
 
@@ -40,9 +40,25 @@ def fill_journal(tmp_path: Path) -> None:
                 key = f"key-{session}"
                 journal.host_request_started(key, session, "si.pay", True, amount_fen=amount)
                 journal.host_request_finished(key, "committed")
+            if amount == 38000 or flow == "account_opening":  # the card or document never came out
+                _undelivered(journal, session, flow, amount)
             journal.close_session(session, outcome)
         clock.advance(24 * 3600)  # the next day does not count
         journal.close_session(journal.open_session("si_payment", "K0042", "B0101", "zh_CN", False), "completed")
+
+
+def _undelivered(journal: Journal, session: str, flow: str, amount: int | None) -> None:
+    """A posting reversed (the payment), or suspect (an account opened: not reversible)."""
+    key = f"txn-{session}"
+    journal.txn_intent(key, session, flow, "si.pay" if amount else "accounts.open", amount_fen=amount,
+                       reversible=amount is not None)
+    for state in ("sent", "approved", "device_failed"):
+        journal.txn_move(key, state)
+    if amount is None:
+        journal.txn_move(key, "suspect")
+        return
+    journal.queue_reversal(key, f"rev-{session}", "not delivered")
+    journal.reversal_settled(key, "reversed")
 
 
 def test_reconcile_table(tmp_path: Path) -> None:
@@ -52,11 +68,12 @@ def test_reconcile_table(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0] == "reconciliation 2026-11-28 kiosk K0042"
     assert lines[1].split() == ["flow", "sessions", "completed", "failed", "cancelled", "timeout", "unsettled",
-                                "amount"]
+                                "suspect", "reversed", "amount", "reversed_amt"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
-    assert rows["si_payment"] == ["4", "2", "2", "0", "0", "0", "1,508.00"]
-    assert rows["loss_report"] == ["2", "0", "0", "1", "1", "0", "0.00"]
-    assert rows["total"] == ["7", "3", "2", "1", "1", "0", "1,508.00"]
+    assert rows["si_payment"] == ["4", "2", "2", "0", "0", "0", "0", "1", "1,508.00", "380.00"]
+    assert rows["loss_report"] == ["2", "0", "0", "1", "1", "0", "0", "0", "0.00", "0.00"]
+    assert rows["account_opening"] == ["1", "1", "0", "0", "0", "0", "1", "0", "0.00", "0.00"]
+    assert rows["total"] == ["7", "3", "2", "1", "1", "0", "1", "1", "1,508.00", "380.00"]
 
 
 def test_reconcile_json_and_out_files(tmp_path: Path) -> None:
@@ -73,8 +90,9 @@ def test_reconcile_json_and_out_files(tmp_path: Path) -> None:
     assert data["totals"]["sessions"] == 7
     run(["reconcile", "--date", "2026-11-28", "--out", str(tmp_path / "out" / "r.csv"), "--config", str(config)])
     csv_lines = (tmp_path / "out" / "r.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0] == "date,kiosk_id,flow,sessions,completed,failed,cancelled,timeout,unsettled,amount_fen"
-    assert csv_lines[-1] == "2026-11-28,K0042,total,7,3,2,1,1,0,150800"
+    assert csv_lines[0] == ("date,kiosk_id,flow,sessions,completed,failed,cancelled,timeout,unsettled,amount_fen,"
+                            "suspect,reversed,reversed_fen")
+    assert csv_lines[-1] == "2026-11-28,K0042,total,7,3,2,1,1,0,150800,1,1,38000"
 
 
 def test_a_day_without_sessions_and_a_missing_journal(tmp_path: Path, capsys) -> None:
@@ -85,4 +103,4 @@ def test_a_day_without_sessions_and_a_missing_journal(tmp_path: Path, capsys) ->
     fill_journal(tmp_path)
     code, out = run(["reconcile", "--date", "2026-01-01", "--config", str(config)])
     assert code == 0
-    assert out.splitlines()[-1].split() == ["total", "0", "0", "0", "0", "0", "0", "0.00"]
+    assert out.splitlines()[-1].split() == ["total", "0", "0", "0", "0", "0", "0", "0", "0", "0.00", "0.00"]

@@ -36,9 +36,11 @@ def test_daily_summary_counts_sessions_and_committed_amounts(journal: Journal, c
 
     assert journal.daily_summary(START.date()) == {
         "loss_report": {"sessions": 3, "completed": 1, "failed": 0, "cancelled": 1, "timeout": 1,
-                        "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 0, "open": 0, "amount_fen": 0},
+                        "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 0, "open": 0, "amount_fen": 0,
+                        "suspect": 0, "reversed": 0, "reversed_fen": 0},
         "social_insurance": {"sessions": 5, "completed": 2, "failed": 1, "cancelled": 0, "timeout": 0,
-                             "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 1, "open": 1, "amount_fen": 30000 + 12000 + 4500},
+                             "device_fault": 0, "host_fault": 0, "unknown": 0, "abandoned": 1, "open": 1, "amount_fen": 30000 + 12000 + 4500,
+                             "suspect": 0, "reversed": 0, "reversed_fen": 0},
     }
     assert journal.daily_summary(START.date() + timedelta(days=1))["social_insurance"]["amount_fen"] == 100000
     assert journal.daily_summary(START.date() - timedelta(days=1)) == {}
@@ -50,3 +52,29 @@ def test_non_posting_requests_do_not_count_as_money(journal: Journal) -> None:
     journal.host_request_finished("q", "committed")
     journal.close_session(session_id, "completed")
     assert journal.daily_summary(START.date())["balance"]["amount_fen"] == 0
+
+
+def _undelivered(journal: Journal, session_id: str | None, key: str, amount: int | None, flow: str = "si_payment") -> None:
+    journal.txn_intent(key, session_id, flow, "si.pay", amount_fen=amount, reversible=True)
+    for state in ("sent", "approved", "device_failed"):
+        journal.txn_move(key, state)
+
+
+def test_the_days_transactions_suspect_and_reversed(journal: Journal, clock: ManualClock) -> None:
+    session_id = open_demo_session(journal, "si_payment")
+    _undelivered(journal, session_id, "t1", 38000)
+    journal.queue_reversal("t1", "r1", "document not printed")
+    journal.reversal_settled("t1", "reversed")
+    _undelivered(journal, session_id, "t2", 12000)
+    journal.txn_move("t2", "suspect")
+    _undelivered(journal, session_id, "t3", 5000)
+    journal.queue_reversal("t3", "r3", "card jammed")  # still waiting: neither
+    journal.txn_intent("t4", session_id, "si_payment", "si.pay", amount_fen=700)  # never sent
+    clock.advance(86400)
+    _undelivered(journal, None, "t5", 900, "account_opening")  # the next day, with no session of its own that day
+    journal.txn_move("t5", "suspect")
+    day = journal.daily_summary(START.date())["si_payment"]
+    assert (day["suspect"], day["reversed"], day["reversed_fen"]) == (1, 1, 38000)
+    next_day = journal.daily_summary(START.date() + timedelta(days=1))
+    assert next_day == {"account_opening": {"sessions": 0, "amount_fen": 0, "suspect": 1, "reversed": 0,
+                                            "reversed_fen": 0}}

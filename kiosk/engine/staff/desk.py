@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from devices.api import Cancellation, DeviceEvent, EventSink
 from kiosk.engine.ops import STAFF_CHANNEL, Operation, OpEvent, OpResult, Ticket
 from kiosk.engine.screens import Input, InputKind, Row, ScreenKind
+from kiosk.engine.staff.attention import Attention
 from kiosk.engine.staff.devices import DeviceService
 from kiosk.engine.staff.maintenance import Maintenance, Records
 from kiosk.engine.staff.signin import card_progress, card_work, failure, password_work
@@ -77,6 +78,7 @@ class StaffDesk:
         self.pin_digits = 0
         self.maintenance = Maintenance(self, devices)
         self.records = Records(self)
+        self.attention = Attention(self)  # transactions needing staff (suspects, reversals waiting)
         self._token: str | None = None
         self._last_input = self.services.clock.monotonic()
         self._ops: dict[int, Callable[[OpResult], None]] = {}

@@ -1,5 +1,6 @@
 """The staff desk's maintenance and records: servicing devices, out of service, quitting the kiosk program,
-the journal (masked) and the day's reconciliation (printed on the receipt printer, or exported to a file).
+the journal (masked), a customer's receipt reprinted from the journal (补打) and the day's reconciliation
+(printed on the receipt printer, or exported to a file).
 
 Device work, printing and writing files run on the engine's operation runner (see
 :meth:`kiosk.engine.staff.StaffDesk.run`); their outcome is journaled and said to staff when it comes back.
@@ -19,7 +20,16 @@ from kiosk.engine.ops import OpResult
 from kiosk.engine.screens import Row
 from kiosk.engine.staff.devices import DeviceService, RetainedCardView, SelfTest, ServiceUnavailable
 from kiosk.engine.staff.figures import day_report, figure_rows
-from kiosk.engine.staff.views import Action, JournalRow, StaffLogRow, journal_row, staff_log_row, t
+from kiosk.engine.staff.views import (
+    Action,
+    JournalRow,
+    StaffDenied,
+    StaffLogRow,
+    journal_row,
+    staff_log_row,
+    t,
+)
+from kiosk.engine.steps.receipt import receipt_from_record
 from kiosk.journal.reconcile import Reconciliation, reconcile
 from kiosk.journal.records import SessionOutcome
 
@@ -203,9 +213,47 @@ class Records:
 
     def sessions(self, day: date, flow: str | None = None, outcome: str | None = None) -> list[JournalRow]:
         self.desk.require(Action.JOURNAL)
-        records = self.desk.services.journal.sessions(day, flow, SessionOutcome(outcome) if outcome else None)
+        journal = self.desk.services.journal
+        records = journal.sessions(day, flow, SessionOutcome(outcome) if outcome else None)
         self.desk.journal("journal_viewed", day=day.isoformat(), flow=flow, outcome=outcome, rows=len(records))
-        return [journal_row(self.desk.lang, r) for r in reversed(records)]
+        receipts = {e.session_id: e.seq for e in journal.entries_on(day, "receipt") if e.name == "issued"}
+        return [journal_row(self.desk.lang, r, receipts.get(r.id)) for r in reversed(records)]
+
+    def reprint_receipt(self, session_id: str, seq: int | None = None) -> Receipt:
+        """Print a session's receipt again from the journal (its last one, or the entry ``seq``), marked as a
+        reprint (补打) with the time and the staff number; journaled (``receipt_reprinted``) once printed.
+        Returns the receipt sent to the printer."""
+        member = self.desk.require(Action.REPRINT)
+        issued = [e for e in self.desk.services.journal.entries(session_id)
+                  if e.kind == "receipt" and e.name == "issued" and e.detail and (seq is None or e.seq == seq)]
+        if not issued:
+            self.desk.say("staff.reprint.none", error=True)
+            raise StaffDenied("staff.reprint.none")
+        entry = issued[-1]
+        assert entry.detail is not None
+        stamp = self.desk.services.clock.now().strftime("%Y-%m-%d %H:%M:%S")
+        receipt = receipt_from_record(entry.detail, t(self.desk.lang, "staff.reprint.line", time=stamp,
+                                                     staff=member.number))
+        printer = self.desk.services.devices.printer
+
+        def work(cancel: Cancellation, on_event: EventSink) -> Any:
+            if printer is None:
+                raise ServiceUnavailable("printer", "print")
+            return printer.print_receipt(receipt, PRINT_WAIT_S)
+
+        def done(result: OpResult) -> None:
+            facts = {"staff": member.number, "session": session_id, "entry": entry.seq, "reference": receipt.reference}
+            if result.ok:
+                self.desk.journal("receipt_reprinted", session_id, **facts)
+                self.desk.say("staff.reprint.done", reference=receipt.reference)
+            else:
+                code = _failure_code(result.error)
+                self.desk.journal("receipt_reprint_failed", session_id, **facts, code=code)
+                self.desk.say("staff.reprint.failed", error=True, code=code)
+
+        self.desk.run("reprint_receipt", work, done)
+        self.desk.say("staff.service.running")
+        return receipt
 
     def flows_of(self, day: date) -> list[str]:
         """The flows that had sessions on ``day`` (the journal screen's filter offers only these)."""
@@ -221,7 +269,14 @@ class Records:
         """The day's main measures (kiosk/engine/staff/figures.py): counts, rates and times, nothing personal."""
         self.desk.require(Action.JOURNAL)
         flows = self.desk.engine.flows
-        return figure_rows(self.desk.lang, day_report(self.desk.services.journal, flows, day), flows)
+        journal = self.desk.services.journal
+        rows = figure_rows(self.desk.lang, day_report(journal, flows, day), flows)
+        totals = reconcile(journal, day).totals
+        if totals.suspect or totals.reversed:  # the day's transactions staff must settle, and the reversed ones
+            rows.append(Row(t(self.desk.lang, "staff.figures.suspect_reversed"), t(
+                self.desk.lang, "staff.figures.suspect_reversed_value", suspect=totals.suspect,
+                reversed=totals.reversed, amount=format_fen(totals.reversed_fen))))
+        return rows
 
     def reconciliation(self, day: date) -> Reconciliation:
         self.desk.require(Action.RECONCILE)
@@ -271,7 +326,8 @@ def reconciliation_receipt(desk: StaffDesk, rec: Reconciliation, staff: str) -> 
     for figures in (*rec.flows, rec.totals):
         title_key = f"flow.{figures.flow}.title" if figures.flow != "total" else "staff.reconcile.total"
         lines.append(ReceiptLine(t(lang, title_key), t(lang, "staff.reconcile.line", **{
-            **vars(figures), "amount": format_fen(figures.amount_fen)})))
+            **vars(figures), "amount": format_fen(figures.amount_fen),
+            "reversed_amount": format_fen(figures.reversed_fen)})))
     stamp = desk.services.clock.now().strftime("%Y-%m-%d %H:%M:%S")
     return Receipt(title=t(lang, "staff.reconcile.title", date=rec.day.isoformat()), lines=lines,
                    reference=f"RECON-{rec.kiosk_id}-{rec.day.strftime('%Y%m%d')}",

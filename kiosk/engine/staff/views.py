@@ -37,13 +37,17 @@ class Action(StrEnum):
     JOURNAL = "journal"  # read the journal (masked)
     RECONCILE = "reconcile"  # print or export the day's reconciliation
     QUIT_KIOSK = "quit_kiosk"  # stop the kiosk program (under its service it starts again, through recovery)
+    REPRINT = "reprint"  # reprint a customer's receipt from the journal (补打); whoever reads the journal
+    RETRY_REVERSALS = "retry_reversals"  # send the waiting reversals now (冲正)
+    SETTLE_TXN = "settle_txn"  # record that staff settled a suspect transaction
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset({Action.APPROVE, Action.ASSIST, Action.CANCEL_SESSION, Action.DEVICE_STATUS,
-                                Action.OUT_OF_SERVICE, Action.JOURNAL, Action.RECONCILE, Action.QUIT_KIOSK}),
+                                Action.OUT_OF_SERVICE, Action.JOURNAL, Action.RECONCILE, Action.QUIT_KIOSK,
+                                Action.REPRINT, Action.RETRY_REVERSALS, Action.SETTLE_TXN}),
     Role.MAINTENANCE: frozenset({Action.CANCEL_SESSION, Action.SERVICE, Action.DEVICE_STATUS, Action.OUT_OF_SERVICE,
-                                 Action.JOURNAL, Action.QUIT_KIOSK}),
+                                 Action.JOURNAL, Action.QUIT_KIOSK, Action.REPRINT}),
 }
 
 
@@ -126,6 +130,8 @@ class JournalRow:
     outcome: str
     reason: str
     session: str  # the first 8 characters of the session id
+    session_id: str = ""
+    receipt_seq: int | None = None  # the session's last receipt entry (what a reprint prints), if it printed one
 
 
 @dataclass(frozen=True)
@@ -194,12 +200,15 @@ def approval_request(lang: str, s: Session, step: StaffApproval, busy: bool, err
                            first[1] if first else None, busy, error)
 
 
-def journal_row(lang: str, record: SessionRecord) -> JournalRow:
+def flow_title(lang: str, flow_id: str) -> str:
+    return i18n.text(lang, f"flow.{flow_id}.title") if i18n.has_text(lang, f"flow.{flow_id}.title") else flow_id
+
+
+def journal_row(lang: str, record: SessionRecord, receipt_seq: int | None = None) -> JournalRow:
     outcome = record.outcome.value if record.outcome else "open"
-    return JournalRow(record.started_at[11:19], i18n.text(lang, f"flow.{record.flow_id}.title")
-                      if i18n.has_text(lang, f"flow.{record.flow_id}.title") else record.flow_id,
+    return JournalRow(record.started_at[11:19], flow_title(lang, record.flow_id),
                       t(lang, f"staff.outcome.{outcome}") if i18n.has_text(lang, f"staff.outcome.{outcome}")
-                      else outcome, text_or_key(lang, record.reason), record.id[:8])
+                      else outcome, text_or_key(lang, record.reason), record.id[:8], record.id, receipt_seq)
 
 
 def staff_log_row(lang: str, entry: Entry) -> StaffLogRow:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 
 from kiosk.engine.staff import StaffDenied, StaffDesk
 from kiosk.ui.text import ui_text
-from kiosk.ui.widgets import button, clear_layout, label
+from kiosk.ui.widgets import button, clear_layout, label, set_flag
 
 if TYPE_CHECKING:
     from kiosk.ui.staff.mode import StaffMode
@@ -128,3 +128,52 @@ class Table(QFrame):
         item = self.grid.itemAtPosition(row + 1, column)
         widget = item.widget() if item is not None else None
         return widget.text() if isinstance(widget, QLabel) else ""
+
+
+class Chips(QWidget):
+    """One of several choices (a count, a filter), the chosen one highlighted."""
+
+    def __init__(self, name: str, options: list[tuple[str, str]], screen: StaffScreen, stretch: bool = True,
+                 per_row: int = 0) -> None:
+        """``per_row``: wrap after so many chips (0: one row)."""
+        super().__init__()
+        self.name = name
+        self.value = options[0][0]
+        self.owner = screen
+        self.stretch = stretch
+        self.per_row = per_row
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(10)
+        self.buttons: dict[str, QPushButton] = {}
+        self.set_options(options)
+
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        """Offer these choices (the first is the default); the chosen one stays chosen while it is offered."""
+        if [(v, b.text()) for v, b in self.buttons.items()] == options:
+            return
+        for b in self.buttons.values():
+            self.grid.removeWidget(b)
+            b.hide()
+            b.deleteLater()
+        self.buttons = {}
+        per_row = self.per_row or len(options)
+        for n, (value, text) in enumerate(options):
+            b = button(text, f"staff-{self.name}-{value}", "chip")
+            b.clicked.connect(lambda _=False, v=value: self.choose(v))
+            self.buttons[value] = b
+            self.grid.addWidget(b, n // per_row, n % per_row)
+        self.grid.setColumnStretch(per_row, 1 if self.stretch else 0)
+        if self.value not in self.buttons:
+            self.value = options[0][0]
+        self.show_choice()
+
+    def choose(self, value: str) -> None:
+        self.value = value
+        self.show_choice()
+        self.owner.desk.touch()
+        getattr(self.owner, "filters_changed", self.owner.refresh)()
+
+    def show_choice(self) -> None:
+        for value, b in self.buttons.items():
+            set_flag(b, "selected", "true" if value == self.value else "false")

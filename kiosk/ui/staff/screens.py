@@ -129,7 +129,7 @@ class HomeScreen(StaffScreen):
 
     def _tile(self, name: str, go: object) -> Tile:
         tile = Tile(name)
-        tile.clicked.connect(go)  # type: ignore[arg-type]
+        tile.clicked.connect(go)
         return tile
 
     def _toggle_service(self) -> None:
@@ -159,7 +159,12 @@ class HomeScreen(StaffScreen):
             self.help.show_text(self.t("staff.ui.home.help"), self.t("staff.ui.home.no_help"))
         set_flag(self.help, "alert", "true" if helps else "false")
         self.help.setEnabled(bool(helps) or self.desk.session_running)
-        self.maintenance.show_text(self.t("staff.ui.home.maintenance"), self.t("staff.ui.home.maintenance_detail"))
+        suspects, reversals = self.desk.attention.counts()  # transactions needing staff
+        waiting = suspects or reversals
+        self.maintenance.show_text(self.t("staff.ui.home.maintenance"), self.t(
+            "staff.ui.home.attention", suspects=suspects, reversals=reversals) if waiting
+            else self.t("staff.ui.home.maintenance_detail"))
+        set_flag(self.maintenance, "alert", "true" if waiting else "false")
         self.maintenance.setVisible(self.desk.may(Action.DEVICE_STATUS))
         self.records.show_text(self.t("staff.ui.home.journal"), self.t("staff.ui.home.journal_detail"))
         self.records.setVisible(self.desk.may(Action.JOURNAL))
@@ -169,7 +174,9 @@ class HomeScreen(StaffScreen):
         self.toggle.setVisible(self.desk.may(Action.OUT_OF_SERVICE))
         for tile in (self.approval, self.help, self.maintenance, self.records):
             tile.setMinimumHeight(self.px(150))
-            tile.layout().setContentsMargins(self.px(32), self.px(20), self.px(32), self.px(20))
+            layout = tile.layout()
+            if layout is not None:
+                layout.setContentsMargins(self.px(32), self.px(20), self.px(32), self.px(20))
 
 
 class Tile(QPushButton):

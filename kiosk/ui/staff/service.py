@@ -1,19 +1,22 @@
-"""Staff screens for the machine and the books: maintenance (devices, stock, paper, retain bins, out of
-service) and records (the journal, masked and filtered; the day's reconciliation, printed or exported)."""
+"""Staff screens for the machine and the books: maintenance (transactions needing staff, devices, stock, paper,
+retain bins, out of service) and records (the journal, masked and filtered, with a receipt reprinted (补打); the
+day's reconciliation, printed or exported)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from devices.api import DeviceStatus
 from kiosk.core.i18n import has_text
 from kiosk.core.money import format_fen
 from kiosk.engine.staff import Action
 from kiosk.engine.staff.devices import RetainedCardView
-from kiosk.ui.staff.base import Rows, StaffScreen, Table, heading
+from kiosk.engine.staff.views import JournalRow
+from kiosk.ui.staff.attention import AttentionPanel
+from kiosk.ui.staff.base import Chips, Rows, StaffScreen, Table, heading
 from kiosk.ui.widgets import button, label, set_flag
 
 CARD_COUNTS = (10, 50, 100)
@@ -35,55 +38,6 @@ def scrolled(inner: QWidget) -> QScrollArea:
     return area
 
 
-class Chips(QWidget):
-    """One of several choices (a count, a filter), the chosen one highlighted."""
-
-    def __init__(self, name: str, options: list[tuple[str, str]], screen: StaffScreen, stretch: bool = True,
-                 per_row: int = 0) -> None:
-        """``per_row``: wrap after so many chips (0: one row)."""
-        super().__init__()
-        self.name = name
-        self.value = options[0][0]
-        self.screen = screen
-        self.stretch = stretch
-        self.per_row = per_row
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(10)
-        self.buttons: dict[str, QPushButton] = {}
-        self.set_options(options)
-
-    def set_options(self, options: list[tuple[str, str]]) -> None:
-        """Offer these choices (the first is the default); the chosen one stays chosen while it is offered."""
-        if [(v, b.text()) for v, b in self.buttons.items()] == options:
-            return
-        for b in self.buttons.values():
-            self.grid.removeWidget(b)
-            b.hide()
-            b.deleteLater()
-        self.buttons = {}
-        per_row = self.per_row or len(options)
-        for n, (value, text) in enumerate(options):
-            b = button(text, f"staff-{self.name}-{value}", "chip")
-            b.clicked.connect(lambda _=False, v=value: self.choose(v))
-            self.buttons[value] = b
-            self.grid.addWidget(b, n // per_row, n % per_row)
-        self.grid.setColumnStretch(per_row, 1 if self.stretch else 0)
-        if self.value not in self.buttons:
-            self.value = options[0][0]
-        self.show_choice()
-
-    def choose(self, value: str) -> None:
-        self.value = value
-        self.show_choice()
-        self.screen.desk.touch()
-        getattr(self.screen, "filters_changed", self.screen.refresh)()
-
-    def show_choice(self) -> None:
-        for value, b in self.buttons.items():
-            set_flag(b, "selected", "true" if value == self.value else "false")
-
-
 class MaintenanceScreen(StaffScreen):
     name = "maintenance"
 
@@ -97,7 +51,10 @@ class MaintenanceScreen(StaffScreen):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setSpacing(14)
+        self.attention = AttentionPanel(self)  # transactions needing staff, first: money and customers wait on them
+        column.addWidget(self.attention)
         self.devices = Table("devices")
+        column.addWidget(label(self.t("staff.ui.maintenance.devices"), "StaffSection"))
         column.addWidget(self.devices)
         below = QHBoxLayout()
         below.setSpacing(40)
@@ -161,7 +118,12 @@ class MaintenanceScreen(StaffScreen):
             b.setEnabled(not busy)
         return [test, reset]
 
+    def entered(self) -> None:
+        self.attention.load()
+
     def refresh(self) -> None:
+        self.attention.setVisible(self.desk.may(Action.JOURNAL))
+        self.attention.refresh()
         may = self.desk.may(Action.SERVICE)
         self.quit.setVisible(self.desk.may(Action.QUIT_KIOSK) and self.desk.maintenance.can_quit)
         statuses = self.desk.maintenance.statuses()
@@ -177,8 +139,9 @@ class MaintenanceScreen(StaffScreen):
                                    stretch=3)
             for r, s in enumerate(statuses, 1):
                 item = self.devices.grid.itemAtPosition(r, 1)
-                if item is not None and item.widget() is not None:
-                    set_flag(item.widget(), "state", s.state.value)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    set_flag(widget, "state", s.state.value)
         self.stock_box.setVisible(may)
         self.empty.setVisible(may)
         cards = self.desk.maintenance.retained_cards()
@@ -288,12 +251,21 @@ class RecordsScreen(StaffScreen):
         self.sessions.set_table(
             [self.t(f"staff.ui.col.{c}") for c in ("time", "flow", "outcome", "reason", "session")],
             [[r.time, r.flow, r.outcome, r.reason, r.session] for r in rows], self.t("staff.ui.records.empty"),
-            stretch=3)
+            widgets=[self._reprint_button(r) for r in rows], stretch=3)
         log = self.desk.records.staff_log(self.day)[:LOG_ROWS]
         self.log.set_table([self.t(f"staff.ui.col.{c}") for c in ("time", "action", "staff", "detail")],
                            [[r.time, r.action, r.staff, r.detail] for r in log], self.t("staff.ui.records.empty"),
                            stretch=3)
         self._reconciliation()
+
+    def _reprint_button(self, row: JournalRow) -> list[QWidget]:
+        """补打凭条 for a session that printed a receipt (whoever may read the journal may reprint it)."""
+        if row.receipt_seq is None or not self.desk.may(Action.REPRINT):
+            return []
+        b = button(self.t("staff.ui.records.reprint"), f"staff-reprint-{row.session}", "small")
+        b.clicked.connect(lambda _=False, r=row: self.act(
+            lambda: self.desk.records.reprint_receipt(r.session_id, r.receipt_seq)))
+        return [b]
 
     def _reconciliation(self) -> None:
         may = self.desk.may(Action.RECONCILE)
@@ -302,11 +274,12 @@ class RecordsScreen(StaffScreen):
         if not may or self.day is None:
             return
         rec = self.desk.records.reconciliation(self.day)
-        columns = ("sessions", "completed", "failed", "cancelled", "timeout", "unsettled")
+        columns = ("sessions", "completed", "failed", "cancelled", "timeout", "unsettled", "suspect", "reversed")
         rows = [[self.t(f"flow.{f.flow}.title") if f.flow != "total" else self.t("staff.reconcile.total"),
-                 *(str(getattr(f, c)) for c in columns), format_fen(f.amount_fen)] for f in (*rec.flows, rec.totals)]
+                 *(str(getattr(f, c)) for c in columns), format_fen(f.amount_fen), format_fen(f.reversed_fen)]
+                for f in (*rec.flows, rec.totals)]
         self.recon.set_table([self.t("staff.ui.col.flow"), *(self.t(f"staff.ui.col.{c}") for c in columns),
-                              self.t("staff.ui.col.amount")], rows)
+                              self.t("staff.ui.col.amount"), self.t("staff.ui.col.reversed_amount")], rows)
 
     def refresh(self) -> None:
         if self.day is not None:
