@@ -7,7 +7,6 @@ the expected screen first), and checks the expected outcome and host effects.
 
 from __future__ import annotations
 
-import tomllib
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from kiosk.app.config import ConfigError, KioskConfig, load_config
 from kiosk.app.qa import HOST_FAULTS, SimulatorControls
 from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
+from kiosk.core.toml_files import TomlFileError, read_toml
 
 
 class _Model(BaseModel):
@@ -133,12 +133,9 @@ class Scenario(_Model):
 def load_scenario(path: Path | str) -> Scenario:
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return Scenario.model_validate(tomllib.load(fh))
-    except FileNotFoundError:
-        raise ScenarioFailure(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFailure(f"{path}: not valid TOML: {exc}") from None
+        return Scenario.model_validate(read_toml(path))
+    except TomlFileError as exc:
+        raise ScenarioFailure(f"{path}: {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ScenarioFailure(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
