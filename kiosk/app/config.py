@@ -6,6 +6,8 @@ A wrong key or value stops start-up with one line naming the file, the key and w
 
 from __future__ import annotations
 
+import json
+import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -273,7 +275,7 @@ def describe(path: Path, exc: ValidationError) -> str:
     """The first problem as one line: file, dotted key, what is wrong and what is allowed."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    key = ".".join(loc)
+    key = dotted(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
@@ -284,6 +286,16 @@ def describe(path: Path, exc: ValidationError) -> str:
     if kind == "value_error":
         return f"{path}: {key}: {str(error['msg']).removeprefix('Value error, ')}"
     return f"{path}: {key}: {error['msg']} (got {error.get('input')!r})"
+
+
+def dotted(loc: typing.Iterable[object]) -> str:
+    """A key's place as TOML writes it: ``devices.camera.source``, with a key that is not a bare word
+    quoted (``approvals."a b"``), so the line stays one line whatever the file's keys hold."""
+    return ".".join(part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
+                    for part in map(str, loc))
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _allowed_keys(loc: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.app.compose import build_kiosk
-from kiosk.app.config import ConfigError, KioskConfig, load_config
+from kiosk.app.config import ConfigError, KioskConfig, dotted, load_config
 from kiosk.app.qa import HOST_FAULTS, SimulatorControls
 from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
@@ -138,7 +138,7 @@ def load_scenario(path: Path | str) -> Scenario:
         raise ScenarioFailure(f"{path}: {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ScenarioFailure(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise ScenarioFailure(f"{path}: {dotted(err['loc'])}: {err['msg']}") from None
 
 
 class BadScenario(ScenarioFailure):
