@@ -271,7 +271,7 @@ def _check_rules(path: Path, key: str, rules: tuple[str, ...], allowed: tuple[st
             raise ConfigError(f"{path}: {key}.{index}: {rule!r} is not allowed; allowed: {shown}")
 
 
-def describe(path: Path, exc: ValidationError) -> str:
+def describe(path: Path | str, exc: ValidationError) -> str:
     """The first problem as one line: file, dotted key, what is wrong and what is allowed."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]

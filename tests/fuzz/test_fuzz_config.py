@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from kiosk.app.config import ConfigError, KioskConfig, dotted, load_config
-from kiosk.app.scenario import Scenario, load_scenario
+from kiosk.app.scenario import Scenario, load_scenario, scenario_config
 from kiosk.app.scenario_driver import ScenarioFailure
+from tests.fuzz.outcome import attempt
 from tests.fuzz.toml_text import toml_document, values
 
 
@@ -57,14 +58,13 @@ def write(directory: Path, text: str | bytes) -> Path:
 
 
 def load_or_one_line(path: Path) -> str | None:
-    try:
-        load_config(path)
-    except ConfigError as exc:
-        line = str(exc)
-        assert "\n" not in line
-        assert line.startswith(f"{path}: ")
-        return line
-    return None
+    _, error = attempt(lambda: load_config(path), ConfigError)
+    if error is None:
+        return None
+    line = str(error)
+    assert "\n" not in line
+    assert line.startswith(f"{path}: ")
+    return line
 
 
 @given(one_key_changed(SECTIONS))
@@ -114,11 +114,9 @@ def test_any_scenario_loads_or_fails_naming_the_file(tmp_path_factory, change, c
     tables.setdefault(table, {})[key] = value
     path = tmp_path_factory.mktemp("scenario") / "case.toml"
     path.write_text(toml_document(tables), encoding="utf-8")
-    try:
-        load_scenario(path)
-    except ScenarioFailure as exc:
-        assert str(exc).startswith(f"{path}: ")
-        assert "\n" not in str(exc)
+    _, error = attempt(lambda: load_scenario(path), ScenarioFailure)
+    assert error is None or str(error).startswith(f"{path}: ")
+    assert "\n" not in str(error or "")
 
 
 @given(st.binary(max_size=300))
@@ -127,7 +125,20 @@ def test_any_scenario_loads_or_fails_naming_the_file(tmp_path_factory, change, c
 def test_any_scenario_bytes_load_or_fail_naming_the_file(tmp_path_factory, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("scenario") / "case.toml"
     path.write_bytes(raw)
-    try:
-        load_scenario(path)
-    except ScenarioFailure as exc:
-        assert str(exc).startswith(f"{path}: ")
+    _, error = attempt(lambda: load_scenario(path), ScenarioFailure)
+    assert error is None or str(error).startswith(f"{path}: ")
+
+
+@given(one_key_changed(SECTIONS))
+@example(("timeouts", "screen_s", "soon"))  # a value of the wrong kind in a scenario's [config]
+@example(("devices.idcard", "backend", "serial"))  # a cross-field rule
+@example(("kiosk.language", "x", 1))
+def test_a_scenarios_config_override_applies_or_stops_with_one_line(change) -> None:
+    table, key, value = change
+    dotted_key = f"{table}.{key}" if table else key
+    config, error = attempt(lambda: scenario_config(None, {dotted_key: value}), ConfigError)
+    if error is not None:
+        assert "\n" not in str(error)
+        assert str(error).startswith("scenario config: ")
+    else:
+        assert isinstance(config, KioskConfig)
