@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Hypothesis: the default run stays quick (modest examples, no deadline on a shared machine); the long
-# fuzzing run is `HYPOTHESIS_PROFILE=fuzz scripts/test.sh tests/fuzz` (README "Fuzzing").
+# fuzzing run is `HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/fuzz --timeout=0` (README "Fuzzing").
 settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=5000, deadline=None,
