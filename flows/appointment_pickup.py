@@ -76,9 +76,13 @@ def go_on_in_booked_flow(s: Session) -> Verdict:
     return Continue(redeemed.flow, redeemed.answers, source=redeemed.booking_ref)
 
 
-def window_text(details: dict[str, Any]) -> dict[str, str]:
-    """The booking's window as the refusal gives it, in the kiosk's local time."""
-    return {part: local_time(datetime.fromisoformat(str(details[f"window_{part}"]))) for part in ("from", "to")}
+def window_text(error: HostRejected) -> dict[str, str]:
+    """The booking's window as the refusal gives it, in the kiosk's local time ("-" for a part it lacks)."""
+    return {part: _shown(error.detail_time(f"window_{part}")) for part in ("from", "to")}
+
+
+def _shown(moment: datetime | None) -> str:
+    return local_time(moment) if moment is not None else "-"
 
 
 def ends(message: str) -> Any:
@@ -86,13 +90,11 @@ def ends(message: str) -> Any:
 
 
 def outside_window(s: Session, error: HostRejected) -> Verdict:
-    return Fail(f"flow.appointment_pickup.{error.code}", params=window_text(error.details))
+    return Fail(f"flow.appointment_pickup.{error.code}", params=window_text(error))
 
 
 def used(s: Session, error: HostRejected) -> Verdict:
-    when = error.details.get("redeemed_at")
-    at = local_time(datetime.fromisoformat(str(when))) if when else "-"
-    return Fail("flow.appointment_pickup.already_used", params={"at": at})
+    return Fail("flow.appointment_pickup.already_used", params={"at": _shown(error.detail_time("redeemed_at"))})
 
 
 CODE_REFUSALS = {

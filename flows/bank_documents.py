@@ -6,6 +6,7 @@ from __future__ import annotations
 from devices.api import DeviceState
 from devices.smartcard.api import BankCard
 from flows.common import pin_refusals
+from kiosk.core.digits import ascii_digits
 from kiosk.engine.session import Session
 
 
@@ -34,6 +35,6 @@ def statement_fee_fen(pages: int, free_pages: int, page_fen: int) -> int:
 
 def yuan_to_fen(whole_yuan: str) -> int:
     """A whole-yuan amount typed on the keypad, in fen (no decimals are typed, none are lost)."""
-    if not whole_yuan.isdigit():
+    if not ascii_digits(whole_yuan):
         raise ValueError("whole yuan are digits only")
     return int(whole_yuan) * 100

@@ -17,7 +17,7 @@ from kiosk.engine.session import Session
 from kiosk.engine.steps import Agreement, EnterPin, FaceCheck, ReadIdCard, StaffApproval
 from kiosk.host.errors import HostRejected
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 # The home screen's groups, in their order; titles are the catalog texts category.<id>.
 ACCOUNTS = Category("accounts", rank=1)

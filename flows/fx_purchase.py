@@ -35,6 +35,7 @@ from flows.common import (
 )
 from flows.money_common import bank_card
 from kiosk.core import i18n
+from kiosk.core.digits import ascii_digits
 from kiosk.core.fx import format_minor, format_rate, units_to_minor
 from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
@@ -127,7 +128,7 @@ def seconds(moment: datetime) -> str:
 
 def check_units(value: str) -> str | None:
     """Whole units, more than zero, without leading zeros (the keypad has no decimal point)."""
-    return None if value.isdigit() and not value.startswith("0") else "field.fx_amount.invalid"
+    return None if ascii_digits(value) and not value.startswith("0") else "field.fx_amount.invalid"
 
 
 # -- the declaration and the currency -------------------------------------------------------------
@@ -195,10 +196,10 @@ def held_until(s: Session) -> float | None:
 
 
 def over_quota(s: Session, error: HostRejected) -> Goto:
-    d = error.details
     return Goto("amount", "flow.fx_purchase.quota_exceeded", {
-        "left": usd(s, int(d.get("left_usd_cents", 0))), "asked": usd(s, int(d.get("usd_cents", 0))),
-        "most": foreign(s, visit(s).currency, int(d.get("max_units", 0)), 0)})
+        "left": usd(s, max(error.detail_int("left_usd_cents"), 0)),
+        "asked": usd(s, max(error.detail_int("usd_cents"), 0)),
+        "most": foreign(s, visit(s).currency, max(error.detail_int("max_units"), 0), 0)})
 
 
 def purpose_refused(s: Session, error: HostRejected) -> Fail:
@@ -208,7 +209,7 @@ def purpose_refused(s: Session, error: HostRejected) -> Fail:
 
 def short_of_yuan(s: Session, error: HostRejected) -> Goto:
     return Goto("amount", "flow.fx_purchase.insufficient_funds",
-                {"available": yuan(s, max(int(error.details.get("available_fen", 0)), 0)),
+                {"available": yuan(s, max(error.detail_int("available_fen"), 0)),
                  "needed": yuan(s, visit(s).quote.cny_fen)})
 
 

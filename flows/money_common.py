@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from devices.smartcard.api import BankCard
+from kiosk.core.digits import ascii_digits
 from kiosk.engine.session import Session
 
 MAX_YUAN_DIGITS = 9  # up to 999,999,999 yuan: far above every limit, so a limit (not the field) refuses
@@ -19,7 +20,7 @@ def bank_card(s: Session) -> BankCard:
 
 def check_yuan(value: str) -> str | None:
     """A whole number of yuan, more than zero, without leading zeros (the keypad has no decimal point)."""
-    return None if value.isdigit() and not value.startswith("0") else "field.amount_yuan.invalid"
+    return None if ascii_digits(value) and not value.startswith("0") else "field.amount_yuan.invalid"
 
 
 def yuan_to_fen(value: str) -> int:

@@ -190,7 +190,7 @@ def requote(s: Session, error: HostRejected) -> Verdict:
 
 
 def over_available(s: Session, error: HostRejected) -> Verdict:
-    available = int(error.details.get("available_fen", 0))
+    available = max(error.detail_int("available_fen"), 0)
     if available < MINIMUM_YUAN * 100:
         return Fail("flow.time_deposit_open.insufficient_funds", params={"available": yuan(s, available)})
     return Goto("amount", "flow.time_deposit_open.over_available", {"available": yuan(s, available)})

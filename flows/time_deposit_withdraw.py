@@ -164,8 +164,8 @@ def credited_fen(s: Session) -> int:
 
 def remainder_refused(s: Session, error: HostRejected) -> Verdict:
     return Goto("amount", f"{FLOW}.remainder_below_minimum",
-                {"max": yuan(s, int(error.details.get("max_amount_fen", 0)) // 100 * 100),
-                 "minimum": yuan(s, int(error.details.get("min_remainder_fen", 0)))})
+                {"max": yuan(s, max(error.detail_int("max_amount_fen"), 0) // 100 * 100),
+                 "minimum": yuan(s, max(error.detail_int("min_remainder_fen"), 0))})
 
 
 def quote_changed(s: Session, error: HostRejected) -> Verdict:

@@ -28,6 +28,7 @@ from devices.pinpad.api import PinBlock
 from devices.printer.api import Receipt
 from flows.common import PAYMENTS, approval_ref, local_time, masked, yuan
 from flows.money_common import bank_card
+from kiosk.core.digits import ascii_digits
 from kiosk.engine.flow import Fail, Flow, Goto, Verdict
 from kiosk.engine.screens import Choice, Row
 from kiosk.engine.session import Session, later
@@ -78,7 +79,7 @@ def kind_options(s: Session) -> list[Choice]:
 
 
 def check_customer_no(value: str) -> str | None:
-    return None if value.isascii() and value.isdigit() else "field.customer_no.invalid"
+    return None if ascii_digits(value) else "field.customer_no.invalid"
 
 
 def bill_request(s: Session) -> dict[str, Any]:
@@ -134,8 +135,10 @@ def pay_request(s: Session) -> dict[str, Any]:
 def bill_changed(s: Session, error: HostRejected) -> Verdict:
     """The company changed the bill since it was looked up: the new amount, to confirm again."""
     v = visit(s)
-    v.bill = v.bill.model_copy(update={"amount_fen": int(error.details["amount_fen"]),
-                                       "periods": list(error.details["periods"])})
+    amount, periods = error.detail_int("amount_fen", -1), error.details.get("periods")
+    if amount < 0 or not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
+        return Fail("host.refused", params={"code": error.code})  # the new bill is not readable: start again
+    v.bill = v.bill.model_copy(update={"amount_fen": amount, "periods": periods})
     return Goto("confirm", "flow.utility_payment.amount_changed", {"amount": yuan(s, v.bill.amount_fen)})
 
 

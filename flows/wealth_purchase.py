@@ -297,8 +297,8 @@ def risk_above_grade(s: Session, error: HostRejected) -> Verdict:
 
 
 def back_to_amount(s: Session, error: HostRejected) -> Verdict:
-    left = error.details.get("min_fen", error.details.get("quota_left_fen", 0))
-    return Goto("amount", T + error.code, {"amount": yuan(s, int(left))})
+    left = error.detail_int("min_fen", error.detail_int("quota_left_fen"))
+    return Goto("amount", T + error.code, {"amount": yuan(s, max(left, 0))})
 
 
 _SUITABILITY: dict[str, Callable[[Session, HostRejected], Verdict]] = {

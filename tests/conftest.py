@@ -7,8 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Hypothesis: the default run stays quick (modest examples, no deadline on a shared machine); the long
+# fuzzing run is `HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/fuzz --timeout=0` (README "Fuzzing").
+settings.register_profile("default", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Most tests run the bank card reader's in-process simulator; the PC/SC simulator (one pcscd, one vpcd
 # port) runs in the tests marked `pcsc`, one at a time.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +31,7 @@ from devices.smartcard.card_app import (
     encode_text,
     profile_from_card,
 )
+from kiosk.core.toml_files import read_toml
 
 CARDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "sim" / "cards"
 GENERATED = (
@@ -47,10 +47,8 @@ class CardFileError(ValueError):
 def load_profile(path: Path | str) -> CardProfile:
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-        return _profile(data, default_key=path.stem)
-    except (KeyError, ValueError, TypeError) as exc:
+        return _profile(read_toml(path), default_key=path.stem)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:  # a table where a value goes, and back
         raise CardFileError(f"{path}: {exc}") from exc
 
 

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PSE_NAME = b"1PAY.SYS.DDF01"
 DEVICE = "smartcard"
+MAX_RECORD = 0xFE  # READ RECORD addresses records 1-254
+MAX_PDOL_DATA = 255 - 2  # GET PROCESSING OPTIONS: template 83 and its length around the data, in a short APDU
 _TEXT_CODECS = ("ascii", "gb18030")  # 5F20 is ans; Chinese cards often hold the name in GB18030
 __all__ = ["DEFAULT_AIDS", "DEFAULT_TERMINAL", "SupportedAid", "Terminal", "pdol_data", "read_bank_card"]
 
@@ -194,7 +196,10 @@ def _processing_options(
     pdol = tlv.find_value(fci, 0x9F38)
     data = b""
     if pdol:
-        data = pdol_data(tlv.parse_dol(pdol), terminal.values(today, secrets.token_bytes(4)))
+        entries = tlv.parse_dol(pdol)
+        if sum(entry.length for entry in entries) > MAX_PDOL_DATA:  # asked before anything is allocated
+            raise _CardDataError(f"the PDOL (9F38) asks for more than {MAX_PDOL_DATA} bytes")
+        data = pdol_data(entries, terminal.values(today, secrets.token_bytes(4)))
     answer = tlv.parse(apdu.transmit_ok(transport, apdu.get_processing_options(data)))
     if answer and answer[0].tag == 0x80:  # format 1: AIP (2 bytes) then AFL
         afl = answer[0].value[2:]
@@ -212,7 +217,7 @@ def _afl_entries(afl: bytes) -> list[tuple[int, int, int]]:
     entries = []
     for i in range(0, len(afl), 4):
         sfi, first, last = afl[i] >> 3, afl[i + 1], afl[i + 2]
-        if not 1 <= sfi <= 30 or first == 0 or last < first:
+        if not 1 <= sfi <= 30 or first == 0 or last < first or last > MAX_RECORD:
             raise _CardDataError(f"AFL entry {afl[i:i + 4].hex().upper()} is not valid")
         entries.append((sfi, first, last))
     return entries

@@ -118,11 +118,19 @@ def parse(data: bytes) -> list[Tlv]:
 
 
 def walk(objects: Iterable[Tlv]) -> Iterator[Tlv]:
-    """Every data object, depth first, templates before what they contain."""
-    for obj in objects:
+    """Every data object, depth first, templates before what they contain.
+
+    Iterative: a card may nest templates a thousand deep in a few kilobytes (61xx answers add up),
+    which must be a :class:`TlvError` or an answer, never a RecursionError."""
+    stack: list[Iterator[Tlv]] = [iter(objects)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+            continue
         yield obj
         if obj.constructed:
-            yield from walk(obj.children)
+            stack.append(iter(obj.children))
 
 
 def find(objects: Iterable[Tlv], tag: int) -> Tlv | None:

@@ -6,7 +6,8 @@ A wrong key or value stops start-up with one line naming the file, the key and w
 
 from __future__ import annotations
 
-import tomllib
+import json
+import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,8 @@ from pydantic_core import PydanticCustomError
 from devices import backends
 from devices.backends import Backend
 from flows import catalogue
+from kiosk.core.digits import ascii_digits
+from kiosk.core.toml_files import TomlFileError, read_toml
 from kiosk.engine.flow import Flow
 from kiosk.engine.settings import DocumentFees, Limits, StaffRules, Timeouts
 from kiosk.engine.settings import Section as _Section
@@ -238,12 +241,9 @@ class KioskConfig(_Section):
 def load_config(path: Path | str | None = None) -> KioskConfig:
     path = Path(path) if path is not None else DEFAULT_CONFIG
     try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raw = read_toml(path)
+    except TomlFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     try:
         config = KioskConfig.model_validate({**raw, "path": path})
     except ValidationError as exc:
@@ -271,11 +271,11 @@ def _check_rules(path: Path, key: str, rules: tuple[str, ...], allowed: tuple[st
             raise ConfigError(f"{path}: {key}.{index}: {rule!r} is not allowed; allowed: {shown}")
 
 
-def describe(path: Path, exc: ValidationError) -> str:
+def describe(path: Path | str, exc: ValidationError) -> str:
     """The first problem as one line: file, dotted key, what is wrong and what is allowed."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    key = ".".join(loc)
+    key = dotted(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
@@ -288,10 +288,20 @@ def describe(path: Path, exc: ValidationError) -> str:
     return f"{path}: {key}: {error['msg']} (got {error.get('input')!r})"
 
 
+def dotted(loc: typing.Iterable[object]) -> str:
+    """A key's place as TOML writes it: ``devices.camera.source``, with a key that is not a bare word
+    quoted (``approvals."a b"``), so the line stays one line whatever the file's keys hold."""
+    return ".".join(part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
+                    for part in map(str, loc))
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _allowed_keys(loc: list[str]) -> list[str]:
     model: Any = KioskConfig
     for part in loc:
-        if part.isdigit() or part not in model.model_fields:  # a list index or a table's own key (a flow id)
+        if ascii_digits(part) or part not in model.model_fields:  # a list index or a table's own key (a flow id)
             continue
         annotation = model.model_fields[part].annotation
         model = next((a for a in (annotation, *typing.get_args(annotation)) if isinstance(a, type)

@@ -7,7 +7,6 @@ the expected screen first), and checks the expected outcome and host effects.
 
 from __future__ import annotations
 
-import tomllib
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.app.compose import build_kiosk
-from kiosk.app.config import ConfigError, KioskConfig, load_config
+from kiosk.app.config import ConfigError, KioskConfig, describe, dotted, load_config
 from kiosk.app.qa import HOST_FAULTS, SimulatorControls
 from kiosk.app.scenario_driver import Driver, ScenarioFailure
 from kiosk.core.clock import ManualClock
+from kiosk.core.toml_files import TomlFileError, read_toml
 
 
 class _Model(BaseModel):
@@ -137,15 +137,12 @@ class Scenario(_Model):
 def load_scenario(path: Path | str) -> Scenario:
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return Scenario.model_validate(tomllib.load(fh))
-    except FileNotFoundError:
-        raise ScenarioFailure(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFailure(f"{path}: not valid TOML: {exc}") from None
+        return Scenario.model_validate(read_toml(path))
+    except TomlFileError as exc:
+        raise ScenarioFailure(f"{path}: {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ScenarioFailure(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise ScenarioFailure(f"{path}: {dotted(err['loc'])}: {err['msg']}") from None
 
 
 class BadScenario(ScenarioFailure):
@@ -175,17 +172,20 @@ def scenario_config(base: Path | None, overrides: dict[str, Any]) -> KioskConfig
     """The kiosk config with the scenario's ``[config]`` overrides (dotted keys) applied."""
     config = load_config(base)
     raw = config.model_dump(exclude={"path"})
-    for dotted, value in overrides.items():
+    for key, value in overrides.items():
         target = raw
-        *parents, last = dotted.split(".")
+        *parents, last = key.split(".")
         for part in parents:
             if not isinstance(target.get(part), dict):
-                raise ConfigError(f"scenario config: {dotted}: no such section")
+                raise ConfigError(f"scenario config: {dotted(key.split('.'))}: no such section")
             target = target[part]
         if last not in target:
-            raise ConfigError(f"scenario config: {dotted}: unknown key; allowed: {', '.join(target)}")
+            raise ConfigError(f"scenario config: {dotted(key.split('.'))}: unknown key; allowed: {', '.join(target)}")
         target[last] = value
-    return KioskConfig.model_validate({**raw, "path": config.path})
+    try:
+        return KioskConfig.model_validate({**raw, "path": config.path})
+    except ValidationError as exc:  # a value of the wrong kind: the same one line as the file's own
+        raise ConfigError(describe("scenario config", exc)) from None
 
 
 def run_scenario(scenario: Scenario, *, config_path: Path | None = None, data_dir: Path | None = None,

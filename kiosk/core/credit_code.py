@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk.core.digits import ascii_digits
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the 31 characters, valued 0..30 in this order
 LENGTH = 18
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -130,7 +132,7 @@ def problem(code: str) -> Problem | None:
         return Problem.AUTHORITY
     if code[1] not in ORGANISATION_TYPES[code[0]]:
         return Problem.ORGANISATION_TYPE
-    if not code[2:8].isdigit():
+    if not ascii_digits(code[2:8]):
         return Problem.REGION
     if check_character(code[:17]) != code[17]:
         return Problem.CHECK

@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-IdNumber = Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$"), AfterValidator(str.upper)]
-Pan = Annotated[str, StringConstraints(pattern=r"^\d{13,19}$")]
-Mobile = Annotated[str, StringConstraints(pattern=r"^1\d{10}$")]
+IdNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{17}[0-9Xx]$"), AfterValidator(str.upper)]
+Pan = Annotated[str, StringConstraints(pattern=r"^[0-9]{13,19}$")]
+Mobile = Annotated[str, StringConstraints(pattern=r"^1[0-9]{10}$")]
 PinBlockHex = Annotated[str, StringConstraints(pattern=r"^(?:[0-9A-Fa-f]{2}){8,32}$"), AfterValidator(str.upper)]
 KeyId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -86,7 +86,7 @@ class SmsSendResult(Result):
 
 class SmsVerifyRequest(Request):
     sms_ref: Ref
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
 class SmsVerifyResult(Result):
@@ -193,7 +193,7 @@ class SiPayResult(Result):
 # -- money14: transfers (转账汇款) --------------------------------------------------------------------
 
 BankCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
-AccountNo = Annotated[str, StringConstraints(pattern=r"^\d{8,19}$")]
+AccountNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{8,19}$")]
 PersonName = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 TransferPurpose = Literal["living", "family", "goods", "loan_repay", "other"]
 

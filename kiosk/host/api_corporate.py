@@ -21,7 +21,7 @@ from kiosk.core import credit_code
 from kiosk.host.api import OPERATIONS, IdNumber, Operation, Request, Result
 
 CompanyKind = Literal["enterprise", "individual_business", "farmers_cooperative"]
-Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]  # HH:MM, the branch's local time
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]  # HH:MM, the branch's local time
 CounterNo = Annotated[str, StringConstraints(min_length=1, max_length=8)]
 
 

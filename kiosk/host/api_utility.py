@@ -18,10 +18,10 @@ from pydantic import Field, StrictInt, StringConstraints, model_validator
 from kiosk.host.api import OPERATIONS, Fen, KeyId, Operation, Pan, PinBlockHex, Ref, Request, Result
 
 UtilityKind = Literal["water", "electricity", "gas"]
-CustomerNo = Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")]
-CompanyCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+CustomerNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{6,20}$")]
+CompanyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 Barcode = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]  # YYYY-MM
+Period = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}$")]  # YYYY-MM
 
 
 class UtilityBillRequest(Request):

@@ -240,7 +240,7 @@ class HostClient:
     def _envelope(response: requests.Response, request_id: str, op: str, key: str) -> Reply:
         try:
             reply = Reply.model_validate(response.json())
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):  # RecursionError: JSON nested a thousand deep
             raise HostProtocolError(f"{op}: HTTP {response.status_code} reply is not the JSON envelope", op,
                                     key) from None
         if reply.request_id != request_id:

@@ -11,6 +11,7 @@ The class says what the kiosk may conclude about the posting:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 
@@ -40,7 +41,28 @@ class HostRejected(HostError):
         super().__init__(f"{op} refused: {code}: {message}", op, idempotency_key)
         self.code = code
         self.message = message
-        self.details = details or {}
+        self.details = details if isinstance(details, dict) else {}
+
+    # A refusal's details are JSON of any shape the host sent: a flow reads them through these, so a
+    # missing or mistyped detail shows the refusal without its figure instead of failing the session.
+    def detail_int(self, name: str, default: int = 0) -> int:
+        """The whole-number detail ``name`` (fen, counts); ``default`` when missing or not an integer."""
+        value = self.details.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+    def detail_text(self, name: str, default: str = "") -> str:
+        """The text detail ``name``; ``default`` when missing or not a string."""
+        value = self.details.get(name)
+        return value if isinstance(value, str) else default
+
+    def detail_time(self, name: str) -> datetime | None:
+        """The ISO 8601 moment ``name`` in the kiosk's local time (a naive one is taken as local); None when
+        missing or not a moment the kiosk can show (year 1 at +08:00 is before the calendar starts here)."""
+        try:
+            moment = datetime.fromisoformat(self.detail_text(name))
+            return moment.astimezone() if moment.tzinfo is not None else moment
+        except (ValueError, OverflowError, OSError):
+            return None
 
 
 class HostRequestInvalid(HostRejected):

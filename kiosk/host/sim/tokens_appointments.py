@@ -22,7 +22,7 @@ from kiosk.host.sim.context import Refusal
 
 KEYS = Path(__file__).resolve().parents[3] / "assets" / "sim" / "appointment-signing"
 VERSION = "KA1"
-REF = re.compile(r"^APT\d{8}$")
+REF = re.compile(r"^APT[0-9]{8}$")
 SIGNATURE_BYTES = 64
 
 
