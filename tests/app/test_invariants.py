@@ -75,4 +75,5 @@ def test_a_book_posting_twice_under_one_key_is_found(kiosk) -> None:
 def test_a_card_number_in_any_file_is_found(kiosk) -> None:
     (kiosk.data_dir / "logs" / "leak.log").write_text(f"card {PAN}\n")
     problems = [p for p in check(kiosk.data_dir, terminal=False) if p.invariant == "no_personal_data"]
-    assert problems and "leak.log" in problems[0].detail
+    assert problems
+    assert "leak.log" in problems[0].detail

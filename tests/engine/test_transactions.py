@@ -101,7 +101,8 @@ def test_a_reversal_is_sent_once_even_if_sent_again(kiosk) -> None:
     reversals.drain(kiosk.services)
     again = kiosk.services.host.call("postings.reverse", {"original_key": key, "reason": "jam"},
                                      uuid.uuid4().hex, "test")
-    assert again["replayed"] and again["reversal_ref"] == first["reversal_ref"]
+    assert again["replayed"]
+    assert again["reversal_ref"] == first["reversal_ref"]
     assert balance(kiosk, account) == before
     assert journal.transaction(key).state is TxnState.REVERSED
 
@@ -112,7 +113,8 @@ def test_a_reversal_of_what_the_host_never_posted_nets_to_zero(kiosk) -> None:
     txn.undelivered(kiosk.services, journal.transaction(key), "jam")
     reversals.drain(kiosk.services)
     record = journal.transaction(key)
-    assert record.state is TxnState.REVERSED and record.detail["host"] == "not_posted"
+    assert record.state is TxnState.REVERSED
+    assert record.detail["host"] == "not_posted"
 
 
 def test_a_failing_reversal_backs_off_then_becomes_suspect_and_staff_are_called(kiosk) -> None:
@@ -136,7 +138,8 @@ def test_a_failing_reversal_backs_off_then_becomes_suspect_and_staff_are_called(
     assert journal.transaction(key).state is TxnState.SUSPECT
     assert journal.reversal(key).state == "suspect"
     called = [e for e in journal.entries(journal.transaction(key).session_id) if e.kind == "staff"]
-    assert called and called[-1].detail["reason"] == "reversal_failed"
+    assert called
+    assert called[-1].detail["reason"] == "reversal_failed"
 
 
 def test_a_pending_reversal_blocks_the_next_payment_until_it_is_sent(kiosk) -> None:
