@@ -67,19 +67,35 @@ def recover(services: Services) -> RecoveryReport:
         journal.close_session(record.id, "abandoned", "the kiosk stopped during the session")
     counts["abandoned_sessions"] = len(abandoned)
     counts["cards_retained"] = sum(_retain_left_card(services, name) for name in CARD_HOLDERS)
-    for open_txn in journal.open_transactions():
-        _resolve(services, open_txn, counts)
-    drained = reversals.drain(services, force=True)
-    counts["txns_reversed"] = counts.get("txns_reversed", 0) + drained.reversed
-    counts["txns_suspect"] = counts.get("txns_suspect", 0) + drained.suspect
-    counts["reversals_waiting"] = drained.waiting
-    _reconcile_requests(services, counts)
+    _settle(services, counts)
     report = RecoveryReport(**{**counts, "notes": tuple(counts["notes"])})
     journal.record(None, "system", "recovery", asdict(report))
     if report.txns_suspect or report.cards_retained:
         journal.record(None, "staff", "called", {"reason": "recovery", "suspect": report.txns_suspect,
                                                  "cards_retained": report.cards_retained})
     return report
+
+
+def settle_left(services: Services) -> RecoveryReport:
+    """While no session runs: resolve what ended sessions left open (an answer that never came) and send the
+    reversals that wait, as recovery does; journaled (``settled_left``) only when there was something to do."""
+    counts: dict[str, Any] = {"notes": []}
+    if not (services.journal.open_transactions() or services.journal.unfinished_host_requests()):
+        return RecoveryReport()
+    _settle(services, counts)
+    report = RecoveryReport(**{**counts, "notes": tuple(counts["notes"])})
+    services.journal.record(None, "system", "settled_left", asdict(report))
+    return report
+
+
+def _settle(services: Services, counts: dict[str, Any]) -> None:
+    for open_txn in services.journal.open_transactions():
+        _resolve(services, open_txn, counts)
+    drained = reversals.drain(services, force=True)
+    counts["txns_reversed"] = counts.get("txns_reversed", 0) + drained.reversed
+    counts["txns_suspect"] = counts.get("txns_suspect", 0) + drained.suspect
+    counts["reversals_waiting"] = drained.waiting
+    _reconcile_requests(services, counts)
 
 
 def _bump(counts: dict[str, Any], name: str) -> None:

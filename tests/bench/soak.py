@@ -5,10 +5,13 @@
 One kiosk is built once (a manual clock, the in-process simulators: kiosk.app.demo_day.DEMO_OVERRIDES) and plays
 customers as the demo day does (kiosk/app/demo_day.py: each session a scenario file of its flow, happy paths
 mostly, the flow's other scenarios sometimes); on top, ``--faults`` of the sessions get a host fault injected on
-the flow's postings first (a lost reply, a connection reset, a refusal). Every ``--block`` sessions (default
-100) the invariants are checked (kiosk/app/invariants.py: the host's books against this block's transactions,
-every transaction terminal, the hash chain, the cards, no personal data in any file), then the host simulator
-is reseeded (so a customer's bills and balances are there again for the next block) while the journal goes on.
+the flow's postings first (a lost reply, a connection reset, a refusal). After each session, what it left open
+is settled as the idle kiosk does (kiosk.engine.recovery.settle_left: answers asked for by key, reversals sent),
+the host's books are compared with the session's transactions (kiosk/app/invariants.py: one posting per key,
+the ledger against the journal), and the host simulator is reseeded, as the demo day does, so every customer
+finds their bills and balances (the journal goes on). Every ``--block`` sessions (default 1,000) and at the end
+the rest of the invariants are checked over everything: every transaction terminal, the hash chain, the cards,
+no personal data in any file.
 Every 1,000 sessions it prints the kiosk process's RSS, the host simulator's, the journal's size and bytes per
 session; at the end the wall time and a JSON summary (``--out``).
 
@@ -25,6 +28,7 @@ import random
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,11 +40,19 @@ from kiosk.app.compose import build_kiosk  # noqa: E402
 from kiosk.app.demo_customer import Customer, service_devices  # noqa: E402
 from kiosk.app.demo_day import DEMO_OVERRIDES, _play, choose, playable  # noqa: E402
 from kiosk.app.demo_day import DemoSummary as Summary  # noqa: E402
-from kiosk.app.invariants import check, demo_secrets  # noqa: E402
+from kiosk.app.invariants import (  # noqa: E402
+    HOST_BOOKS,
+    JOURNAL,
+    check,
+    demo_secrets,
+    ledger_matches_journal,
+    one_posting_per_key,
+    read_only,
+)
 from kiosk.app.qa import SimulatorControls  # noqa: E402
 from kiosk.app.scenario import scenario_config  # noqa: E402
 from kiosk.core.clock import ManualClock  # noqa: E402
-from kiosk.engine.recovery import recover  # noqa: E402
+from kiosk.engine.recovery import recover, settle_left  # noqa: E402
 
 HOST_FAULTS = ("drop_reply", "reset", "refuse")
 
@@ -84,6 +96,13 @@ def posting_ops(kiosk, flow_id: str) -> list[str]:
     return sorted(kiosk.engine.flows[flow_id].posting_ops)
 
 
+def session_books(data_dir: Path, since: str) -> list:
+    """The host's books against the journal's transactions begun since ``since`` (this session's)."""
+    with closing(read_only(data_dir / JOURNAL)) as journal, closing(read_only(data_dir / HOST_BOOKS)) as host:
+        txns = [dict(r) for r in journal.execute("SELECT * FROM transactions WHERE created_at >= ?", (since,))]
+        return one_posting_per_key(host) + ledger_matches_journal(host, txns)
+
+
 def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, progress=print) -> SoakResult:
     rng = random.Random(seed)
     day = date(2026, 11, 30)
@@ -96,10 +115,10 @@ def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, pr
     try:
         qa = SimulatorControls(kiosk)
         scenarios = playable(kiosk, sorted(kiosk.engine.flows))
-        block_start = clock.now().isoformat(timespec="milliseconds")
         for number in range(1, sessions + 1):
             clock.advance(30.0)
             service_devices(kiosk, qa, reset_host=False)
+            since = clock.now().isoformat(timespec="milliseconds")
             played = choose(rng, scenarios)
             ops = posting_ops(kiosk, played.scenario.flow)
             if ops and rng.random() < faults:
@@ -107,12 +126,15 @@ def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, pr
                 result.faults_injected += 1
             _play(kiosk, qa, played, Customer(rng), summary)
             qa.clear_host_faults()
+            settle_left(kiosk.services)
+            result.violations += [f"session {number}: {v.invariant}: {v.detail}"
+                                  for v in session_books(data_dir, since)]
+            qa.reset_host()
             if number % block == 0 or number == sessions:
-                recover(kiosk.services)  # what a restart would do: nothing left open when the block ends
-                found = check(data_dir, secrets=secrets, since=block_start)
+                recover(kiosk.services)  # what a restart does: nothing is left open
+                found = [v for v in check(data_dir, secrets=secrets, since=clock.now().isoformat())
+                         if v.invariant != "ledger_matches_journal"]  # the books were compared session by session
                 result.violations += [f"after {number}: {v.invariant}: {v.detail}" for v in found]
-                qa.reset_host()
-                block_start = clock.now().isoformat(timespec="milliseconds")
             if number % 1000 == 0 or number == sessions:
                 gc.collect()
                 host_pid = kiosk.host_process.pid if kiosk.host_process is not None else None
@@ -137,7 +159,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--faults", type=float, default=0.03, help="share of sessions with a host fault injected")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--block", type=int, default=100, help="sessions between invariant checks")
+    parser.add_argument("--block", type=int, default=1000, help="sessions between full invariant checks")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
     args = parser.parse_args()
