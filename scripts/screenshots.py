@@ -23,6 +23,7 @@ import argparse
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -455,6 +456,21 @@ def extras(s: Shooter) -> None:
     s.spin(lambda: panel.isVisible(), what="the sim panel")
     s.count += 1
     panel.grab().save(str(s.out / f"{s.prefix}-{s.count:02d}-sim-panel.png"))
+
+
+def recovery(s: Shooter) -> None:
+    """Recovery before service: what a stopped kiosk left (a payment sent, its answer never journaled), 暂停服务
+    while the host is asked by key, then the home screen."""
+    journal = s.running.kiosk.services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=150800, reversible=True)
+    journal.txn_move(key, "sent")
+    s.qa.host_fault("operations.status", "delay", times=1, delay_s=3.0)
+    s.engine.start_recovery()
+    s.spin(lambda: s.model.kind is ScreenKind.OUT_OF_SERVICE, what="recovery before service")
+    s.save("out-of-service")
+    s.spin(lambda: s.model.kind is ScreenKind.HOME, timeout=30.0, what="back in service")
 
 
 def small_screen(s: Shooter) -> None:
@@ -1289,6 +1305,7 @@ def corporate_account_precheck(s: Shooter) -> None:
 
 
 RUNS: list[tuple[str, Callable[[Shooter], None], tuple[int, int]]] = [
+    ("recovery", recovery, (1920, 1080)),
     ("si_payment", si_payment, (1920, 1080)),
     ("loss_report", loss_report, (1920, 1080)),
     ("account_opening", account_opening, (1920, 1080)),

@@ -71,12 +71,19 @@ def unavailable(lang: str, down: list[str]) -> str:
     return i18n.text(lang, "home.flow_unavailable.device", device=i18n.text(lang, key))
 
 
+RECOVERY_REASON = "recovery.reason"  # the 暂停服务 screen's reason while recovery before service runs
+
+
 def out_of_service_screen(lang: str, elderly: bool, reason: str, counter: str) -> ScreenModel:
     """Closed: why (free text, or a catalog key), and the branch counter to go to when there is one."""
     t = lambda key, **kw: i18n.text(lang, key, **kw)  # noqa: E731
     why = t(reason) if i18n.has_text(lang, reason) else reason
-    prompt = t("staff.out_of_service.prompt", reason=why, counter=counter) if counter \
-        else t("home.out_of_service.prompt", reason=why)
+    if reason == RECOVERY_REASON:  # a short wait while the last run's leftovers are resolved, not a closed kiosk
+        prompt = t("recovery.prompt")
+    elif counter:
+        prompt = t("staff.out_of_service.prompt", reason=why, counter=counter)
+    else:
+        prompt = t("home.out_of_service.prompt", reason=why)
     return ScreenModel(ScreenKind.OUT_OF_SERVICE, "out_of_service", t("home.out_of_service.title"), prompt=prompt,
                        voice=prompt, can_cancel=False, can_help=False, lang=lang, elderly=elderly,
                        data={"reason": why, "counter": counter})

@@ -40,6 +40,7 @@ from kiosk.engine.ops import (
     OpResult,
     Ticket,
 )
+from kiosk.engine.render import RECOVERY_REASON
 from kiosk.engine.screens import Input, InputKind, Outcome, ScreenModel
 from kiosk.engine.services import Services
 from kiosk.engine.session import Continuation, Session
@@ -772,7 +773,6 @@ class Engine:
         s.trail.append({"what": what, **detail})
 
 
-RECOVERY_REASON = "recovery.reason"  # the 暂停服务 screen's reason while recovery runs
 DRAIN_CHECK_S = 5.0  # how often the idle kiosk looks for reversals that are due
 
 
