@@ -6,17 +6,20 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.app.cli_journal import add_reconcile_command
 from kiosk.core.clock import ManualClock
 from kiosk.journal import Journal
 
 
-def run(argv: list[str]) -> tuple[int, str]:
+def run(argv: list[str], add_command: Callable[[Any], None] = add_reconcile_command) -> tuple[int, str]:
+    """``kiosk journal <command> ...`` in process: its exit status and what it printed."""
     parser = argparse.ArgumentParser(prog="kiosk journal")
-    add_reconcile_command(parser.add_subparsers())
+    add_command(parser.add_subparsers())
     args = parser.parse_args(argv)
     out = io.StringIO()
     return args.handler(args, out), out.getvalue()

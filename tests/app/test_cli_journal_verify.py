@@ -3,8 +3,6 @@ record otherwise; the journal is found in the configuration's data folder or nam
 
 from __future__ import annotations
 
-import argparse
-import io
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -17,13 +15,11 @@ from kiosk.app.cli_journal import add_verify_command
 from kiosk.core.clock import ManualClock
 from kiosk.journal import EntryKind, Journal
 
+from .test_cli_journal import run as run_journal
+
 
 def run(argv: list[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="kiosk journal")
-    add_verify_command(parser.add_subparsers())
-    args = parser.parse_args(argv)
-    out = io.StringIO()
-    return args.handler(args, out), out.getvalue()
+    return run_journal(argv, add_verify_command)
 
 
 def write_config(tmp_path: Path, kiosk_id: str = "K0042") -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -85,3 +86,36 @@ def events() -> EventLog:
 @pytest.fixture(scope="session")
 def people() -> People:
     return load_people()
+
+
+# -- the PC/SC simulator: pcscd with vsmartcard-vpcd's two slots (tests marked pcsc) -------------------------
+_turns = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    pytest.importorskip("smartcard.scard", reason="pyscard is not installed")
+    from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
+
+    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
+    try:
+        daemon.start()
+    except PcscdUnavailable as exc:
+        pytest.skip(str(exc))
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture
+def port(pcscd: Any, clock: ManualClock) -> int:
+    """Tests take turns on vpcd's two slots: pcscd notices the card a test leaves behind (up to 0.4 s later)
+    while the next test uses the other slot."""
+    from devices.smartcard.pcsc import PcscBankCardReader
+
+    chosen = pcscd.ports[next(_turns) % 2]
+    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
+    give_up = time.monotonic() + GIVE_UP_SECONDS
+    while probe.card_in_slot():
+        assert time.monotonic() < give_up, "pcscd never saw the last card go"
+        time.sleep(0.02)
+    return chosen

@@ -3,18 +3,12 @@ it: the behavioural simulator, and the PC/SC simulator (real adapter, virtual ca
 
 from __future__ import annotations
 
-import itertools
-import time
-from collections.abc import Iterator
-
 import pytest
 
 from devices.api import Cancellation, DeviceError, DeviceState, ErrorCode, OperationStage, PresentStatus
 from devices.simkit import QAControlError
 from devices.smartcard.api import CardReturn
-from devices.smartcard.pcsc import PcscBankCardReader
 from devices.smartcard.pcsc_sim import PcscSimBankCardReader
-from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from devices.smartcard.sim import CardPosition, SimBankCardReader
 
 MASKED = "622848*********0018"
@@ -85,32 +79,6 @@ def test_retain_card_records_the_capture(clock, card, tmp_path):
 
 
 # -- the PC/SC simulator ---------------------------------------------------------------------------------
-_turns = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pcscd(tmp_path_factory) -> Iterator[PcscDaemon]:
-    pytest.importorskip("smartcard.scard", reason="pyscard is not installed")
-    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
-    try:
-        daemon.start()
-    except PcscdUnavailable as exc:
-        pytest.skip(str(exc))
-    yield daemon
-    daemon.stop()
-
-
-@pytest.fixture
-def port(pcscd, clock) -> int:
-    chosen = pcscd.ports[next(_turns) % 2]
-    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
-    give_up = time.monotonic() + 3
-    while probe.card_in_slot():
-        assert time.monotonic() < give_up, "pcscd never saw the last card go"
-        time.sleep(0.02)
-    return chosen
-
-
 @pytest.mark.pcsc
 def test_the_pcsc_simulator_keeps_a_card_inside_across_a_restart(pcscd, port, clock, card, tmp_path):
     def build() -> PcscSimBankCardReader:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import itertools
 import json
 import threading
 import time
@@ -21,28 +20,12 @@ from devices.smartcard.api import CardReturn, CardType
 from devices.smartcard.card_app import CardProfile, VirtualPbocCard
 from devices.smartcard.card_files import load_profiles
 from devices.smartcard.pcsc import PcscBankCardReader
-from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from devices.smartcard.vpcd_card import VpcdCard
 from kiosk.app.cli_card import add_card_commands
 
 pytestmark = pytest.mark.pcsc
 
 SETTLE = 3.0  # pcscd polls card presence about every 0.4 s
-_turns = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pcscd(tmp_path_factory) -> Iterator[PcscDaemon]:
-    pytest.importorskip("smartcard.scard", reason="pyscard is not installed")
-    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
-    try:
-        daemon.start()
-    except PcscdUnavailable as exc:
-        pytest.skip(str(exc))
-    yield daemon
-    daemon.stop()
-
-
 @pytest.fixture(scope="module")
 def cards() -> dict[str, CardProfile]:
     return load_profiles()
@@ -54,16 +37,6 @@ def until(predicate: Callable[[], bool], seconds: float = SETTLE) -> None:
         if time.monotonic() > give_up:
             pytest.fail("pcscd never saw the change")
         time.sleep(0.02)
-
-
-@pytest.fixture
-def port(pcscd, clock) -> int:
-    """Tests take turns on the two slots: pcscd notices the card a test leaves behind (up to 0.4 s
-    later) while the next test uses the other slot."""
-    chosen = pcscd.ports[next(_turns) % 2]
-    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
-    until(lambda: not probe.card_in_slot())
-    return chosen
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ the real PC/SC adapter reading a virtual card through pcscd underneath."""
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,40 +10,10 @@ import pytest
 from devices.api import Cancellation, DeviceError, DeviceState, ErrorCode
 from devices.simkit import QAControlError
 from devices.smartcard.api import CardReturn, CardType
-from devices.smartcard.pcsc import PcscBankCardReader
 from devices.smartcard.pcsc_sim import PcscSimBankCardReader
-from devices.smartcard.pcscd import PcscDaemon, PcscdUnavailable
 from devices.smartcard.sim import CardPosition, SimBankCardReader
 
 pytestmark = pytest.mark.pcsc
-
-_turns = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pcscd(tmp_path_factory) -> Iterator[PcscDaemon]:
-    pytest.importorskip("smartcard.scard", reason="pyscard is not installed")
-    daemon = PcscDaemon(tmp_path_factory.mktemp("pcscd") / "pcscd.log")
-    try:
-        daemon.start()
-    except PcscdUnavailable as exc:
-        pytest.skip(str(exc))
-    yield daemon
-    daemon.stop()
-
-
-@pytest.fixture
-def port(pcscd, clock) -> int:
-    """Tests take turns on vpcd's two slots: pcscd notices the card a test leaves behind (up to
-    0.4 s later) while the next test uses the other slot."""
-    chosen = pcscd.ports[next(_turns) % 2]
-    probe = PcscBankCardReader(clock, pcscd.reader_name(chosen))
-    give_up = time.monotonic() + 3
-    while probe.card_in_slot():
-        assert time.monotonic() < give_up, "pcscd never saw the last card go"
-        time.sleep(0.02)
-    return chosen
-
 
 @pytest.fixture
 def reader(pcscd, port, clock, background) -> Iterator[PcscSimBankCardReader]:

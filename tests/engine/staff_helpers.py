@@ -52,3 +52,13 @@ LOSS_TO_FORMAL_APPROVAL = [
     {"expect": "formal_approval"},
 ]
 LOSS_SETUP = {"idcard": "zhang_wei", "camera": "person:zhang_wei"}
+
+
+def two_sessions(driver: Any) -> None:
+    """A verbal loss report to its receipt, then a payment cancelled at once: two sessions of a day."""
+    walk(driver, "loss_report", LOSS_TO_FORMAL_APPROVAL[:3] + [
+        {"expect": "kind", "choose": "verbal"}, {"expect": "confirm", "choose": "confirm"},
+        {"expect": "result", "continue": True}, {"expect": "receipt", "continue": True}], **LOSS_SETUP)
+    driver.finish()
+    walk(driver, "si_payment", [{"expect": "consent", "cancel": True}], idcard="zhang_wei")
+    driver.finish()

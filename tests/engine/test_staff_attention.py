@@ -16,7 +16,7 @@ from kiosk.journal import Journal
 from kiosk.journal.reconcile import reconcile
 from kiosk.journal.records import TxnState
 
-from .staff_helpers import LOSS_SETUP, LOSS_TO_FORMAL_APPROVAL, names, settle, sign_in, staff_entries, walk
+from .staff_helpers import names, settle, sign_in, staff_entries, two_sessions
 
 ACCOUNT = "6222020200112233445"
 
@@ -196,17 +196,8 @@ def test_the_last_recovery_says_what_it_did(desk: StaffDesk, kiosk: Any) -> None
     assert recovery.notes == ("accounts.open: suspect",)
 
 
-def _loss_report_with_receipt(driver: Any) -> None:
-    walk(driver, "loss_report", LOSS_TO_FORMAL_APPROVAL[:3] + [
-        {"expect": "kind", "choose": "verbal"}, {"expect": "confirm", "choose": "confirm"},
-        {"expect": "result", "continue": True}, {"expect": "receipt", "continue": True}], **LOSS_SETUP)
-    driver.finish()
-    walk(driver, "si_payment", [{"expect": "consent", "cancel": True}], idcard="zhang_wei")
-    driver.finish()
-
-
 def test_a_receipt_is_reprinted_from_the_journal_and_journaled(desk: StaffDesk, kiosk: Any, driver: Any) -> None:
-    _loss_report_with_receipt(driver)
+    two_sessions(driver)
     sign_in(desk, "M2001")  # whoever reads the journal may reprint
     rows = desk.records.sessions(today(desk))
     cancelled, loss = rows
@@ -237,7 +228,7 @@ def test_a_receipt_is_reprinted_from_the_journal_and_journaled(desk: StaffDesk, 
 
 
 def test_a_reprint_in_english_and_a_printer_out_of_paper(kiosk: Any, driver: Any) -> None:
-    _loss_report_with_receipt(driver)
+    two_sessions(driver)
     desk = build_staff_desk(kiosk, lang="en_US")
     sign_in(desk, "S1001")
     loss = desk.records.sessions(today(desk))[1]

@@ -15,7 +15,16 @@ from kiosk.app.staffdesk import build_staff_desk, stock_source
 from kiosk.engine.staff import StaffDenied, StaffDesk
 from kiosk.journal.reconcile import reconcile
 
-from .staff_helpers import LOSS_SETUP, LOSS_TO_FORMAL_APPROVAL, names, settle, sign_in, staff_entries, walk
+from .staff_helpers import (
+    LOSS_SETUP,
+    LOSS_TO_FORMAL_APPROVAL,
+    names,
+    settle,
+    sign_in,
+    staff_entries,
+    two_sessions,
+    walk,
+)
 
 
 @pytest.fixture
@@ -117,17 +126,8 @@ def test_empty_the_retain_bins_lists_the_cards_masked(desk: StaffDesk, kiosk: An
     assert [c["pan_masked"] for c in entry.detail["cards"]] == ["622848*********0034", "622848*********0019"]
 
 
-def _two_sessions(driver: Any) -> None:
-    walk(driver, "loss_report", LOSS_TO_FORMAL_APPROVAL[:3] + [
-        {"expect": "kind", "choose": "verbal"}, {"expect": "confirm", "choose": "confirm"},
-        {"expect": "result", "continue": True}, {"expect": "receipt", "continue": True}], **LOSS_SETUP)
-    driver.finish()
-    walk(driver, "si_payment", [{"expect": "consent", "cancel": True}], idcard="zhang_wei")
-    driver.finish()
-
-
 def test_the_journal_view_is_masked_and_filtered(desk: StaffDesk, driver: Any) -> None:
-    _two_sessions(driver)
+    two_sessions(driver)
     sign_in(desk, "S1001")
     rows = desk.records.sessions(today(desk))
     assert [(r.flow, r.outcome) for r in rows] == [("社保缴费", "已取消"), ("银行卡挂失", "已完成")]
@@ -142,7 +142,7 @@ def test_the_journal_view_is_masked_and_filtered(desk: StaffDesk, driver: Any) -
 
 
 def test_reconciliation_print_and_export(desk: StaffDesk, driver: Any, kiosk: Any) -> None:
-    _two_sessions(driver)
+    two_sessions(driver)
     sign_in(desk, "S1001")
     rec = desk.records.reconciliation(today(desk))
     assert rec == reconcile(kiosk.services.journal, today(desk), "K0001")

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
-import io
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -14,7 +12,6 @@ from typing import Any
 import pytest
 import requests
 
-from kiosk.app.cli_journal import add_reconcile_command
 from kiosk.core.clock import ManualClock
 from kiosk.engine.host_reconcile import compare, host_postings
 from kiosk.host.client import HostClient
@@ -22,6 +19,7 @@ from kiosk.host.errors import HostRejected
 from kiosk.host.sim.process import HostSimulatorProcess
 from kiosk.journal import Journal
 from kiosk.journal.records import TxnState
+from tests.app.test_cli_journal import run
 
 from .helpers import call, new_key, pay_payload, zhang_bills
 from .test_reversal import reverse, to_li
@@ -150,14 +148,6 @@ def test_a_journal_from_another_day_is_not_compared(client: HostClient, journal:
     assert compare(date(2001, 1, 1), KIOSK, journal.transactions(), host_postings(client, date(2001, 1, 1), KIOSK)).ok
 
 
-def run_cli(argv: list[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="kiosk journal")
-    add_reconcile_command(parser.add_subparsers())
-    args = parser.parse_args(argv)
-    out = io.StringIO()
-    return args.handler(args, out), out.getvalue()
-
-
 def test_the_command_prints_the_comparison_and_fails_on_a_mismatch(tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[kiosk]\nkiosk_id = "K0042"\ndata_dir = "{tmp_path / "var"}"\n', encoding="utf-8")
@@ -166,12 +156,11 @@ def test_the_command_prints_the_comparison_and_fails_on_a_mismatch(tmp_path: Pat
         key = str(uuid.uuid4())
         journaled(journal, key, "si.pay", 112_800, TxnState.SENT, TxnState.APPROVED, TxnState.COMPLETED)
     day = now.date().isoformat()
-    code, out = run_cli(["reconcile", "--date", day, "--host", "--config", str(config)])
+    code, out = run(["reconcile", "--date", day, "--host", "--config", str(config)])
     assert code == 1
     assert f"host comparison {day} kiosk K0042" in out
     assert any(line.split()[:2] == ["si.pay", "1"] and line.endswith("*") for line in out.splitlines())
     assert f"completed_not_posted    si.pay                {key}" in out
-    code, out = run_cli(["reconcile", "--date", "2001-01-01", "--host", "--json", "--config", str(config)])
+    code, out = run(["reconcile", "--date", "2001-01-01", "--host", "--json", "--config", str(config)])
     assert code == 0
     assert '"ok": true' in out
-
