@@ -67,7 +67,7 @@ def recover(services: Services) -> RecoveryReport:
         journal.close_session(record.id, "abandoned", "the kiosk stopped during the session")
     counts["abandoned_sessions"] = len(abandoned)
     counts["cards_retained"] = sum(_retain_left_card(services, name) for name in CARD_HOLDERS)
-    _settle(services, counts)
+    _settle(services, counts, journal.open_transactions())
     report = RecoveryReport(**{**counts, "notes": tuple(counts["notes"])})
     journal.record(None, "system", "recovery", asdict(report))
     if report.txns_suspect or report.cards_retained:
@@ -76,22 +76,30 @@ def recover(services: Services) -> RecoveryReport:
     return report
 
 
-def settle_left(services: Services) -> RecoveryReport:
-    """While no session runs: resolve what ended sessions left open (an answer that never came) and send the
-    reversals that wait, as recovery does; journaled (``settled_left``) only when there was something to do."""
+def left_open(services: Services) -> list[TxnRecord]:
+    """Transactions not terminal whose session has ended (a running session's own are never touched)."""
+    journal = services.journal
+    return [t for t in journal.open_transactions()
+            if t.session_id is None or not (record := journal.session(t.session_id)) or not record.is_open]
+
+
+def settle_left(services: Services, *, force: bool = True) -> RecoveryReport:
+    """While the kiosk runs: resolve what ended sessions left open (an answer that never came) and send the
+    reversals that wait (``force``: whatever their backoff), as recovery does; journaled (``settled_left``) only
+    when there was something to do."""
     counts: dict[str, Any] = {"notes": []}
-    if not (services.journal.open_transactions() or services.journal.unfinished_host_requests()):
+    if not (left_open(services) or services.journal.reversals("pending")):
         return RecoveryReport()
-    _settle(services, counts)
+    _settle(services, counts, left_open(services), force=force)
     report = RecoveryReport(**{**counts, "notes": tuple(counts["notes"])})
     services.journal.record(None, "system", "settled_left", asdict(report))
     return report
 
 
-def _settle(services: Services, counts: dict[str, Any]) -> None:
-    for open_txn in services.journal.open_transactions():
+def _settle(services: Services, counts: dict[str, Any], txns: list[TxnRecord], *, force: bool = True) -> None:
+    for open_txn in txns:
         _resolve(services, open_txn, counts)
-    drained = reversals.drain(services, force=True)
+    drained = reversals.drain(services, force=force)
     counts["txns_reversed"] = counts.get("txns_reversed", 0) + drained.reversed
     counts["txns_suspect"] = counts.get("txns_suspect", 0) + drained.suspect
     counts["reversals_waiting"] = drained.waiting

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from devices.api import DeviceState
 from kiosk.core.crash import crash_point
 from kiosk.core.masking import mask_text
-from kiosk.engine import recovery, render, reversals, speech, txn
+from kiosk.engine import recovery, render, speech, txn
 from kiosk.engine.ending import SafeExit
 from kiosk.engine.flow import Continue, Fail, Flow, Goto, Next, Stay, Step, Stop, Verdict, step_active
 from kiosk.engine.home import LANGUAGES, TAKE_CARD, Home, give_back, watch_card
@@ -48,6 +48,7 @@ from kiosk.engine.states import DONE, ENDING, FAILED
 from kiosk.engine.survey import Survey
 from kiosk.engine.timers import InactivityTimer
 from kiosk.journal import JournalError
+from kiosk.journal.records import TxnState
 
 log = logging.getLogger(__name__)
 FAULT_EVENT = {Outcome.DEVICE_FAULT: "device_fault", Outcome.HOST_FAULT: "host_fault"}
@@ -217,7 +218,7 @@ class Engine:
             self._survey_tick()
             self._card_watch_tick()
             self._ask_home_lines()
-            self._drain_reversals()
+            self._settle_left()
             if self.home.availability_changed(self.screen):
                 self._publish()
             return
@@ -699,16 +700,18 @@ class Engine:
         self._background = Ticket(BACKGROUND_CHANNEL, name)
         self.runner.submit(self._background, Operation(name, run))
 
-    def _drain_reversals(self) -> None:
-        """While idle, now and then: send the reversals that are due."""
+    def _settle_left(self) -> None:
+        """While idle, now and then: resolve what ended sessions left open and send the reversals that are due."""
         now = self.services.clock.monotonic()
         if self._background is not None or now - self._drain_checked < DRAIN_CHECK_S:
             return
         self._drain_checked = now
-        due = [r for r in self.services.journal.reversals("pending")
-               if r.next_at <= self.services.clock.now().isoformat(timespec="milliseconds")]
-        if due:
-            self._submit_background("reversals", lambda cancel, on_event: reversals.drain(self.services))
+        stamp = self.services.clock.now().isoformat(timespec="milliseconds")
+        due = [r for r in self.services.journal.reversals("pending") if r.next_at <= stamp]
+        unresolved = [t for t in recovery.left_open(self.services) if t.state is not TxnState.REVERSAL_PENDING]
+        if due or unresolved:
+            self._submit_background("settle_left",
+                                    lambda cancel, on_event: recovery.settle_left(self.services, force=False))
 
     def _on_background(self, item: OpResult | OpEvent) -> None:
         if isinstance(item, OpEvent) or item.ticket != self._background:

@@ -188,3 +188,35 @@ def test_recovery_reverses_a_paid_document_the_kiosk_never_printed(kiosk) -> Non
     assert kiosk.services.journal.transaction(key).state is TxnState.REVERSED
     assert report.txns_reversed == 1
     assert balance(kiosk, account) == before
+
+
+def test_the_idle_kiosk_resolves_what_an_ended_session_left_unknown(kiosk) -> None:
+    services, engine = kiosk.services, kiosk.engine
+    journal = services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=AMOUNT, reversible=True)
+    journal.txn_move(key, TxnState.SENT)
+    pay(kiosk, session, key)
+    journal.txn_move(key, TxnState.UNKNOWN)  # the customer was told "unknown"; the session ended
+    journal.close_session(session, "unknown")
+
+    services.clock.advance(10)
+    engine.tick()
+    for _ in range(200):
+        engine.pump(wait=0.05)
+        if journal.transaction(key).state.terminal:
+            break
+    assert journal.transaction(key).state is TxnState.COMPLETED
+
+
+def test_the_idle_kiosk_never_touches_a_running_sessions_transaction(kiosk) -> None:
+    journal = kiosk.services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=AMOUNT, reversible=True)
+    from kiosk.engine.recovery import left_open, settle_left
+
+    assert left_open(kiosk.services) == []
+    settle_left(kiosk.services)
+    assert journal.transaction(key).state is TxnState.INTENT
