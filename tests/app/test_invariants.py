@@ -77,3 +77,11 @@ def test_a_card_number_in_any_file_is_found(kiosk) -> None:
     problems = [p for p in check(kiosk.data_dir, terminal=False) if p.invariant == "no_personal_data"]
     assert problems
     assert "leak.log" in problems[0].detail
+
+
+def test_a_pin_counts_alone_not_inside_a_hash(kiosk) -> None:
+    pin = b"147258"  # zhang_wei's PIN in the demo bank
+    (kiosk.data_dir / "logs" / "chain.log").write_bytes(b"head 2fe6a55f25670893c3c415cb97c" + pin + b"538cdc7a3e\n")
+    assert "no_personal_data" not in names(kiosk.data_dir, terminal=False)
+    (kiosk.data_dir / "logs" / "leak.log").write_bytes(b'{"pin": "' + pin + b'"}\n')
+    assert "no_personal_data" in names(kiosk.data_dir, terminal=False)
