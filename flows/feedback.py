@@ -211,7 +211,7 @@ feedback = Flow(
                            "text_too_long": lambda s, e: Goto("phrases", "flow.feedback.text_too_long"),
                            "duplicate_feedback": duplicate}),
         Result("result", rows=result_rows),
-        PrintReceipt("receipt", receipt=receipt),
+        PrintReceipt("receipt", receipt=receipt, private_rows=("row.contact",)),  # the contact stays off the journal
     ],
     predicates={"is_writing": is_writing, "by_id_card": is_contact("id_card"), "by_mobile": is_contact("mobile")},
 )

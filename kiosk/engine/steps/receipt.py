@@ -46,9 +46,14 @@ def build_receipt(s: Session, title_key: str, rows: Sequence[Row], reference: st
     )
 
 
-def receipt_record(receipt: Receipt, txn_key: str | None = None) -> dict[str, Any]:
-    """A receipt as the journal keeps it (masked as the journal writes): what a reprint prints."""
-    return {"title": receipt.title, "lines": [[line.label, line.value] for line in receipt.lines],
+WITHHELD_ROW = "——"  # a receipt row the journal does not keep (a flow's private rows); a reprint shows this
+
+
+def receipt_record(receipt: Receipt, txn_key: str | None = None, private: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A receipt as the journal keeps it (masked as the journal writes; the rows labelled ``private`` withheld):
+    what a reprint prints."""
+    return {"title": receipt.title,
+            "lines": [[line.label, WITHHELD_ROW if line.label in private else line.value] for line in receipt.lines],
             "reference": receipt.reference, "header": list(receipt.header), "footer": list(receipt.footer),
             "txn": txn_key}
 
@@ -71,9 +76,13 @@ class PrintReceipt(Step):
     text_key = "receipt"
     hands_out = True
 
-    def __init__(self, id: str, *, receipt: Callable[[Session], Receipt], **kw: Any) -> None:
+    def __init__(self, id: str, *, receipt: Callable[[Session], Receipt], private_rows: tuple[str, ...] = (),
+                 **kw: Any) -> None:
+        """``private_rows``: catalog keys of row labels printed but never journaled (a reprint shows them withheld),
+        for a flow that keeps even masked contact details out of the journal."""
         super().__init__(id, **kw)
         self.receipt = receipt
+        self.private_rows = private_rows
 
     def screen(self, s: Session) -> dict[str, Any]:
         printed = s.slots.receipt_printed
@@ -87,7 +96,9 @@ class PrintReceipt(Step):
         assert printer is not None
         receipt = self.receipt(s)
         wait = s.services.settings.timeouts.device_s
-        s.services.journal.record(s.id, "receipt", "issued", receipt_record(receipt, s.slots.last_idempotency_key))
+        private = frozenset(s.t(key) for key in self.private_rows)
+        s.services.journal.record(s.id, "receipt", "issued",
+                                  receipt_record(receipt, s.slots.last_idempotency_key, private))
 
         def print_it(cancel: Cancellation, on_event: EventSink) -> PrintResult:
             return printer.print_receipt(receipt, wait)
