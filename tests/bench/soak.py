@@ -103,7 +103,8 @@ def session_books(data_dir: Path, since: str) -> list:
         return one_posting_per_key(host) + ledger_matches_journal(host, txns)
 
 
-def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, progress=print) -> SoakResult:
+def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, progress=print,
+         max_s: float | None = None) -> SoakResult:
     rng = random.Random(seed)
     day = date(2026, 11, 30)
     clock = ManualClock(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
@@ -127,15 +128,23 @@ def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, pr
             _play(kiosk, qa, played, Customer(rng), summary)
             qa.clear_host_faults()
             settle_left(kiosk.services)
-            result.violations += [f"session {number}: {v.invariant}: {v.detail}"
-                                  for v in session_books(data_dir, since)]
+            broken = [f"session {number}: {v.invariant}: {v.detail}" for v in session_books(data_dir, since)]
+            for line in broken:
+                progress(f"BROKEN {line}")
+            result.violations += broken
             qa.reset_host()
             if number % block == 0 or number == sessions:
                 recover(kiosk.services)  # what a restart does: nothing is left open
                 found = [v for v in check(data_dir, secrets=secrets, since=clock.now().isoformat())
                          if v.invariant != "ledger_matches_journal"]  # the books were compared session by session
                 result.violations += [f"after {number}: {v.invariant}: {v.detail}" for v in found]
-            if number % 1000 == 0 or number == sessions:
+            out_of_time = max_s is not None and time.monotonic() - started > max_s
+            if out_of_time and number % block:
+                recover(kiosk.services)
+                found = [v for v in check(data_dir, secrets=secrets, since=clock.now().isoformat())
+                         if v.invariant != "ledger_matches_journal"]
+                result.violations += [f"after {number}: {v.invariant}: {v.detail}" for v in found]
+            if number % 1000 == 0 or number == sessions or out_of_time:
                 gc.collect()
                 host_pid = kiosk.host_process.pid if kiosk.host_process is not None else None
                 sample = Sample(number, rss_kb(), rss_kb(host_pid) if host_pid else 0, journal_bytes(data_dir),
@@ -144,6 +153,9 @@ def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, pr
                 progress(f"{number:>6} sessions  rss {sample.rss_kb / 1024:.1f} MiB  host {sample.host_rss_kb / 1024:.1f} MiB"
                          f"  journal {sample.journal_bytes / 1e6:.1f} MB  {sample.wall_s:.0f} s"
                          f"  violations {len(result.violations)}")
+            if out_of_time:
+                progress(f"stopped at {number} sessions: the time budget ({max_s:.0f} s) is spent")
+                break
     finally:
         kiosk.close()
     result.sessions = summary.sessions
@@ -162,10 +174,12 @@ def main() -> int:
     parser.add_argument("--block", type=int, default=1000, help="sessions between full invariant checks")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop (and check everything) after this long")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     print(f"soak: {args.sessions} sessions, faults {args.faults:.0%}, data in {data_dir}")
-    result = soak(args.sessions, args.faults, args.seed, data_dir, args.block)
+    result = soak(args.sessions, args.faults, args.seed, data_dir, args.block, lambda line: print(line, flush=True),
+                  max_s=args.max_minutes * 60 if args.max_minutes else None)
     warm = next((s for s in result.samples if s.sessions >= 1000), result.samples[0])
     end = result.samples[-1]
     print(f"done: {result.sessions} sessions in {result.wall_s:.0f} s ({result.wall_s / max(1, result.sessions):.2f} s each)")
@@ -176,6 +190,7 @@ def main() -> int:
     print(f"invariants: {'hold' if not result.violations else f'{len(result.violations)} violations'}")
     for violation in result.violations[:20]:
         print(f"  {violation}")
+    sys.stdout.flush()
     if args.out:
         args.out.write_text(json.dumps(asdict(result), indent=2, ensure_ascii=False))
     return 1 if result.violations else 0
