@@ -192,12 +192,14 @@ BIG_FILE = 32 * 1024 * 1024  # above: look for the secrets among the file's digi
 SHORT = 8  # a needle this short (a PIN, a password) counts only as a whole token: inside a hash it is chance
 
 
-def no_personal_data(data_dir: Path, secrets: dict[bytes, str] | None = None) -> list[Violation]:
+def no_personal_data(data_dir: Path, secrets: dict[bytes, str] | None = None,
+                     bank_side: tuple[str, ...] = (HOST_BOOKS,)) -> list[Violation]:
+    """Every file under ``data_dir`` but the bank's books (names starting with ``bank_side``) and TOML inputs."""
     needles = secrets if secrets is not None else demo_secrets()
     tokens = _whole_tokens([n for n in needles if len(n) <= SHORT])
     found = []
     for path in sorted(data_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith(HOST_BOOKS) or path.suffix == ".toml":
+        if not path.is_file() or path.name.startswith(bank_side) or path.suffix == ".toml":
             continue
         data = path.read_bytes()
         hits = set(tokens.findall(data)) if tokens is not None else set()

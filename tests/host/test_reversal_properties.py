@@ -32,7 +32,7 @@ OTHER_BANK = {"bank_code": "ICBC", "account_no": "6222021001122334455", "name": 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bank") / "seeded.db"
+    path = tmp_path_factory.mktemp("bank") / "host.db"  # the bank's books (the privacy sweep leaves them)
     ledger = Ledger(Store(path), SimulatorClock(), {KEY_ID: KEY})
     ledger.seed(load_seed())
     ledger.store.close()
