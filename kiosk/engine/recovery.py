@@ -66,7 +66,8 @@ def recover(services: Services) -> RecoveryReport:
     for record in abandoned:
         journal.close_session(record.id, "abandoned", "the kiosk stopped during the session")
     counts["abandoned_sessions"] = len(abandoned)
-    counts["cards_retained"] = sum(_retain_left_card(services, name) for name in CARD_HOLDERS)
+    run = uuid.uuid4().hex[:12]  # this recovery: a card it retains is journaled once in it
+    counts["cards_retained"] = sum(_retain_left_card(services, name, run) for name in CARD_HOLDERS)
     _settle(services, counts, journal.open_transactions())
     report = RecoveryReport(**{**counts, "notes": tuple(counts["notes"])})
     journal.record(None, "system", "recovery", asdict(report))
@@ -170,7 +171,7 @@ def _delivered(services: Services, record: TxnRecord) -> bool:
     return last.stage == OperationStage.TAKEN or (name == "docprinter" and last.stage == OperationStage.PRINTED)
 
 
-def _retain_left_card(services: Services, name: str) -> int:
+def _retain_left_card(services: Services, name: str, run: str) -> int:
     device = _device(services, name)
     recover_card = getattr(device, "recover_card", None)
     if recover_card is None or not _holding_card(services, name):
@@ -186,7 +187,7 @@ def _retain_left_card(services: Services, name: str) -> int:
     after = _last_operation(services, name)
     services.journal.record(None, "device", RETAINED_ON_RECOVERY,
                             {"device": name, "card": getattr(retained, "pan_masked", ""), "reason": "recovery",
-                             "device_at": after.at.isoformat() if after is not None else None})
+                             "device_at": after.at.isoformat() if after is not None else None, "recovery": run})
     return 1
 
 

@@ -259,7 +259,14 @@ class Engine:
             self._publish()
 
     def shutdown(self) -> None:
+        """Stop the workers; a session still running is closed as abandoned (what its transactions left is for
+        recovery before service on the next start, which also finds any session a crash left open)."""
         self.runner.shutdown()
+        s = self.session
+        if s is not None and not self.services.journal.closed:
+            s.services.journal.record(s.id, "system", "kiosk_stopped", {"step": self.state})
+            s.services.journal.close_session(s.id, "abandoned", "the kiosk was stopped during the session")
+            self.session = None
 
     def warm(self) -> None:
         """Load the statechart library and compile every flow's chart ahead of the first touch (off the UI

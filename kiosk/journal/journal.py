@@ -417,6 +417,10 @@ class Journal:
         names = ("journal_mode", "synchronous", "foreign_keys")
         return {name: self._query(f"PRAGMA {name}")[0][0] for name in names}
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self._lock:
             if not self._closed:
