@@ -27,6 +27,7 @@ def written_files(root: Path) -> list[Path]:
 
 
 @pytest.mark.privacy_sweep
+@pytest.mark.timeout(900)  # every file the whole suite wrote, read for thousands of needles
 def test_no_personal_data_in_any_file_written(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.getbasetemp()
     # one full payment and one account opening of our own, so the sweep never looks at nothing

@@ -110,10 +110,12 @@ def _run(examples: int, steps: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # eight programs of kiosk starts, sessions and crashes: minutes, not the suite's 120 s
 def test_randomised_business_faults_crashes_and_restarts_keep_the_books() -> None:
     _run(examples=int(os.environ.get("KIOSK_RANDOM_EXAMPLES", "8")), steps=5)
 
 
 @pytest.mark.crash
+@pytest.mark.timeout(0)
 def test_long_randomised_runs_keep_the_books() -> None:
     _run(examples=int(os.environ.get("KIOSK_RANDOM_EXAMPLES", "25")), steps=12)
