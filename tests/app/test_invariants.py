@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from contextlib import closing
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from kiosk.app.invariants import check
 from kiosk.journal.records import TxnState
@@ -72,16 +75,25 @@ def test_a_book_posting_twice_under_one_key_is_found(kiosk) -> None:
     assert "one_posting_per_key" in names(kiosk.data_dir, terminal=False)
 
 
-def test_a_card_number_in_any_file_is_found(kiosk) -> None:
-    (kiosk.data_dir / "logs" / "leak.log").write_text(f"card {PAN}\n")
+@pytest.fixture
+def leak_log(kiosk) -> Iterator[Path]:
+    """A log file a test plants personal data in, removed afterwards whatever happens: the suite's
+    privacy sweep (tests/test_privacy.py) reads every file the suite wrote and must not find it."""
+    path = kiosk.data_dir / "logs" / "leak.log"
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_a_card_number_in_any_file_is_found(kiosk, leak_log: Path) -> None:
+    leak_log.write_text(f"card {PAN}\n")
     problems = [p for p in check(kiosk.data_dir, terminal=False) if p.invariant == "no_personal_data"]
     assert problems
     assert "leak.log" in problems[0].detail
 
 
-def test_a_pin_counts_alone_not_inside_a_hash(kiosk) -> None:
+def test_a_pin_counts_alone_not_inside_a_hash(kiosk, leak_log: Path) -> None:
     pin = b"147258"  # zhang_wei's PIN in the demo bank
     (kiosk.data_dir / "logs" / "chain.log").write_bytes(b"head 2fe6a55f25670893c3c415cb97c" + pin + b"538cdc7a3e\n")
     assert "no_personal_data" not in names(kiosk.data_dir, terminal=False)
-    (kiosk.data_dir / "logs" / "leak.log").write_bytes(b'{"pin": "' + pin + b'"}\n')
+    leak_log.write_bytes(b'{"pin": "' + pin + b'"}\n')
     assert "no_personal_data" in names(kiosk.data_dir, terminal=False)
