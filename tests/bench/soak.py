@@ -12,7 +12,7 @@ the ledger against the journal), and the host simulator is reseeded, as the demo
 finds their bills and balances (the journal goes on). Every ``--block`` sessions (default 1,000) and at the end
 the rest of the invariants are checked over everything: every transaction terminal, the hash chain, the cards,
 no personal data in any file.
-Every 1,000 sessions it prints the kiosk process's RSS, the host simulator's, the journal's size and bytes per
+Every ``--sample`` sessions (default 1,000) it prints the kiosk process's RSS, the host simulator's, the journal's size and bytes per
 session; at the end the wall time and a JSON summary (``--out``).
 
 Target (issue 16): no memory growth after warm-up (RSS at 1,000 sessions against the end), the invariants hold,
@@ -104,7 +104,7 @@ def session_books(data_dir: Path, since: str) -> list:
 
 
 def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, progress=print,
-         max_s: float | None = None) -> SoakResult:
+         max_s: float | None = None, sample_every: int = 1000) -> SoakResult:
     rng = random.Random(seed)
     day = date(2026, 11, 30)
     clock = ManualClock(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
@@ -144,7 +144,7 @@ def soak(sessions: int, faults: float, seed: int, data_dir: Path, block: int, pr
                 found = [v for v in check(data_dir, secrets=secrets, since=clock.now().isoformat())
                          if v.invariant != "ledger_matches_journal"]
                 result.violations += [f"after {number}: {v.invariant}: {v.detail}" for v in found]
-            if number % 1000 == 0 or number == sessions or out_of_time:
+            if number % sample_every == 0 or number == sessions or out_of_time:
                 gc.collect()
                 host_pid = kiosk.host_process.pid if kiosk.host_process is not None else None
                 sample = Sample(number, rss_kb(), rss_kb(host_pid) if host_pid else 0, journal_bytes(data_dir),
@@ -172,6 +172,7 @@ def main() -> int:
     parser.add_argument("--faults", type=float, default=0.03, help="share of sessions with a host fault injected")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--block", type=int, default=1000, help="sessions between full invariant checks")
+    parser.add_argument("--sample", type=int, default=1000, help="sessions between memory samples")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop (and check everything) after this long")
@@ -179,7 +180,7 @@ def main() -> int:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     print(f"soak: {args.sessions} sessions, faults {args.faults:.0%}, data in {data_dir}")
     result = soak(args.sessions, args.faults, args.seed, data_dir, args.block, lambda line: print(line, flush=True),
-                  max_s=args.max_minutes * 60 if args.max_minutes else None)
+                  max_s=args.max_minutes * 60 if args.max_minutes else None, sample_every=args.sample)
     warm = next((s for s in result.samples if s.sessions >= 1000), result.samples[0])
     end = result.samples[-1]
     print(f"done: {result.sessions} sessions in {result.wall_s:.0f} s ({result.wall_s / max(1, result.sessions):.2f} s each)")
