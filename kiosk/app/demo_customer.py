@@ -160,7 +160,8 @@ def service_devices(kiosk: Kiosk, qa: SimulatorControls, reset_host: bool = True
     sims: dict[str, Any] = kiosk.sim_controls
     if engine.home.card_in:  # a card the last customer inserted and no step read: the card menu gives it back
         engine.send(Input(InputKind.CHOOSE, TAKE_CARD))
-        Driver(kiosk, qa).settle(lambda: str(sims["smartcard"].position()) != "inside", timeout=10.0)
+        with Driver(kiosk, qa) as driver:
+            driver.settle(lambda: str(sims["smartcard"].position()) != "inside", timeout=10.0)
     for name, waiting, take in (("printer", "receipt_waiting", qa.take_receipt),
                                 ("docprinter", "document_waiting", qa.take_document),
                                 ("smartcard", "position", qa.take_bank_card),

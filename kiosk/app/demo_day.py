@@ -158,28 +158,28 @@ def run_demo_day(config: KioskConfig, day: date, sessions: int = 300, seed: int 
 def _play(kiosk: Kiosk, qa: SimulatorControls, played: Played, customer: Customer, summary: DemoSummary) -> None:
     scenario = played.scenario
     customer.elderly = played.elderly
-    driver = DemoDriver(kiosk, qa, customer)
-    try:
-        driver.setup(scenario.setup, scenario.flow)
-        for number, action in enumerate(scenario.step, 1):
-            driver.perform(number, action)
-        report = driver.finish()
-        failures = driver.check(scenario.expect, driver.result(scenario.name, scenario.flow, report))
-    except ScenarioFailure as exc:
-        failures = [str(exc)]
-        _end_session(kiosk, driver)
-    if failures:
-        summary.unexpected.append(f"{played.path.parent.name}/{played.path.stem}: {failures[0]}")
-    record = kiosk.services.journal.session(driver.session_id) if driver.session_id else None
-    if record is not None:
-        outcome = record.outcome.value if record.outcome else "open"
-        summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + 1
-        summary.first_start = summary.first_start or record.started_at[11:19]
-        summary.last_end = (record.ended_at or "")[11:19]
-    summary.sessions += 1
-    summary.happy += played.happy
-    summary.elderly += played.elderly
-    answer_survey(kiosk, driver, customer)
+    with DemoDriver(kiosk, qa, customer) as driver:  # one per session: it stops listening when done
+        try:
+            driver.setup(scenario.setup, scenario.flow)
+            for number, action in enumerate(scenario.step, 1):
+                driver.perform(number, action)
+            report = driver.finish()
+            failures = driver.check(scenario.expect, driver.result(scenario.name, scenario.flow, report))
+        except ScenarioFailure as exc:
+            failures = [str(exc)]
+            _end_session(kiosk, driver)
+        if failures:
+            summary.unexpected.append(f"{played.path.parent.name}/{played.path.stem}: {failures[0]}")
+        record = kiosk.services.journal.session(driver.session_id) if driver.session_id else None
+        if record is not None:
+            outcome = record.outcome.value if record.outcome else "open"
+            summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + 1
+            summary.first_start = summary.first_start or record.started_at[11:19]
+            summary.last_end = (record.ended_at or "")[11:19]
+        summary.sessions += 1
+        summary.happy += played.happy
+        summary.elderly += played.elderly
+        answer_survey(kiosk, driver, customer)
 
 
 def _end_session(kiosk: Kiosk, driver: DemoDriver) -> None:

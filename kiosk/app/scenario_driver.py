@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from devices.simkit import QAControlError
 from kiosk.app.compose import Kiosk
@@ -32,6 +32,20 @@ class Driver:
         self._on_behalf: Any = None  # kiosk.app.staffdesk.StaffOnBehalf, made on the first approval
         self.texts: dict[str, set[str]] = {}  # screen -> the texts it showed (kept in memory only)
         self.engine.subscribe(self._seen)
+
+    def close(self) -> None:
+        """Stop listening to the engine: a driver made per session on a long-lived kiosk (the demo day, the
+        soak) would otherwise be kept, with every text it saw, and called for every later screen."""
+        self.engine.unsubscribe(self._seen)
+        if self._on_behalf is not None:
+            self._on_behalf.close()
+            self._on_behalf = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _seen(self, screen: ScreenModel) -> None:
         if screen.session_id is None:

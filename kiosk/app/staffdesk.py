@@ -61,6 +61,10 @@ class StaffOnBehalf:
         self.refused: str | None = None  # why the last decision was not made (a catalog key or words)
         desk.subscribe(self._changed)
 
+    def close(self) -> None:
+        """Stop following the desk (the driver that made this one is done)."""
+        self.desk.unsubscribe(self._changed)
+
     def approve(self, staff_number: str, decision: str = "approve", reason: str = "") -> None:
         """``decision``: "approve" or "reject". Returns at once; the sign-in (if needed) runs off-thread."""
         self.refused = None

@@ -127,6 +127,11 @@ class Engine:
     def subscribe(self, listener: Callable[[ScreenModel], None]) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[ScreenModel], None]) -> None:
+        """Stop telling ``listener`` of screens (a listener subscribed per session must, or it lives on)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     @property
     def state(self) -> str:
         return "home" if self._chart is None else str(self._chart.current_state_value)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from devices.sim_profiles import load_people
 from kiosk.app.cli import main
-from kiosk.app.demo_customer import Customer
-from kiosk.app.scenario import Action
+from kiosk.app.demo_customer import Customer, service_devices
+from kiosk.app.demo_day import DEMO_OVERRIDES, SCENARIO_DIR, DemoSummary, Played, _play
+from kiosk.app.qa import SimulatorControls
+from kiosk.app.scenario import Action, load_scenario
+from kiosk.app.staffdesk import build_staff_desk
+from kiosk.core.clock import ManualClock
 from kiosk.journal import Journal
 
 DAY = "2026-11-30"
@@ -96,3 +101,24 @@ def test_elderly_customers_take_longer_and_staff_longer_still() -> None:
     staff = [Customer(random.Random(n)).think(Action.model_validate({"approve": {"staff": "S1001"}}))
              for n in range(200)]
     assert sorted(staff)[100] > sorted(standard)[100] * 4
+
+
+def test_sessions_on_one_kiosk_leave_no_listener_behind(kiosk_factory) -> None:
+    """The demo day and the soak play thousands of sessions on one kiosk: each session's driver stops listening
+    when it ends (it once stayed subscribed, keeping every text it saw and growing the process without bound)."""
+    clock = ManualClock(datetime(2026, 11, 30, 10))
+    kiosk = kiosk_factory(DEMO_OVERRIDES, clock=clock)
+    qa, rng, summary = SimulatorControls(kiosk), random.Random(5), DemoSummary(date(2026, 11, 30))
+    paths = [SCENARIO_DIR / name for name in ("si_payment/happy_path.toml", "balance_inquiry/happy_path.toml",
+                                              "account_close/happy_path.toml")]  # the last has staff approve
+    sessions = [Played(path, load_scenario(path)) for path in paths] * 2
+    desk = build_staff_desk(kiosk)
+    listeners, desk_listeners = len(kiosk.engine._listeners), len(desk._listeners)
+    for played in sessions:
+        clock.advance(30.0)
+        service_devices(kiosk, qa)
+        _play(kiosk, qa, played, Customer(rng), summary)
+    assert summary.sessions == 6
+    assert not summary.unexpected, summary.unexpected
+    assert len(kiosk.engine._listeners) == listeners
+    assert len(desk._listeners) == desk_listeners
