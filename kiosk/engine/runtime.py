@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from devices.api import DeviceState
+from kiosk.core import memory
 from kiosk.core.crash import crash_point
 from kiosk.core.masking import mask_text
 from kiosk.engine import recovery, render, speech, txn
@@ -591,6 +592,7 @@ class Engine:
         self._watch_card()
         self.home.lines.ask_again()
         self._ask_home_lines()
+        memory.give_back()  # what the session freed goes back to the system (kiosk/core/memory.py)
 
     # --- satisfaction after a completed session (kiosk/engine/survey.py) -----------------------
     def _survey_input(self, inp: Input) -> None:

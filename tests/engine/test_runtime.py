@@ -129,6 +129,18 @@ def test_session_data_is_wiped_at_the_end(kiosk, driver) -> None:
     assert kiosk.engine.screen.kind is ScreenKind.HOME
 
 
+def test_freed_memory_goes_back_when_a_session_ends(kiosk, driver, monkeypatch) -> None:
+    from kiosk.core import memory
+
+    given: list[bool] = []
+    monkeypatch.setattr(memory, "give_back", lambda: given.append(True) or True)
+    start_payment(driver)
+    assert given == []
+    kiosk.engine.send(Input(InputKind.CANCEL))
+    driver.finish()
+    assert given == [True]
+
+
 def test_progress_counts_steps(kiosk, driver) -> None:
     start_payment(driver)
     step, total = kiosk.engine.screen.progress
