@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app.invariants import check
+from kiosk.app.invariants import check, demo_secrets
 from kiosk.journal.records import TxnState
 from tests.engine.test_transactions import AMOUNT, PAN, approved_txn, pay
 
@@ -97,3 +98,14 @@ def test_a_pin_counts_alone_not_inside_a_hash(kiosk, leak_log: Path) -> None:
     assert "no_personal_data" not in names(kiosk.data_dir, terminal=False)
     leak_log.write_bytes(b'{"pin": "' + pin + b'"}\n')
     assert "no_personal_data" in names(kiosk.data_dir, terminal=False)
+
+
+def test_a_raw_pin_block_at_any_offset_of_a_big_file_is_found(kiosk, leak_log: Path) -> None:
+    """PIN blocks as bytes are found through the file's aligned words (kiosk.app.invariants.Needles): at every
+    offset, in a file of megabytes, as a search would find them."""
+    block = next(n for n, what in demo_secrets().items() if what == "a PIN block" and not n.isascii())
+    for offset in (0, 1, 7, 8, 13):
+        leak_log.write_bytes(os.urandom(3_000_000 + offset) + block + os.urandom(11))
+        assert "no_personal_data" in names(kiosk.data_dir, terminal=False), offset
+    leak_log.write_bytes(os.urandom(3_000_000) + block[:15])
+    assert "no_personal_data" not in names(kiosk.data_dir, terminal=False)
