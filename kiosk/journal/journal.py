@@ -53,6 +53,7 @@ class Journal:
         self._closed = False
         self._batch_depth = 0
         in_memory = str(path) == ":memory:"
+        self._path = None if in_memory else Path(path)
         if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
@@ -76,6 +77,11 @@ class Journal:
     def kiosk_id(self) -> str:
         """The kiosk id the file is bound to (its chain starts from it)."""
         return self._kiosk_id
+
+    @property
+    def path(self) -> Path | None:
+        """The journal's file (None in memory): another thread checks the chain on its own connection to it."""
+        return self._path
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -1,17 +1,23 @@
 """Transactions needing staff at the desk: suspects (why, settled by whom), reversals waiting (retried now on
-the desk's worker), the last start's recovery; a receipt reprinted from the journal (补打); the day's suspect and
-reversed counts in the reconciliation."""
+the desk's worker), the last start's recovery, the journal's hash chain checked (校验日志链); a receipt reprinted
+from the journal (补打); the day's suspect and reversed counts in the reconciliation."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import uuid
+from contextlib import closing
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kiosk.app.invariants import no_personal_data
 from kiosk.app.staffdesk import build_staff_desk
 from kiosk.engine.staff import StaffDenied, StaffDesk
+from kiosk.engine.staff.views import PERMISSIONS, Action
 from kiosk.journal import Journal
 from kiosk.journal.reconcile import reconcile
 from kiosk.journal.records import TxnState
@@ -255,3 +261,111 @@ def test_the_reconciliation_counts_suspects_and_reversals(desk: StaffDesk, kiosk
     sign_in(desk, "S1001")
     rows = {r.label: r.value for r in desk.records.figures(today(desk))}
     assert rows["可疑交易 / 已冲正"] == "3 / 1（冲正 380.00 元）"
+
+
+# -- the journal's hash chain, checked from the desk ----------------------------------------------------
+
+
+def check_chain(desk: StaffDesk) -> None:
+    desk.attention.verify_journal()
+    assert desk.attention.verifying
+    desk.attention.verify_journal()  # a second press while it runs does nothing
+    settle(desk.engine, lambda: not desk.attention.verifying)
+
+
+def alter_entry(path: Path, seq: int) -> None:
+    """Change an entry's detail behind the journal's back (the append-only trigger dropped, then put back)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'entries_no_update'").fetchone()[0]
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET detail = '{\"altered\": true}' WHERE seq = ?", (seq,))
+        conn.execute(trigger)
+
+
+def stored_hash(path: Path, seq: int) -> str:
+    with closing(sqlite3.connect(path)) as conn:
+        return str(conn.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone()[0])
+
+
+def test_whoever_reads_the_journal_may_check_its_chain() -> None:
+    for role, actions in PERMISSIONS.items():
+        assert (Action.VERIFY_JOURNAL in actions) == (Action.JOURNAL in actions), role
+
+
+def test_an_intact_chain_is_checked_on_the_worker_and_journaled(desk: StaffDesk, kiosk: Any) -> None:
+    journal = kiosk.services.journal
+    sign_in(desk, "M2001")  # maintenance staff read the journal: they may check it
+    assert desk.attention.view().verification is None  # never checked
+    kiosk.services.clock.advance(90)
+    check_chain(desk)
+    assert names(desk).count("journal_verified") == 1
+    entry = staff_entries(desk)[-1]
+    assert entry.name == "journal_verified"
+    checked = entry.detail["entries_checked"]
+    assert 0 < checked < entry.seq
+    head = stored_hash(journal.path, checked)[:16]
+    assert entry.detail == {"staff": "M2001", "ok": True, "entries_checked": checked, "first_broken_seq": None,
+                            "reason": None, "head": head}
+    assert desk.notice is not None
+    assert not desk.notice.error
+    assert desk.notice.text("zh_CN") == f"日志链完好：共 {checked} 条，链头 {head}"
+    assert desk.notice.text("en_US") == f"Journal chain intact: {checked} entries, chain head {head}"
+    assert "called" not in names(desk)
+    last = desk.attention.view().verification
+    assert last is not None
+    assert (last.at, last.staff, last.ok, last.entries_checked, last.first_broken_seq, last.reason, last.head) == (
+        "2026-11-28 10:01:30", "M2001", True, checked, None, "", head)
+
+
+def test_a_broken_chain_names_the_entry_and_calls_staff(desk: StaffDesk, kiosk: Any, driver: Any) -> None:
+    two_sessions(driver)  # a loss report with a customer's ID card and bank card, a payment cancelled
+    journal = kiosk.services.journal
+    loss = journal.sessions(today(desk), "loss_report")[0].id
+    altered = journal.entries(loss)[3].seq
+    alter_entry(journal.path, altered)
+    sign_in(desk, "S1001")
+    check_chain(desk)
+    reason = f"hash mismatch: entry #{altered} was altered"
+    verified = [e for e in staff_entries(desk) if e.name == "journal_verified"]
+    assert [e.detail for e in verified] == [{"staff": "S1001", "ok": False, "entries_checked": altered - 1,
+                                             "first_broken_seq": altered, "reason": reason,
+                                             "head": stored_hash(journal.path, altered - 1)[:16]}]
+    called = journal.entries_named("staff", "called")[-1]
+    assert called.seq > verified[0].seq
+    assert called.detail == {"reason": "journal_broken", "first_broken_seq": altered}
+    assert desk.notice is not None
+    assert desk.notice.error
+    assert desk.notice.text("zh_CN") == f"日志链在第 {altered} 条处断开：{reason}"
+    last = desk.attention.view().verification
+    assert last is not None
+    assert (last.staff, last.ok, last.first_broken_seq, last.reason) == ("S1001", False, altered, reason)
+    assert [r.action for r in desk.records.staff_log(today(desk))[:2]] == ["呼叫工作人员", "校验日志链"]
+    assert no_personal_data(kiosk.data_dir, bank_side=("host-simulator.sqlite", "host.db")) == []
+    for entry in (*verified, called):  # counts, a sequence number, the chain's words and a hash prefix
+        assert set(entry.detail) <= {"staff", "ok", "entries_checked", "first_broken_seq", "reason", "head"}
+        assert re.fullmatch(r"[0-9a-f]{16}", entry.detail.get("head", "0" * 16))
+
+
+def test_checking_the_chain_needs_someone_signed_in(desk: StaffDesk) -> None:
+    with pytest.raises(StaffDenied):
+        desk.attention.verify_journal()
+    assert not desk.attention.verifying
+    assert desk.notice is not None
+    assert desk.notice.key == "staff.denied.signed_out"
+    assert "journal_verified" not in names(desk)
+
+
+def test_the_last_check_is_shown_within_the_lookback(desk: StaffDesk, kiosk: Any) -> None:
+    sign_in(desk, "S1001")
+    check_chain(desk)
+    kiosk.services.clock.advance(60)
+    check_chain(desk)
+    entries = [e for e in staff_entries(desk) if e.name == "journal_verified"]
+    assert len(entries) == 2
+    last = desk.attention.view().verification
+    assert last is not None
+    assert (last.at, last.entries_checked) == ("2026-11-28 10:01:00", entries[1].detail["entries_checked"])
+    assert last.entries_checked > entries[0].detail["entries_checked"]  # the first check is in the chain now
+    kiosk.services.clock.advance(31 * 24 * 3600)
+    sign_in(desk, "S1001")
+    assert desk.attention.view().verification is None

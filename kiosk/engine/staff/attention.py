@@ -8,6 +8,9 @@
 - **Reversals waiting** in the store-and-forward queue, with their attempts and next try; a supervisor can send
   them now (the queue's drain, forced, on the desk's worker).
 - **The last recovery**: what the kiosk did at its last start (the ``system`` entry ``recovery``).
+- **The journal's hash chain**: whoever reads the journal may check it (``kiosk journal verify`` at the desk), on
+  the desk's worker with its own read-only connection; the result is a ``staff`` entry ``journal_verified`` and the
+  panel shows the last one. A broken chain also calls staff (``called``, reason ``journal_broken``).
 
 Everything here is masked (the journal holds nothing else) and plain data for the staff screens.
 """
@@ -27,10 +30,12 @@ from kiosk.engine.ops import OpResult
 from kiosk.engine.recovery import RecoveryReport
 from kiosk.engine.screens import Row
 from kiosk.engine.staff.views import Action, StaffDenied, flow_title, t
+from kiosk.journal import chain
 from kiosk.journal.records import Entry, TxnRecord, TxnState
 
 if TYPE_CHECKING:
     from kiosk.engine.staff.desk import StaffDesk
+    from kiosk.journal import Journal
 
 # Why staff settled a suspect transaction (catalog: staff.attention.reason.<code>).
 SETTLE_REASONS = ("refunded_at_counter", "delivered_at_counter", "confirmed_with_customer", "corrected_by_host")
@@ -81,10 +86,24 @@ class RecoveryView:
 
 
 @dataclass(frozen=True)
+class VerificationView:
+    """The last check of the journal's hash chain (the newest ``journal_verified`` entry)."""
+
+    at: str  # "YYYY-MM-DD HH:MM:SS"
+    staff: str
+    ok: bool
+    entries_checked: int
+    first_broken_seq: int | None
+    reason: str  # why it is broken (masked), "" when intact
+    head: str  # the first 16 hex digits of the chain head
+
+
+@dataclass(frozen=True)
 class AttentionView:
     suspects: tuple[SuspectView, ...]  # the unsettled first, then the ones settled today
     reversals: tuple[ReversalView, ...]
     recovery: RecoveryView | None
+    verification: VerificationView | None = None  # None: not checked within the lookback
 
     @property
     def open_suspects(self) -> int:
@@ -104,11 +123,12 @@ def _amount(txn: TxnRecord | None) -> str:
 
 
 class Attention:
-    """The panel's data and its two actions, for the staff desk (``desk.attention``)."""
+    """The panel's data and its actions, for the staff desk (``desk.attention``)."""
 
     def __init__(self, desk: StaffDesk) -> None:
         self.desk = desk
         self.retrying = False
+        self.verifying = False  # the journal's chain is being checked
         self.version = 0  # moves on after every action: the screen reads the journal again
 
     @property
@@ -119,7 +139,8 @@ class Attention:
     def view(self) -> AttentionView:
         if not self.desk.may(Action.JOURNAL):
             return AttentionView((), (), None)
-        return AttentionView(tuple(self.suspects()), tuple(self.waiting_reversals()), self.last_recovery())
+        return AttentionView(tuple(self.suspects()), tuple(self.waiting_reversals()), self.last_recovery(),
+                             self.last_verification())
 
     def counts(self) -> tuple[int, int]:
         """(suspect transactions nobody has settled, reversals waiting): what the staff home screen flags."""
@@ -174,9 +195,11 @@ class Attention:
                                       record.last_error or ""))
         return views
 
+    def _lookback(self) -> str:
+        return (self.desk.today() - timedelta(days=RECOVERY_LOOKBACK_DAYS)).isoformat()
+
     def last_recovery(self) -> RecoveryView | None:
-        since = (self.desk.today() - timedelta(days=RECOVERY_LOOKBACK_DAYS)).isoformat()
-        found = self._journal.entries_named("system", "recovery", since)
+        found = self._journal.entries_named("system", "recovery", self._lookback())
         if not found:
             return None
         entry = found[-1]
@@ -189,6 +212,17 @@ class Attention:
                 rows.append(Row(t(lang, key) if i18n.has_text(lang, key) else name, str(detail[name])))
         notes = tuple(mask_text(str(n)) for n in detail.get("notes") or ())
         return RecoveryView(entry.at[:19].replace("T", " "), tuple(rows), notes)
+
+    def last_verification(self) -> VerificationView | None:
+        found = self._journal.entries_named("staff", "journal_verified", self._lookback())
+        if not found:
+            return None
+        entry = found[-1]
+        d = entry.detail or {}
+        seq = d.get("first_broken_seq")
+        return VerificationView(entry.at[:19].replace("T", " "), str(d.get("staff") or ""), bool(d.get("ok")),
+                                int(d.get("entries_checked") or 0), int(seq) if seq is not None else None,
+                                mask_text(str(d.get("reason") or "")), str(d.get("head") or ""))
 
     # -- acting (a supervisor) ----------------------------------------------------------------------
     def settle(self, key: str, reason: str) -> None:
@@ -237,3 +271,41 @@ class Attention:
 
         self.desk.run("retry_reversals", work, done)
         self.desk.say("staff.service.running")
+
+    def verify_journal(self) -> None:
+        """Check the journal's hash chain (the whole file: on the desk's worker, on its own read connection)."""
+        member = self.desk.require(Action.VERIFY_JOURNAL)
+        if self.verifying:
+            return
+        self.verifying = True
+        journal: Journal = self._journal
+        path, kiosk_id = journal.path, journal.kiosk_id
+
+        def work(cancel: Cancellation, on_event: EventSink) -> chain.VerifyReport:
+            if path is None:  # an in-memory journal has no file to open again
+                return journal.verify_chain(kiosk_id)
+            return chain.verify(path, kiosk_id)
+
+        def done(result: OpResult) -> None:
+            self.verifying = False
+            self.version += 1
+            if not result.ok:
+                code = type(result.error).__name__
+                self.desk.journal("journal_verify_failed", staff=member.number, code=code)
+                self.desk.say("staff.attention.verify_failed", error=True, code=code)
+                return
+            self._verified(member.number, result.value)
+
+        self.desk.run("verify_journal", work, done)
+        self.desk.say("staff.service.running")
+
+    def _verified(self, staff: str, report: chain.VerifyReport) -> None:
+        head, seq, reason = (report.head or "")[:16], report.first_broken_seq, mask_text(report.reason or "")
+        self.desk.journal("journal_verified", staff=staff, ok=report.ok, entries_checked=report.entries_checked,
+                          first_broken_seq=seq, reason=report.reason, head=head)
+        if report.ok:
+            self.desk.say("staff.attention.verified", entries=report.entries_checked, head=head)
+            return
+        self._journal.record(None, "staff", "called", {"reason": "journal_broken", "first_broken_seq": seq})
+        self.desk.say("staff.attention.verify_broken" if seq is not None else "staff.attention.verify_broken_whole",
+                      error=True, seq=seq, reason=reason)

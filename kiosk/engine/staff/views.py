@@ -40,14 +40,15 @@ class Action(StrEnum):
     REPRINT = "reprint"  # reprint a customer's receipt from the journal (补打); whoever reads the journal
     RETRY_REVERSALS = "retry_reversals"  # send the waiting reversals now (冲正)
     SETTLE_TXN = "settle_txn"  # record that staff settled a suspect transaction
+    VERIFY_JOURNAL = "verify_journal"  # check the journal's hash chain; whoever reads the journal
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset({Action.APPROVE, Action.ASSIST, Action.CANCEL_SESSION, Action.DEVICE_STATUS,
                                 Action.OUT_OF_SERVICE, Action.JOURNAL, Action.RECONCILE, Action.QUIT_KIOSK,
-                                Action.REPRINT, Action.RETRY_REVERSALS, Action.SETTLE_TXN}),
+                                Action.REPRINT, Action.RETRY_REVERSALS, Action.SETTLE_TXN, Action.VERIFY_JOURNAL}),
     Role.MAINTENANCE: frozenset({Action.CANCEL_SESSION, Action.SERVICE, Action.DEVICE_STATUS, Action.OUT_OF_SERVICE,
-                                 Action.JOURNAL, Action.QUIT_KIOSK, Action.REPRINT}),
+                                 Action.JOURNAL, Action.QUIT_KIOSK, Action.REPRINT, Action.VERIFY_JOURNAL}),
 }
 
 

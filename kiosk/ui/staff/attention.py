@@ -1,6 +1,7 @@
 """The maintenance screen's "transactions needing staff" panel (交易待处理): suspect transactions (why, and who
-settled them), reversals waiting in the queue, and what the last start's recovery did; a supervisor retries the
-reversals now or records how a suspect was settled. It shows ``desk.attention`` (kiosk/engine/staff/attention.py),
+settled them), reversals waiting in the queue, what the last start's recovery did and the last check of the journal's
+hash chain; a supervisor retries the reversals now or records how a suspect was settled, and whoever reads the
+journal checks its chain (校验日志链). It shows ``desk.attention`` (kiosk/engine/staff/attention.py),
 read again when the screen is entered and after each action, not on every refresh."""
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.engine.screens import Row
 from kiosk.engine.staff import Action
-from kiosk.engine.staff.attention import SETTLE_REASONS, AttentionView, SuspectView
+from kiosk.engine.staff.attention import SETTLE_REASONS, AttentionView, SuspectView, VerificationView
 from kiosk.ui.staff.base import Chips, Rows, Table
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, set_flag
 
 if TYPE_CHECKING:
     from kiosk.ui.staff.base import StaffScreen
@@ -39,7 +40,12 @@ class AttentionPanel(QWidget):
         self.retry = screen.action("staff.ui.attention.retry", "staff-retry-reversals",
                                    self.desk.attention.retry_reversals, "small")
         head.addWidget(self.retry)
+        self.verify = screen.action("staff.ui.attention.verify", "staff-verify-journal",
+                                    self.desk.attention.verify_journal, "small")
+        head.addWidget(self.verify)
         column.addLayout(head)
+        self.verification = label("", "StaffVerification")  # the last check of the journal's chain
+        column.addWidget(self.verification)
         self.supervisors_only = label(t("staff.ui.attention.supervisors_only"), "StaffMuted")
         column.addWidget(self.supervisors_only)
         self.nothing = label(t("staff.ui.attention.nothing"), "StaffMuted")
@@ -77,6 +83,8 @@ class AttentionPanel(QWidget):
         view = self.view
         self.retry.setVisible(self.desk.may(Action.RETRY_REVERSALS))
         self.retry.setEnabled(bool(view and view.reversals) and not self.desk.attention.retrying)
+        self.verify.setVisible(self.desk.may(Action.VERIFY_JOURNAL))
+        self.verify.setEnabled(not self.desk.attention.verifying)
         anything = bool(view and (view.suspects or view.reversals))
         self.nothing.setVisible(not anything)
         for part in (self.suspects_title, self.suspects, self.reversals_title, self.reversals):
@@ -109,6 +117,21 @@ class AttentionPanel(QWidget):
             rows = [Row(t("staff.ui.attention.recovery_nothing"), "")]
         rows += [Row("", note) for note in (recovery.notes if recovery else ())]
         self.recovery.set_rows(rows)
+        self._show_verification(view.verification)
+
+    def _show_verification(self, last: VerificationView | None) -> None:
+        t = self.owner.t
+        if last is None:
+            text, state = t("staff.ui.attention.verified_never"), ""
+        elif last.ok:
+            text, state = t("staff.ui.attention.verified_ok", at=last.at, staff=last.staff,
+                            entries=last.entries_checked, head=last.head), "ok"
+        else:
+            key = "verified_broken" if last.first_broken_seq is not None else "verified_broken_whole"
+            text, state = t(f"staff.ui.attention.{key}", at=last.at, staff=last.staff, seq=last.first_broken_seq,
+                            reason=last.reason), "fault"
+        self.verification.setText(text)
+        set_flag(self.verification, "state", state)
 
     def _handled(self, suspect: SuspectView) -> str:
         t = self.owner.t
