@@ -103,3 +103,24 @@ def test_a_receipt_is_reprinted_from_the_records_screen(ui: Any) -> None:
     assert (entry.name, entry.detail["entry"], entry.detail["staff"]) == ("receipt_reprinted", seq, "S1001")
     ui.wait_until(lambda: mode(ui).notice_text.text() == "凭条已补打（LOSS-1）。")
     ui.click("staff-close", mode(ui))
+
+
+def test_staff_check_the_journal_chain_from_the_panel(ui: Any) -> None:
+    ui.wait_step("home")
+    open_staff_mode(ui)
+    sign_in(ui, "M2001")  # maintenance staff read the journal: they may check its chain
+    ui.click("staff-tile-maintenance", mode(ui))
+    panel = mode(ui).screens["maintenance"].attention
+    assert panel.verify.isVisible()
+    assert panel.verification.text() == "日志链尚未校验"
+    ui.click("staff-verify-journal", mode(ui))
+    assert not panel.verify.isEnabled()  # checking: a second press cannot start another
+    ui.wait_until(lambda: not staff(ui).desk.attention.verifying)
+    entry = ui.kiosk.services.journal.entries_named("staff", "journal_verified")[-1]
+    checked, head = entry.detail["entries_checked"], entry.detail["head"]
+    ui.wait_until(lambda: panel.verification.text()
+                  == f"上次校验日志链：2026-11-28 10:00:00，M2001，完好（{checked} 条，链头 {head}）")
+    assert panel.verification.property("state") == "ok"
+    assert panel.verify.isEnabled()
+    assert mode(ui).notice_text.text() == f"日志链完好：共 {checked} 条，链头 {head}"
+    ui.click("staff-close", mode(ui))
