@@ -7,8 +7,9 @@ Saves ``staff-<nn>-<name>.png`` at 1920x1080 (and one at 1280x800): the sign-in 
 keyboard, a wrong password, the staff card waiting for its PIN), the supervisor's home with a formal
 loss waiting, the approval (masked summary, dual control), a help request, the maintenance screen with
 cards in the retain bins, the journal and the day's reconciliation, the customer's home screen out
-of service, the transactions needing staff (a suspect, a reversal waiting, the suspect settled) and a customer's
-receipt reprinted from the journal (补打), with the receipt printer's rendering of the reprint.
+of service, the transactions needing staff (a suspect, a reversal waiting, the suspect settled), a customer's
+receipt reprinted from the journal (补打), with the receipt printer's rendering of the reprint, and the journal's hash
+chain checked from the maintenance screen (校验日志链).
 """
 
 from __future__ import annotations
@@ -301,6 +302,11 @@ def transactions_needing_staff(s: Shooter) -> None:
     path = s.out / f"staff-{s.count:02d}-receipt-reprint.png"
     shutil.copyfile(printed, path)
     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    s.click("staff-nav-home")
+    s.click("staff-tile-maintenance")
+    s.click("staff-verify-journal")
+    s.spin(lambda: not s.desk.attention.verifying, "the journal chain check")
+    s.save("journal-chain-checked")
     s.click("staff-close")
 
 
