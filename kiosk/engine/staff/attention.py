@@ -302,7 +302,7 @@ class Attention:
     def _verified(self, staff: str, report: chain.VerifyReport) -> None:
         head, seq, reason = (report.head or "")[:16], report.first_broken_seq, mask_text(report.reason or "")
         self.desk.journal("journal_verified", staff=staff, ok=report.ok, entries_checked=report.entries_checked,
-                          first_broken_seq=seq, reason=reason, head=head)
+                          first_broken_seq=seq, reason=reason or None, head=head)
         if report.ok:
             self.desk.say("staff.attention.verified", entries=report.entries_checked, head=head)
             return
