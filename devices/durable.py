@@ -10,6 +10,11 @@ with ``os.replace``, then the folder fsynced so the rename itself survives a pow
 old state or the new one, never half of either; a torn temporary file left by a crash is ignored (and
 removed). A missing or corrupt state file reads as empty state, with a logged warning for a corrupt one.
 
+Beside its last operation a device keeps its physical counts (key ``counts``): the dispenser's place in
+its stock and its retain bin, a card reader's capture bin, a printer's paper. They are written in the same
+atomic write as the operation that changes them, before the move is reported done, so a restarted kiosk's
+devices hold what the real ones would hold.
+
 No personal data: every state passes through :func:`kiosk.core.masking.scrub` before it is written, so
 a card number is only ever stored masked (first 6 and last 4 digits).
 """
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.api import LastOperation, OperationStage
+from devices.dispenser.api import RetainBin, RetainedCard
 from kiosk.core.clock import Clock
 from kiosk.core.masking import mask_pan, scrub
 
@@ -33,6 +39,8 @@ log = logging.getLogger(__name__)
 SUFFIX = ".json"
 TEMP_SUFFIX = ".tmp"
 LAST_OPERATION = "last_operation"
+COUNTS = "counts"
+RETAINED = "retained"  # a retain bin's cards, in its device's counts
 
 
 class DurableState:
@@ -102,7 +110,8 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class LastOperationStore:
-    """A device's :class:`LastOperation`, read once when the device is built and written on every change.
+    """A device's :class:`LastOperation` and its counts, read once when the device is built and written
+    (together, in one atomic write) on every change.
 
     A print job still ``started`` when the state is read was cut off by the kiosk's end: it reads, and is
     saved, as ``interrupted``."""
@@ -112,7 +121,9 @@ class LastOperationStore:
         self.clock = clock
         self._state = DurableState(state_dir, device)
         self._lock = threading.Lock()
-        self._last = self._read()
+        saved = self._state.load()
+        self._last = self._read(saved)
+        self._counts = self._read_counts(saved)
         if self._last is not None and self._last.stage is OperationStage.STARTED:
             self.record(self._last.operation, OperationStage.INTERRUPTED, card_masked=self._last.card_masked,
                         job_id=self._last.job_id, pages=self._last.pages, reason="restarted")
@@ -125,20 +136,54 @@ class LastOperationStore:
         with self._lock:
             return self._last
 
+    def counts(self) -> dict[str, Any]:
+        """The device's counts as last saved (a copy; empty for a fresh device or an unreadable state)."""
+        with self._lock:
+            return json.loads(json.dumps(self._counts))
+
+    def count(self, key: str, default: int) -> int:
+        """One saved count (paper left, pages printed); ``default`` when there is none or it is unreadable."""
+        with self._lock:
+            value = self._counts.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        log.warning("%s: unreadable count %s=%r in %s; starting with %d", self.device, key, value, self.path,
+                    default)
+        return default
+
+    def save_counts(self, **counts: Any) -> None:
+        """Save new values for some of the device's counts (durably, before returning); the others stay."""
+        with self._lock:
+            self._save(self._last, counts)
+
     def record(self, operation: str, stage: OperationStage, *, card_masked: str = "", job_id: str = "",
-               pages: int = 0, reason: str = "") -> LastOperation:
-        """Save the device's new last operation (durably, before returning). ``card_masked``: a masked PAN;
-        a full one is masked here rather than stored."""
+               pages: int = 0, reason: str = "", counts: Mapping[str, Any] | None = None) -> LastOperation:
+        """Save the device's new last operation (durably, before returning), with the ``counts`` it changes
+        in the same write. ``card_masked``: a masked PAN; a full one is masked here rather than stored."""
         last = LastOperation(self.device, operation, stage, self.clock.now(),
                              card_masked=mask_pan(card_masked) if card_masked and "*" not in card_masked
                              else card_masked, job_id=job_id, pages=pages, reason=reason)
         with self._lock:
-            self._state.save({LAST_OPERATION: last.to_json()})
-            self._last = last
+            self._save(last, counts or {})
         return last
 
-    def _read(self) -> LastOperation | None:
-        raw = self._state.load().get(LAST_OPERATION)
+    def _save(self, last: LastOperation | None, changes: Mapping[str, Any]) -> None:
+        counts = {**self._counts, **changes}
+        state: dict[str, Any] = {COUNTS: counts} if counts else {}
+        if last is not None:
+            state[LAST_OPERATION] = last.to_json()
+        self._state.save(state)
+        self._last, self._counts = last, json.loads(json.dumps(scrub(counts)))
+
+    def _read_counts(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        counts = saved.get(COUNTS, {})
+        if not isinstance(counts, dict):
+            log.warning("%s: unreadable counts in %s; starting with fresh counts", self.device, self.path)
+            return {}
+        return counts
+
+    def _read(self, saved: Mapping[str, Any]) -> LastOperation | None:
+        raw = saved.get(LAST_OPERATION)
         if raw is None:
             return None
         try:
@@ -146,3 +191,40 @@ class LastOperationStore:
         except (KeyError, ValueError, TypeError) as exc:
             log.warning("%s: unreadable last operation in %s (%s); starting empty", self.device, self.path, exc)
             return None
+
+
+class DurableBin(RetainBin):
+    """A device's retain (capture) bin whose cards, masked, are saved with the device's counts: a card goes
+    in (:meth:`keep`) in the same write as the operation that moves it there, and staff emptying the bin
+    is saved before the cards are handed over. An unreadable saved bin starts empty, with a warning."""
+
+    def __init__(self, store: LastOperationStore) -> None:
+        super().__init__(self._restore(store))
+        self._store = store
+
+    def keep(self, card: RetainedCard, operation: str, stage: OperationStage) -> None:
+        """Record ``operation`` at ``stage`` (retained, captured) for ``card`` and put the card in the bin."""
+        with self._lock:
+            self._store.record(operation, stage, card_masked=card.pan_masked, reason=card.reason,
+                               counts={RETAINED: [c.to_json() for c in (*self._cards, card)]})
+            self._cards.append(card)
+
+    def add(self, card: RetainedCard) -> None:
+        with self._lock:
+            self._store.save_counts(**{RETAINED: [c.to_json() for c in (*self._cards, card)]})
+            self._cards.append(card)
+
+    def empty(self) -> list[RetainedCard]:
+        with self._lock:
+            self._store.save_counts(**{RETAINED: []})
+            cards, self._cards = self._cards, []
+            return cards
+
+    @staticmethod
+    def _restore(store: LastOperationStore) -> list[RetainedCard]:
+        raw = store.counts().get(RETAINED, [])
+        try:
+            return [RetainedCard.from_json(card) for card in raw]
+        except (KeyError, ValueError, TypeError) as exc:
+            log.warning("%s: unreadable retain bin in %s (%s); starting empty", store.device, store.path, exc)
+            return []

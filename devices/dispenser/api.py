@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from devices.api import Cancellation, Device, EventSink, LastOperation, ignore_events
 
@@ -23,6 +24,15 @@ class RetainedCard:
     pan_masked: str
     reason: str
     at: datetime
+
+    def to_json(self) -> dict[str, str]:
+        return {"pan_masked": self.pan_masked, "reason": self.reason, "at": self.at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RetainedCard:
+        """Raises KeyError, ValueError or TypeError for a record that is not one."""
+        return cls(pan_masked=str(data["pan_masked"]), reason=str(data["reason"]),
+                   at=datetime.fromisoformat(data["at"]))
 
 
 class CardDispenser(Device, Protocol):
@@ -57,9 +67,9 @@ class CardDispenser(Device, Protocol):
 class RetainBin:
     """The cards a device has captured (a card reader's or the dispenser's bin), for staff to empty."""
 
-    def __init__(self) -> None:
+    def __init__(self, cards: Iterable[RetainedCard] = ()) -> None:
         self._lock = threading.Lock()
-        self._cards: list[RetainedCard] = []
+        self._cards: list[RetainedCard] = list(cards)
 
     def add(self, card: RetainedCard) -> None:
         with self._lock:

@@ -9,16 +9,26 @@ With a ``state_dir`` the last operation (``dispense``: picked, at_gate, taken, r
 card number) is durable (devices/durable.py), written before the card moves on. A dispenser built on a
 state that says a card was left picked or at the gate holds that card (known by its masked number only):
 it reports FAULT ``card_left`` and picks nothing until ``recover_card`` (or ``retain_card``) retains it.
+
+Its counts are durable too, in the same file (key ``counts``), so a restarted dispenser holds what it held:
+the retain bin (masked card, reason, time) and the hopper. The hopper's cards are one series: the stock list
+it was built with, then the next serials (:func:`stock_after`, what staff load: :meth:`next_stock`). Its
+state is two numbers, no card number: how many cards of the series were picked and how many were loaded
+after the stock list; a dispenser built on the same stock list re-derives the cards left, exactly, and
+never picks one picked before. (Cards loaded that are not the series' next ones are counted, with a
+warning: after a restart the series' cards stand in for them.)
 """
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from pathlib import Path
 
 from devices.api import Cancellation, ErrorCode, EventSink, LastOperation, OperationStage, ignore_events
-from devices.dispenser.api import RetainBin, RetainedCard, StockCard
-from devices.durable import LastOperationStore
+from devices.dispenser.api import RetainedCard, StockCard
+from devices.durable import DurableBin, LastOperationStore
+from devices.sim_profiles import luhn_check_digit
 from devices.simkit import SimulatedDevice
 from kiosk.core.clock import Clock
 from kiosk.core.crash import crash_point
@@ -30,6 +40,19 @@ NOT_TAKEN = "not_taken"
 CARD_LEFT = "card_left"
 STAFF_RESET = "staff_reset"
 DISPENSE = "dispense"
+HOPPER = "hopper"  # the durable counts: {"picked": cards of the series picked, "loaded": cards loaded after the list}
+SERIES_START = StockCard(pan="62284809000000000000", expiry="3111")  # a hopper built with no stock list
+
+log = logging.getLogger(__name__)
+
+
+def stock_after(last: StockCard | None, count: int, skip: int = 0) -> list[StockCard]:
+    """``count`` blank cards of the series ``last`` ends (the next serials, Luhn-checked, same expiry),
+    after the first ``skip`` of them."""
+    last = last or SERIES_START
+    width, serial = len(last.pan) - 1, int(last.pan[:-1]) + skip
+    bodies = (f"{serial + n:0{width}d}" for n in range(1, count + 1))
+    return [StockCard(pan=body + luhn_check_digit(body), expiry=last.expiry) for body in bodies]
 
 
 class SimCardDispenser(SimulatedDevice):
@@ -46,20 +69,32 @@ class SimCardDispenser(SimulatedDevice):
     ) -> None:
         super().__init__(clock, name)
         self.retain_capacity = retain_capacity
-        self._stock: deque[StockCard] = deque(stock)
+        self._series_last = stock[-1] if stock else None
         self._picked: StockCard | None = None
         self._at_gate = False
         self._take_ahead = False
-        self._bin = RetainBin()
         self._ops = LastOperationStore(state_dir, name, clock)
+        self._bin = DurableBin(self._ops)
+        self._taken, self._loaded = self._saved_hopper(len(stock))
+        self._stock: deque[StockCard] = deque([*stock, *stock_after(self._series_last, self._loaded)][self._taken:])
         last = self._ops.last()
         self._left: LastOperation | None = last if last is not None and last.holds_card else None
 
     # -- QA and staff controls ---------------------------------------------------------------
     def load(self, cards: list[StockCard]) -> None:
-        """Staff add stock cards to the hopper."""
+        """Staff add stock cards to the hopper (saved before they are in it)."""
         with self._lock:
+            if cards != self.next_stock(len(cards)):
+                log.warning("%s: %d cards loaded are not the next of the stock series; after a restart the "
+                            "series' cards stand in for them", self.name, len(cards))
+            self._ops.save_counts(**{HOPPER: {"picked": self._taken, "loaded": self._loaded + len(cards)}})
+            self._loaded += len(cards)
             self._stock.extend(cards)
+
+    def next_stock(self, count: int) -> list[StockCard]:
+        """The ``count`` blank cards that come next in this hopper's series: what staff load."""
+        with self._lock:
+            return stock_after(self._series_last, count, skip=self._loaded)
 
     def take(self) -> None:
         """The customer takes the card from the gate; before a delivery, the next one is taken at once."""
@@ -71,7 +106,7 @@ class SimCardDispenser(SimulatedDevice):
                 self._take_ahead = True
 
     def empty_retain_bin(self) -> list[RetainedCard]:
-        """Staff empty the retain bin; returns what was in it."""
+        """Staff empty the retain bin (saved before the cards are handed over); returns what was in it."""
         return self._bin.empty()
 
     def stock_count(self) -> int:
@@ -99,8 +134,11 @@ class SimCardDispenser(SimulatedDevice):
                     raise self._error(ErrorCode.NOT_READY, BIN_FULL, "empty the retain bin")
                 if not self._stock:
                     raise self._error(ErrorCode.NOT_READY, EMPTY, "load stock cards")
-                picked = self._stock.popleft()
-                self._ops.record(DISPENSE, OperationStage.PICKED, card_masked=mask_pan(picked.pan))
+                picked = self._stock[0]
+                self._ops.record(DISPENSE, OperationStage.PICKED, card_masked=mask_pan(picked.pan),
+                                 counts={HOPPER: {"picked": self._taken + 1, "loaded": self._loaded}})
+                self._stock.popleft()
+                self._taken += 1
                 self._picked = picked
                 return picked
 
@@ -159,10 +197,22 @@ class SimCardDispenser(SimulatedDevice):
             if len(self._bin) >= self.retain_capacity:
                 raise self._error(ErrorCode.HARDWARE_ERROR, BIN_FULL, "the retain bin is full")
             card = RetainedCard(pan_masked=masked, reason=reason, at=self.clock.now())
-            self._bin.add(card)
-            self._ops.record(DISPENSE, OperationStage.RETAINED, card_masked=masked, reason=reason)
+            self._bin.keep(card, DISPENSE, OperationStage.RETAINED)
             self._picked, self._at_gate, self._take_ahead, self._left = None, False, False, None
             return card
+
+    def _saved_hopper(self, listed: int) -> tuple[int, int]:
+        """(cards of the series picked, cards loaded after the stock list) as saved; (0, 0) when fresh."""
+        saved = self._ops.counts().get(HOPPER, {})
+        try:
+            picked, loaded = int(saved.get("picked", 0)), int(saved.get("loaded", 0))
+        except (AttributeError, TypeError, ValueError):
+            picked, loaded = -1, -1
+        if not 0 <= picked <= listed + loaded or loaded < 0:
+            log.warning("%s: unreadable hopper count %r in %s; starting with the stock list", self.name, saved,
+                        self._ops.path)
+            return 0, 0
+        return picked, loaded
 
     def _counters(self) -> dict[str, int]:
         return {"stock": len(self._stock), "retained": len(self._bin)}

@@ -9,7 +9,9 @@ file deleted). Paper is counted in sheets and toner in pages; at 0 printing fail
 
 With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
 the PDF is written, printed once it is, taken, retained (retracted); a failure or the kiosk's end in between
-leaves it interrupted. Sheets printed and not taken before a restart are still in the tray.
+leaves it interrupted. Sheets printed and not taken before a restart are still in the tray. The counters
+staff see (paper, toner, pages printed, documents retracted) are kept in the same state, saved with the job
+stage or the refill that changes them, so a restarted printer holds the paper and toner it had.
 """
 
 from __future__ import annotations
@@ -44,10 +46,11 @@ class SimDocumentPrinter(SimulatedDevice):
         super().__init__(clock, name)
         self.spool_dir = Path(spool_dir) / "documents"
         self.paper_low_at, self.toner_low_at = paper_low_at, toner_low_at
-        self._paper, self._toner = paper, toner
-        self._printed = self._retracted = self._sequence = 0
+        self._sequence = 0
         self._in_tray: tuple[str, Path] | None = None
         self._ops = LastOperationStore(state_dir, name, clock)
+        self._paper, self._toner = self._ops.count("paper", paper), self._ops.count("toner", toner)
+        self._printed, self._retracted = self._ops.count("printed", 0), self._ops.count("retracted", 0)
         last = self._ops.last()
         if last is not None and last.stage is OperationStage.PRINTED:  # left in the tray before a restart
             left = self.spool_dir / f"{last.job_id}.pdf"
@@ -58,12 +61,14 @@ class SimDocumentPrinter(SimulatedDevice):
         if sheets < 0:
             raise ValueError("paper is counted in sheets, 0 or more")
         with self._lock:
+            self._ops.save_counts(paper=sheets)
             self._paper = sheets
 
     def replace_toner(self, pages: int = 3000) -> None:
         if pages < 0:
             raise ValueError("toner is counted in pages, 0 or more")
         with self._lock:
+            self._ops.save_counts(toner=pages)
             self._toner = pages
 
     def take_document(self) -> str | None:
@@ -109,7 +114,9 @@ class SimDocumentPrinter(SimulatedDevice):
                                  reason=type(exc).__name__)
                 raise
             with self._lock:
-                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=job.pages)
+                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=job.pages,
+                                 counts={"paper": self._paper - job.pages, "toner": self._toner - job.pages,
+                                         "printed": self._printed + job.pages})
                 self._paper -= job.pages
                 self._toner -= job.pages
                 self._printed += job.pages
@@ -122,16 +129,18 @@ class SimDocumentPrinter(SimulatedDevice):
         with self._lock:
             left, self._in_tray = self._in_tray, None
             if left is not None:
+                self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason=NOT_TAKEN,
+                                 counts={"retracted": self._retracted + 1})
                 self._retracted += 1
-                self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason=NOT_TAKEN)
         if left is not None:
             left[1].unlink(missing_ok=True)
 
     def _on_reset(self) -> None:
         left, self._in_tray = self._in_tray, None
         if left is not None:
+            self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason="reset",
+                             counts={"retracted": self._retracted + 1})
             self._retracted += 1
-            self._ops.record(PRINT, OperationStage.RETAINED, job_id=left[0], reason="reset")
             left[1].unlink(missing_ok=True)
 
     # -- status ------------------------------------------------------------------------------

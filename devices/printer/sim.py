@@ -7,6 +7,8 @@ fails with NOT_READY ``paper_out`` until staff ``load_paper()``.
 With a ``state_dir`` each job's stages are durable (devices/durable.py, operation ``print``): started before
 the receipt is rendered, printed once it is written, taken from the slot; a failure or the kiosk's end in
 between leaves it interrupted. A receipt printed and not taken before a restart is still in the slot.
+The paper left and the receipts printed are kept in the same state (saved with each receipt's ``printed``
+and with a new roll), so a restarted printer's roll is as used as it was; ``paper`` is a fresh roll.
 """
 
 from __future__ import annotations
@@ -39,10 +41,9 @@ class SimReceiptPrinter(SimulatedDevice):
         super().__init__(clock, name)
         self.spool_dir = Path(spool_dir)
         self.low_at = low_at
-        self._paper = paper
-        self._printed = 0
         self._sequence = 0
         self._ops = LastOperationStore(state_dir, name, clock)
+        self._paper, self._printed = self._ops.count("paper", paper), self._ops.count("printed", 0)
         last = self._ops.last()
         self._at_presenter: str | None = last.job_id if last and last.stage is OperationStage.PRINTED else None
         self._last: Receipt | None = None  # what the last receipt says (masked), for QA to read
@@ -53,6 +54,7 @@ class SimReceiptPrinter(SimulatedDevice):
         if receipts < 0:
             raise ValueError("paper is counted in receipts, 0 or more")
         with self._lock:
+            self._ops.save_counts(paper=receipts)
             self._paper = receipts
 
     def paper_left(self) -> int:
@@ -85,7 +87,8 @@ class SimReceiptPrinter(SimulatedDevice):
                 self._ops.record(PRINT, OperationStage.INTERRUPTED, job_id=job_id, pages=1, reason=type(exc).__name__)
                 raise
             with self._lock:
-                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=1)
+                self._ops.record(PRINT, OperationStage.PRINTED, job_id=job_id, pages=1,
+                                 counts={"paper": self._paper - 1, "printed": self._printed + 1})
                 self._paper -= 1
                 self._printed += 1
                 self._at_presenter = job_id  # cut and waiting in the receipt slot until taken

@@ -23,7 +23,8 @@ comes (then with its masked number), ejected, taken, captured. The virtual
 card lives in this process's connection to vpcd and goes with it, but a motorised reader keeps the card
 through a crash: a reader built on a state that says a card was left inside or at the slot holds that
 card (known by its masked number only), reports FAULT ``card_left`` and reads nothing until
-``recover_card`` (or ``retain_card``) captures it, as the behavioural simulator does.
+``recover_card`` (or ``retain_card``) captures it, as the behavioural simulator does. The capture bin
+(masked card, reason, time) is kept in the same state: it holds what it captured across a restart.
 
 QA controls wait (up to :data:`SETTLE_SECONDS`) until pcscd has seen the card come or go, so a
 script that inserts and then reads never races pcscd's presence polling (about 0.4 s).
@@ -48,8 +49,8 @@ from devices.api import (
     OperationStage,
     ignore_events,
 )
-from devices.dispenser.api import RetainBin, RetainedCard
-from devices.durable import LastOperationStore
+from devices.dispenser.api import RetainedCard
+from devices.durable import DurableBin, LastOperationStore
 from devices.simkit import QAControlError, SimulatedDevice
 from devices.smartcard.api import BankCard, CardReturn
 from devices.smartcard.card_app import CardProfile, VirtualPbocCard, profile_from_card
@@ -105,7 +106,7 @@ class PcscSimBankCardReader(SimulatedDevice):
         self._card: _Inserted | None = None
         self._take_ahead = False
         self._pending = {"mute": False, "fail_reads": False}  # faults of the running read
-        self._bin = RetainBin()
+        self._bin = DurableBin(self._ops)  # the capture bin QA and staff see, kept across a restart
         self._settle_lock = threading.Lock()
         self._left = left_card(self._ops.last())
 
@@ -304,8 +305,7 @@ class PcscSimBankCardReader(SimulatedDevice):
             else:
                 return None
             card = RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now())
-            self._bin.add(card)
-            self._ops.record(READ_CARD, OperationStage.CAPTURED, card_masked=pan, reason=reason)
+            self._bin.keep(card, READ_CARD, OperationStage.CAPTURED)
         if inserted is not None:
             inserted.vcard.remove()
             self._settle(present=False)

@@ -9,7 +9,8 @@ With a ``state_dir`` the reader's last operation (``read_card``: card_inside, ej
 the masked card number) is durable (devices/durable.py), written before the card moves on. A reader built
 on a state that says a card was left inside or at the slot still holds that card (known by its masked
 number only): it reports FAULT ``card_left``, reads and ejects nothing, and ``recover_card`` (or
-``retain_card``) captures it.
+``retain_card``) captures it. Its capture bin (masked card, reason, time) is kept in the same state, so
+it still holds what it captured after a restart, until staff empty it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from devices.api import Cancellation, ErrorCode, EventSink, LastOperation, OperationStage, ignore_events
-from devices.dispenser.api import RetainBin, RetainedCard
-from devices.durable import LastOperationStore
+from devices.dispenser.api import RetainedCard
+from devices.durable import DurableBin, LastOperationStore
 from devices.simkit import QAControlError, SimulatedDevice
 from devices.smartcard.api import BankCard, CardReturn
 from kiosk.core.clock import Clock
@@ -68,8 +69,8 @@ class SimBankCardReader(SimulatedDevice):
         super().__init__(clock, name)
         self._slot: _CardInReader | None = None
         self._take_ahead = False
-        self._bin = RetainBin()
         self._ops = LastOperationStore(state_dir, name, clock)
+        self._bin = DurableBin(self._ops)
         self._left = left_card(self._ops.last())
 
     # -- QA controls -------------------------------------------------------------------------
@@ -190,8 +191,7 @@ class SimBankCardReader(SimulatedDevice):
             else:
                 return None
             card = RetainedCard(pan_masked=pan, reason=reason, at=self.clock.now())
-            self._bin.add(card)
-            self._ops.record(READ_CARD, OperationStage.CAPTURED, card_masked=pan, reason=reason)
+            self._bin.keep(card, READ_CARD, OperationStage.CAPTURED)
             self._slot, self._left = None, None
             self._take_ahead = False
             return card

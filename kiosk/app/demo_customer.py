@@ -198,4 +198,4 @@ def _refill(kiosk: Kiosk, sims: dict[str, Any]) -> None:
     if dispenser is not None and dispenser.stock_count() < STOCK_REFILL_AT:
         from kiosk.app.staffdesk import stock_source
 
-        dispenser.load(stock_source(kiosk.people)(20))
+        dispenser.load(stock_source(kiosk.people, dispenser)(20))

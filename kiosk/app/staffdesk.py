@@ -12,28 +12,31 @@ engine or the host trusts a bare staff number.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from devices.dispenser.api import StockCard
-from devices.sim_profiles import People, luhn_check_digit
+from devices.dispenser.sim import stock_after
+from devices.sim_profiles import People
 from kiosk.app.compose import Kiosk
 from kiosk.engine.staff import DeskState, StaffDenied, StaffDesk
 from kiosk.engine.staff.devices import DeviceService
 from kiosk.voice.status import AudioStatus
 
 
-def stock_source(people: People) -> Callable[[int], list[StockCard]]:
-    """More blank cards like the demo hopper's (people.toml ``[dispenser]``): the next serials, Luhn-checked."""
-    last = people.stock[-1] if people.stock else StockCard(pan="62284809000000000000", expiry="3111")
-    width = len(last.pan) - 1
-    serial = int(last.pan[:-1])
+def stock_source(people: People, dispenser: object = None) -> Callable[[int], list[StockCard]]:
+    """More blank cards like the demo hopper's (people.toml ``[dispenser]``): the next serials, Luhn-checked.
+    With the kiosk's dispenser simulator, the ones after all it was ever loaded with (it keeps that count
+    across a restart, and re-derives its hopper from the same series), so no card is loaded twice."""
+    next_stock = getattr(dispenser, "next_stock", None)
+    if callable(next_stock):
+        return cast(Callable[[int], list[StockCard]], next_stock)
+    last = people.stock[-1] if people.stock else None
+    given = 0
 
     def more(count: int) -> list[StockCard]:
-        nonlocal serial
-        cards = []
-        for _ in range(count):
-            serial += 1
-            body = f"{serial:0{width}d}"
-            cards.append(StockCard(pan=body + luhn_check_digit(body), expiry=last.expiry))
+        nonlocal given
+        cards = stock_after(last, count, skip=given)
+        given += count
         return cards
 
     return more
@@ -46,7 +49,7 @@ def build_staff_desk(kiosk: Kiosk, lang: str | None = None) -> StaffDesk:
     config = kiosk.config
     data_dir = kiosk.data_dir or config.data_dir
     others = [AudioStatus(config.voice.player, kiosk.speaker)] if kiosk.speaker is not None else []
-    devices = DeviceService(kiosk.devices, stock_source(kiosk.people), others)
+    devices = DeviceService(kiosk.devices, stock_source(kiosk.people, kiosk.devices.dispenser), others)
     return StaffDesk(kiosk.engine, devices, export_dir=data_dir / "reconciliation", lang=lang)
 
 

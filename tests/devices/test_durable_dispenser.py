@@ -75,7 +75,7 @@ def test_recovery_retains_a_card_left_at_the_gate_before_a_restart(clock, stock,
     assert again.status().state is DeviceState.OK
     assert again.recover_card("recovery") is None
     assert restart(clock, stock, tmp_path).last_operation().stage is OperationStage.RETAINED
-    assert again.pick_card(10, Cancellation()) == stock[0]  # the new run's hopper serves again
+    assert again.pick_card(10, Cancellation()) == stock[1]  # the hopper goes on after the card it lost
     assert (tmp_path / "dispenser.json").read_text().count(stock[0].pan) == 0
 
 
