@@ -151,7 +151,8 @@ def test_an_unreadable_hopper_count_starts_with_the_stock_list_and_a_warning(clo
                                                                     "retained": [{"pan_masked": "x"}]}}))
     with caplog.at_level(logging.WARNING):
         again = dispenser(clock, stock, tmp_path)
-    assert "unreadable hopper count" in caplog.text and "unreadable retain bin" in caplog.text
+    assert "unreadable hopper count" in caplog.text
+    assert "unreadable retain bin" in caplog.text
     assert (again.stock_count(), again.retained()) == (3, [])
 
 
