@@ -66,6 +66,23 @@ def test_unfinished_transactions_and_open_sessions_are_found_after_recovery(kios
     assert names(kiosk.data_dir, terminal=False) == []
 
 
+def test_after_a_session_only_an_answer_the_host_never_gave_may_wait(kiosk) -> None:
+    """A session whose posting's answer never came, with the host unreachable even to ask by key, ends with the
+    transaction unknown: it waits for the next start (or the idle kiosk), and nothing else may wait."""
+    journal = kiosk.services.journal
+    session = journal.open_session("si_payment", "K0001", "B0101", "zh_CN", False)
+    key = uuid.uuid4().hex
+    journal.txn_intent(key, session, "si_payment", "si.pay", amount_fen=AMOUNT, reversible=True)
+    journal.txn_move(key, TxnState.SENT)
+    journal.txn_move(key, TxnState.UNKNOWN)
+    journal.close_session(session, "unknown")
+    assert kiosk.services.host.health()  # the host's books exist; this posting never reached them
+    assert names(kiosk.data_dir) == ["all_terminal"]
+    assert names(kiosk.data_dir, unknown_waits=True) == []
+    approved_txn(kiosk, delivery=None, post=False)  # approved and never completed: a fault of the kiosk's
+    assert "all_terminal" in names(kiosk.data_dir, unknown_waits=True)
+
+
 def test_a_book_posting_twice_under_one_key_is_found(kiosk) -> None:
     key = approved_txn(kiosk, delivery=None)
     with closing(sqlite3.connect(kiosk.data_dir / "host-simulator.sqlite")) as host:
