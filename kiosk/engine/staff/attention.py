@@ -195,14 +195,16 @@ class Attention:
                                       record.last_error or ""))
         return views
 
-    def _lookback(self) -> str:
-        return (self.desk.today() - timedelta(days=RECOVERY_LOOKBACK_DAYS)).isoformat()
+    def _newest(self, kind: str, name: str) -> Entry | None:
+        """The newest ``kind``/``name`` entry within the lookback (RECOVERY_LOOKBACK_DAYS)."""
+        since = (self.desk.today() - timedelta(days=RECOVERY_LOOKBACK_DAYS)).isoformat()
+        found = self._journal.entries_named(kind, name, since)
+        return found[-1] if found else None
 
     def last_recovery(self) -> RecoveryView | None:
-        found = self._journal.entries_named("system", "recovery", self._lookback())
-        if not found:
+        entry = self._newest("system", "recovery")
+        if entry is None:
             return None
-        entry = found[-1]
         detail = entry.detail or {}
         lang = self.desk.lang
         rows = []
@@ -214,10 +216,9 @@ class Attention:
         return RecoveryView(entry.at[:19].replace("T", " "), tuple(rows), notes)
 
     def last_verification(self) -> VerificationView | None:
-        found = self._journal.entries_named("staff", "journal_verified", self._lookback())
-        if not found:
+        entry = self._newest("staff", "journal_verified")
+        if entry is None:
             return None
-        entry = found[-1]
         d = entry.detail or {}
         seq = d.get("first_broken_seq")
         return VerificationView(entry.at[:19].replace("T", " "), str(d.get("staff") or ""), bool(d.get("ok")),
