@@ -206,17 +206,17 @@ class DurableBin(RetainBin):
         """Record ``operation`` at ``stage`` (retained, captured) for ``card`` and put the card in the bin."""
         with self._lock:
             self._store.record(operation, stage, card_masked=card.pan_masked, reason=card.reason,
-                               counts={RETAINED: [c.to_json() for c in (*self._cards, card)]})
+                               counts=_bin_counts([*self._cards, card]))
             self._cards.append(card)
 
     def add(self, card: RetainedCard) -> None:
         with self._lock:
-            self._store.save_counts(**{RETAINED: [c.to_json() for c in (*self._cards, card)]})
+            self._store.save_counts(**_bin_counts([*self._cards, card]))
             self._cards.append(card)
 
     def empty(self) -> list[RetainedCard]:
         with self._lock:
-            self._store.save_counts(**{RETAINED: []})
+            self._store.save_counts(**_bin_counts([]))
             cards, self._cards = self._cards, []
             return cards
 
@@ -228,3 +228,7 @@ class DurableBin(RetainBin):
         except (KeyError, ValueError, TypeError) as exc:
             log.warning("%s: unreadable retain bin in %s (%s); starting empty", store.device, store.path, exc)
             return []
+
+
+def _bin_counts(cards: list[RetainedCard]) -> dict[str, Any]:
+    return {RETAINED: [card.to_json() for card in cards]}
